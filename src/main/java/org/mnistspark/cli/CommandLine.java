@@ -1,0 +1,104 @@
+package org.mnistspark.cli;
+
+import org.mnistspark.config.InvalidConfigException;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job's arguments: {@code [sweep|query] [--conf FILE] [--set key=value]... [named options] [SQL]}.
+ * Named options are shorthands for {@code --set}; see {@link #USAGE}.
+ */
+record CommandLine(String command, File confFile, List<String> overrides, String sql) {
+
+    static final String USAGE = """
+            usage: mnist-spark [sweep] [--conf FILE] [--set key=value]... [options]
+                   mnist-spark query [--conf FILE] [--results PATH] ["SQL"]
+
+            sweep (the default) trains every configuration of the grid and writes the results table.
+            query runs Spark SQL over the results table (views: trials, epochs) and prints the result;
+                  without SQL it prints the best configuration per experiment.
+
+              --conf FILE            HOCON settings (for example conf/mnist-sweep.conf)
+              --set key=value        any setting, HOCON syntax: --set training.epochs=3,
+                                     --set 'model.hidden-channels=[2,5]'
+              --experiment NAME      = --set experiment=NAME
+              --data PATH            = --set data.dir=PATH          (folder of the MNIST IDX files)
+              --results PATH         = --set output.results=PATH    (the results table)
+              --models PATH          = --set output.models=PATH     ("" saves no models)
+              --workers N            = --set data.workers=N         (0: all executor cores)
+              --epochs N             = --set training.epochs=N
+              --hidden-channels LIST = --set model.hidden-channels=[LIST]  (for example 2,5,10)
+              --train-fraction F     = --set data.train-fraction=F
+              --train-limit N        = --set data.train-limit=N     (first N training images)
+              --test-limit N         = --set data.test-limit=N
+              --rerun                = --set output.rerun=true      (train finished trials again)
+              --help                 this text
+            Precedence: command line, then --conf FILE, then the built-in defaults.
+            """;
+
+    /** Named option → configuration key. */
+    private static final Map<String, String> NAMED = Map.ofEntries(
+            Map.entry("--experiment", "experiment"),
+            Map.entry("--data", "data.dir"),
+            Map.entry("--results", "output.results"),
+            Map.entry("--models", "output.models"),
+            Map.entry("--workers", "data.workers"),
+            Map.entry("--epochs", "training.epochs"),
+            Map.entry("--hidden-channels", "model.hidden-channels"),
+            Map.entry("--train-fraction", "data.train-fraction"),
+            Map.entry("--train-limit", "data.train-limit"),
+            Map.entry("--test-limit", "data.test-limit"));
+
+    static CommandLine parse(String[] args) {
+        String command = "sweep";
+        File conf = null;
+        List<String> overrides = new ArrayList<>();
+        String sql = null;
+        int i = 0;
+        if (args.length > 0 && (args[0].equals("sweep") || args[0].equals("query"))) {
+            command = args[0];
+            i = 1;
+        }
+        for (; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return new CommandLine("help", null, List.of(), null);
+            } else if (arg.equals("--rerun")) {
+                overrides.add("output.rerun=true");
+            } else if (arg.equals("--conf")) {
+                conf = new File(value(args, ++i, arg));
+            } else if (arg.equals("--set")) {
+                overrides.add(value(args, ++i, arg));
+            } else if (NAMED.containsKey(arg)) {
+                String key = NAMED.get(arg);
+                String value = value(args, ++i, arg);
+                overrides.add(key + "=" + (key.equals("model.hidden-channels") ? "[" + value + "]" : quoted(value)));
+            } else if (arg.startsWith("-")) {
+                throw new InvalidConfigException("unknown option " + arg + "\n\n" + USAGE);
+            } else if (command.equals("query") && sql == null) {
+                sql = arg;
+            } else {
+                throw new InvalidConfigException("unexpected argument '" + arg + "'\n\n" + USAGE);
+            }
+        }
+        return new CommandLine(command, conf, List.copyOf(overrides), sql);
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new InvalidConfigException(option + " needs a value\n\n" + USAGE);
+        }
+        return args[index];
+    }
+
+    /** Numbers and booleans stay bare so typed keys keep their type; everything else is a quoted string. */
+    private static String quoted(String value) {
+        if (value.matches("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?|true|false")) {
+            return value;
+        }
+        return com.typesafe.config.ConfigUtil.quoteString(value);
+    }
+}

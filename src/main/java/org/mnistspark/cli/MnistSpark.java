@@ -1,0 +1,93 @@
+package org.mnistspark.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.InvalidConfigException;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.data.InvalidDataException;
+import org.mnistspark.model.NativeRuntime;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.TablePrinter;
+import org.mnistspark.sweep.Sweep;
+import org.mnistspark.sweep.SweepResult;
+
+import java.io.FileNotFoundException;
+import java.io.PrintStream;
+
+/**
+ * The job's entry point, for spark-submit and for submit/local.sh.
+ *
+ * <p>Like Spark's own examples, it sets only the application name: the master, executors and memory
+ * come from spark-submit (or {@code -Dspark.master} for the embedded local run). It also asks for Kryo
+ * with ND4J's registrator unless told otherwise, because ND4J arrays do not survive Spark's Java
+ * serialization efficiently.
+ *
+ * <p>Exit codes: 0 success, 1 a trial or the job failed, 2 bad arguments or configuration.
+ */
+public final class MnistSpark {
+    public static final String APP_NAME = "mnist-spark";
+
+    /** Best configuration per experiment: the query README.md shows. */
+    static final String BEST_PER_EXPERIMENT = """
+            SELECT experiment, trial_id, hidden_channels, kernel_size, dropout, learning_rate, epochs,
+                   test_accuracy_last, test_correct_last, test_images, test_loss_last, train_seconds
+            FROM (SELECT *, row_number() OVER (PARTITION BY experiment
+                                               ORDER BY test_accuracy_last DESC, test_loss_last) AS rank
+                  FROM trials WHERE status = 'succeeded')
+            WHERE rank = 1 ORDER BY experiment""";
+
+    private MnistSpark() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        CommandLine commandLine;
+        SweepConfig config;
+        try {
+            commandLine = CommandLine.parse(args);
+            if (commandLine.command().equals("help")) {
+                System.out.print(CommandLine.USAGE);
+                return 0;
+            }
+            config = SweepConfig.load(commandLine.confFile(), commandLine.overrides());
+        } catch (InvalidConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        NativeRuntime.configure();
+        SparkConf sparkConf = new SparkConf()
+                .setAppName(APP_NAME)
+                .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        SparkSession spark = SparkSession.builder().config(sparkConf).getOrCreate();
+        try {
+            return execute(commandLine, config, spark, System.out);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Runs a parsed command on a running Spark session, which it leaves running. */
+    static int execute(CommandLine commandLine, SweepConfig config, SparkSession spark, PrintStream out) {
+        try {
+            if (commandLine.command().equals("query")) {
+                ResultsTable table = new ResultsTable(spark, config.output().results());
+                table.registerViews();
+                String sql = commandLine.sql() != null ? commandLine.sql() : BEST_PER_EXPERIMENT;
+                out.print(TablePrinter.format(spark.sql(sql), 10_000));
+                return 0;
+            }
+            SweepResult result = new Sweep(spark, config, out).run();
+            return result.succeeded() ? 0 : 1;
+        } catch (InvalidDataException | FileNotFoundException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("error: " + e);
+            e.printStackTrace();
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.mnistspark.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.SplittableRandom;
+
+/**
+ * The seed project's PyTorch MNIST CNN, layer for layer:
+ * <pre>
+ * conv 1→h k×k, max-pool 2, relu          (relu and max-pool commute, so relu sits in the conv)
+ * conv h→20 k×k, Dropout2d(p), max-pool 2, relu
+ * dense 320→50, relu, dropout 0.5
+ * dense 50→10, log-softmax + NLL          (softmax output with DL4J's negative log-likelihood)
+ * </pre>
+ * DL4J conventions that differ from PyTorch and are converted here: {@code dropOut(x)} takes the
+ * probability to <em>retain</em>, and dropout on a layer applies to that layer's input.
+ * Weights and biases start uniform in ±1/sqrt(fan_in), PyTorch's default for Conv2d and Linear.
+ */
+public final class MnistCnn {
+    public static final int IMAGE_SIDE = 28;
+    public static final int CLASSES = 10;
+    static final int SECOND_CONV_CHANNELS = 20;
+    static final int HIDDEN_UNITS = 50;
+    /** PyTorch's F.dropout default, applied before the last layer. */
+    static final double DENSE_DROPOUT = 0.5;
+
+    private MnistCnn() {}
+
+    public static MultiLayerConfiguration configuration(CnnSpec spec) {
+        int k = spec.kernelSize();
+        return new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .dataType(DataType.FLOAT)
+                .updater(updater(spec))
+                .weightInit(WeightInit.UNIFORM) // U(-a, a), a = 1/sqrt(fan_in), as PyTorch
+                .list()
+                .layer(new ConvolutionLayer.Builder(k, k).nIn(1).nOut(spec.hiddenChannels())
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(k, k).nOut(SECOND_CONV_CHANNELS)
+                        .activation(Activation.RELU).build())
+                .layer(new DropoutLayer.Builder().dropOut(new SpatialDropout(1.0 - spec.dropout())).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(HIDDEN_UNITS).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+                        .nOut(CLASSES).activation(Activation.SOFTMAX)
+                        .dropOut(1.0 - DENSE_DROPOUT).build())
+                .setInputType(InputType.convolutionalFlat(IMAGE_SIDE, IMAGE_SIDE, 1))
+                .build();
+    }
+
+    /** A new network with PyTorch-style initial weights and biases. */
+    public static MultiLayerNetwork create(CnnSpec spec) {
+        MultiLayerNetwork network = new MultiLayerNetwork(configuration(spec));
+        network.init();
+        initBiasesLikePyTorch(network, spec.seed());
+        return network;
+    }
+
+    static IUpdater updater(CnnSpec spec) {
+        return switch (spec.optimizer()) {
+            // DL4J has no plain-momentum SGD; Nesterov momentum is the closest.
+            case "sgd" -> spec.momentum() > 0 ? new Nesterovs(spec.learningRate(), spec.momentum())
+                    : new Sgd(spec.learningRate());
+            case "adam" -> new Adam(spec.learningRate());
+            default -> throw new IllegalArgumentException("unknown optimizer " + spec.optimizer());
+        };
+    }
+
+    /** DL4J starts biases at a constant; PyTorch draws them from U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+    private static void initBiasesLikePyTorch(MultiLayerNetwork network, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Layer layer : network.getLayers()) {
+            INDArray weights = layer.paramTable().get("W");
+            INDArray bias = layer.paramTable().get("b");
+            if (weights == null || bias == null) {
+                continue;
+            }
+            long[] shape = weights.shape(); // conv: [out, in, kh, kw]; dense: [in, out]
+            long fanIn = shape.length == 4 ? shape[1] * shape[2] * shape[3] : shape[0];
+            double bound = 1.0 / Math.sqrt(fanIn);
+            float[] values = new float[(int) bias.length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+            }
+            bias.assign(Nd4j.create(values).reshape(bias.shape()));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.mnistspark.model;
+
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * JVM-wide settings ND4J and DL4J read once, when they first load. Every JVM that trains or
+ * evaluates (the driver, and each executor through the job's data loader) calls {@link #configure()}
+ * before it touches ND4J. A value already given with {@code -D} wins.
+ */
+public final class NativeRuntime {
+    /** JavaCPP picks the native binary of the platform plus this extension ("-onednn" for the default build). */
+    static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+    /** DL4J M2 turns its oneDNN/cuDNN layer helpers off unless this is "false". */
+    static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    /** dl4j-spark's default time source asks an NTP server, which fails offline and on locked-down clusters. */
+    static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
+
+    private static volatile boolean configured;
+
+    private NativeRuntime() {}
+
+    public static void configure() {
+        if (configured) {
+            return;
+        }
+        synchronized (NativeRuntime.class) {
+            if (!configured) {
+                Properties build = buildProperties();
+                setIfAbsent(PLATFORM_EXTENSION, build.getProperty("javacpp.platform.extension", ""));
+                setIfAbsent(HELPERS_DISABLE, "false");
+                setIfAbsent(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource");
+                configured = true;
+            }
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null && !value.isEmpty()) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** Written by the Maven build: which ND4J backend and native binary this jar carries. */
+    static Properties buildProperties() {
+        Properties properties = new Properties();
+        try (InputStream in = NativeRuntime.class.getResourceAsStream("/mnist-spark-build.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read mnist-spark-build.properties", e);
+        }
+        return properties;
+    }
+
+    /** The application version, from the build. */
+    public static String applicationVersion() {
+        return buildProperties().getProperty("version", "unknown");
+    }
+
+    /** One line for the log: backend and whether oneDNN convolutions are active. */
+    public static String describe() {
+        configure();
+        String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
+        boolean onednn = "CPU".equalsIgnoreCase(backend) && oneDnnActive();
+        return "ND4J backend " + backend + ", oneDNN layer helpers " + (onednn ? "active" : "inactive");
+    }
+
+    /** Whether DL4J's convolution layers will use oneDNN. */
+    public static boolean oneDnnActive() {
+        configure();
+        return !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE, "true")) && BaseMKLDNNHelper.mklDnnEnabled();
+    }
+}

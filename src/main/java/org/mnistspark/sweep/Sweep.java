@@ -1,0 +1,245 @@
+package org.mnistspark.sweep;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.config.TrialSpec;
+import org.mnistspark.data.MinibatchStore;
+import org.mnistspark.data.Minibatches;
+import org.mnistspark.data.MnistDataset;
+import org.mnistspark.data.MnistImages;
+import org.mnistspark.model.CnnSpec;
+import org.mnistspark.model.NativeRuntime;
+import org.mnistspark.results.EpochRecord;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.TablePrinter;
+import org.mnistspark.results.TrialRecord;
+import org.mnistspark.training.EpochResult;
+import org.mnistspark.training.TrainingProgress;
+import org.mnistspark.training.TrialTrainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Runs a sweep: every trial of the configuration's grid that the results table does not have yet is
+ * trained on Spark and committed to the table; finished trials are skipped unless a rerun is asked for.
+ */
+public final class Sweep {
+    /** Test minibatches hold this many images; evaluation speed only, not results, depends on it. */
+    static final int EVALUATION_BATCH = 500;
+
+    private final SparkSession spark;
+    private final SweepConfig config;
+    private final PrintStream out;
+
+    public Sweep(SparkSession spark, SweepConfig config, PrintStream out) {
+        this.spark = spark;
+        this.config = config;
+        this.out = out;
+    }
+
+    public SweepResult run() throws IOException {
+        NativeRuntime.configure();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hadoop = sc.hadoopConfiguration();
+        List<TrialSpec> grid = config.trials();
+        int workers = config.data().workers() > 0 ? config.data().workers() : sc.defaultParallelism();
+
+        out.printf("mnist-spark %s: experiment '%s', %d trial%s on %s with %d workers%n",
+                NativeRuntime.applicationVersion(), config.experiment(), grid.size(), grid.size() == 1 ? "" : "s",
+                sc.master(), workers);
+        out.println(NativeRuntime.describe());
+        out.print("Settings:\n" + config.describe());
+
+        // Read and check everything before the first trial, so bad input changes nothing.
+        MnistDataset dataset = MnistDataset.load(config.data().dir(), hadoop);
+        MnistImages train = dataset.train().first(config.data().trainLimit());
+        MnistImages test = dataset.test().first(config.data().testLimit());
+        out.printf("Data: %s: %d training and %d test images%n", dataset.location(), train.count(), test.count());
+
+        ResultsTable table = new ResultsTable(spark, config.output().results());
+        MinibatchStore store = new MinibatchStore(config.data().minibatchDir(), hadoop);
+        double mean = config.normalization().mean();
+        double std = config.normalization().std();
+        String dataKey = String.join(",", dataset.sha256().values())
+                + "|train=" + train.count() + "|test=" + test.count() + "|mean=" + mean + "|std=" + std;
+        int testBatches = (test.count() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
+        int[] testOrder = java.util.stream.IntStream.range(0, test.count()).toArray();
+        List<String> testPaths = store.ensure("test-" + hash(dataKey), testBatches, i -> Minibatches.toDataSet(
+                test, testOrder, i * EVALUATION_BATCH, Math.min(test.count(), (i + 1) * EVALUATION_BATCH), mean, std));
+
+        Set<String> committed = table.committedTrialIds(config.experiment());
+        TrialTrainer trainer = new TrialTrainer(sc, workers, config.training().workerPrefetch());
+        List<TrialSummary> summaries = new ArrayList<>();
+        for (int index = 0; index < grid.size(); index++) {
+            TrialSpec spec = grid.get(index);
+            int perWorker = config.training().batchSizePerWorker() > 0 ? config.training().batchSizePerWorker()
+                    : (spec.batchSize() + workers - 1) / workers;
+            String setup = dataKey + "|workers=" + workers + "|perWorker=" + perWorker;
+            String trialId = spec.trialId(config.experiment(), setup);
+            out.printf("%n[%d/%d] trial %s: %s%n", index + 1, grid.size(), trialId, spec.canonical());
+            if (committed.contains(trialId) && !config.output().rerun()) {
+                out.println("  skipped: already in the results table (--rerun trains it again)");
+                summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null));
+                continue;
+            }
+            try {
+                TrialRecord record = trainAndCommit(trainer, table, store, train, test.count(), testPaths, dataset,
+                        spec, trialId, workers, perWorker, dataKey, sc.master());
+                summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.TRAINED, record, null));
+            } catch (Exception e) {
+                String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+                out.println("  FAILED, nothing written to the results table: " + message);
+                summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.FAILED, null, message));
+            }
+        }
+        SweepResult result = new SweepResult(config.experiment(), table.location(), workers, List.copyOf(summaries));
+        printSummary(table, result);
+        return result;
+    }
+
+    private TrialRecord trainAndCommit(TrialTrainer trainer, ResultsTable table, MinibatchStore store,
+                                       MnistImages train, int testImages, List<String> testPaths,
+                                       MnistDataset dataset, TrialSpec spec, String trialId, int workers,
+                                       int perWorker, String dataKey, String master) throws Exception {
+        Instant started = Instant.now();
+        double mean = config.normalization().mean();
+        double std = config.normalization().std();
+        int[] subset = Minibatches.stratifiedSubset(train, spec.trainFraction(), spec.seed());
+        int batches = (subset.length + perWorker - 1) / perWorker;
+        String setKey = hash(dataKey + "|fraction=" + spec.trainFraction() + "|seed=" + spec.seed()
+                + "|perWorker=" + perWorker);
+        TrialTrainer.EpochData data = new TrialTrainer.EpochData() {
+            @Override
+            public List<String> minibatchPaths(int epoch) throws IOException {
+                int[] order = Minibatches.epochOrder(subset, spec.seed(), epoch);
+                return store.ensure("train-" + setKey + "-e" + epoch, batches, i -> Minibatches.toDataSet(
+                        train, order, i * perWorker, Math.min(order.length, (i + 1) * perWorker), mean, std));
+            }
+
+            @Override
+            public long images() {
+                return subset.length;
+            }
+
+            @Override
+            public int minibatchSize() {
+                return perWorker;
+            }
+        };
+        CnnSpec cnn = new CnnSpec(spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.optimizer(),
+                spec.learningRate(), spec.momentum(), spec.seed());
+        TrialTrainer.Outcome outcome = trainer.train(cnn, spec.epochs(), spec.averagingFrequency(), data, testPaths,
+                config.output().progressEvery(), new ConsoleProgress(spec.epochs()));
+
+        String runId = UUID.randomUUID().toString();
+        String modelPath = saveModel(outcome.network(), trialId, runId);
+        List<EpochResult> epochs = outcome.epochs();
+        EpochResult last = epochs.get(epochs.size() - 1);
+        boolean finite = epochs.stream().allMatch(e -> Double.isFinite(e.trainLoss()) && Double.isFinite(e.testLoss()));
+        double seconds = epochs.stream().mapToDouble(EpochResult::seconds).sum();
+        long imagesTrained = epochs.stream().mapToLong(EpochResult::trainImages).sum();
+        TrialRecord record = new TrialRecord(config.experiment(), trialId, runId,
+                finite ? TrialRecord.SUCCEEDED : TrialRecord.DIVERGED,
+                spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.epochs(), spec.optimizer(),
+                spec.learningRate(), spec.momentum(), spec.batchSize(), perWorker, spec.averagingFrequency(),
+                config.training().workerPrefetch(), spec.seed(), spec.trainFraction(), workers,
+                outcome.network().numParams(), subset.length, testImages,
+                epochs.stream().map(EpochResult::testAccuracy).toList(), last.testCorrect(), last.testLoss(),
+                last.trainLoss(), seconds, imagesTrained / seconds, started, Instant.now(), dataset.location(),
+                dataset.sha256(), mean, std, modelPath, master, NativeRuntime.applicationVersion());
+        List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(config.experiment(), trialId, runId,
+                e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
+                e.trainImages(), e.seconds(), e.imagesPerSecond())).toList();
+        table.commit(record, epochRecords, config.output().rerun());
+        return record;
+    }
+
+    /** Writes the model under a temporary name and renames it, so a model file is always whole. */
+    private String saveModel(MultiLayerNetwork network, String trialId, String runId) throws IOException {
+        if (config.output().models().isBlank()) {
+            return null;
+        }
+        String experimentFolder = config.experiment().replaceAll("[^A-Za-z0-9._-]", "_");
+        Path dir = new Path(new Path(config.output().models()), experimentFolder);
+        FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        Path target = fs.makeQualified(new Path(dir, trialId + "-" + runId + ".zip"));
+        Path scratch = new Path(dir, "." + target.getName() + ".tmp");
+        try (FSDataOutputStream stream = fs.create(scratch, true)) {
+            ModelSerializer.writeModel(network, stream, false);
+        }
+        if (!fs.rename(scratch, target)) {
+            throw new IOException("cannot rename " + scratch + " to " + target);
+        }
+        return target.toString();
+    }
+
+    private void printSummary(ResultsTable table, SweepResult result) throws IOException {
+        List<String> ids = result.trials().stream().map(TrialSummary::trialId).toList();
+        Dataset<Row> rows = table.trials()
+                .where(col("experiment").equalTo(result.experiment()).and(col("trial_id").isin(ids.toArray())))
+                .orderBy(col("test_accuracy_last").desc())
+                .select("trial_id", "hidden_channels", "kernel_size", "dropout", "optimizer", "learning_rate",
+                        "epochs", "test_accuracy", "test_correct_last", "test_loss_last", "train_seconds",
+                        "images_per_second", "status");
+        out.printf("%nTrials of experiment '%s' (%d trained now, %d already there, %d failed), best first:%n",
+                result.experiment(), result.count(TrialSummary.Outcome.TRAINED),
+                result.count(TrialSummary.Outcome.SKIPPED), result.count(TrialSummary.Outcome.FAILED));
+        out.print(TablePrinter.format(rows, ids.size()));
+        out.printf("Results table: %s%nQuery it with Spark SQL: submit/results.sh --results %s \"SELECT ...\" "
+                + "(views: trials, epochs; see README.md)%n", result.resultsLocation(), config.output().results());
+    }
+
+    static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Prints progress lines for one trial. */
+    private final class ConsoleProgress implements TrainingProgress {
+        private final int epochs;
+
+        ConsoleProgress(int epochs) {
+            this.epochs = epochs;
+        }
+
+        @Override
+        public void minibatches(int epoch, long imagesDone, long imagesInEpoch, double loss, double imagesPerSecond) {
+            out.printf(Locale.ROOT, "  epoch %d/%d [%6d/%d %5.1f%%] loss %.4f  %.0f images/s%n", epoch, epochs,
+                    imagesDone, imagesInEpoch, 100.0 * imagesDone / imagesInEpoch, loss, imagesPerSecond);
+        }
+
+        @Override
+        public void epochDone(EpochResult r) {
+            out.printf(Locale.ROOT, "  epoch %d/%d done: test loss %.6f, test accuracy %d/%d = %.4f; "
+                            + "train loss %.6f; %.1f s, %.0f images/s%n", r.epoch(), epochs, r.testLoss(),
+                    r.testCorrect(), r.testExamples(), r.testAccuracy(), r.trainLoss(), r.seconds(),
+                    r.imagesPerSecond());
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.mnistspark.sweep;
+
+import org.mnistspark.config.TrialSpec;
+import org.mnistspark.results.TrialRecord;
+
+/**
+ * What became of one point of the grid in this sweep.
+ *
+ * @param record the committed row (trained now or by an earlier run); null if the trial failed
+ * @param error  why the trial failed; null otherwise
+ */
+public record TrialSummary(String trialId, TrialSpec spec, Outcome outcome, TrialRecord record, String error) {
+    public enum Outcome { TRAINED, SKIPPED, FAILED }
+}

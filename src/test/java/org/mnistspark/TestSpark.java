@@ -1,0 +1,41 @@
+package org.mnistspark;
+
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.model.NativeRuntime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** One embedded local[2] Spark for all tests in a JVM (starting one takes seconds), bound to loopback. */
+public final class TestSpark {
+    private static SparkSession session;
+
+    private TestSpark() {}
+
+    public static synchronized SparkSession session() {
+        if (session == null) {
+            NativeRuntime.configure();
+            session = SparkSession.builder()
+                    .appName("mnist-spark-tests")
+                    .master("local[2]")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .getOrCreate();
+        }
+        return session;
+    }
+
+    /** The MNIST folder fetched by submit/fetch-mnist.sh (the build runs it before the tests). */
+    public static Path mnistDir() {
+        Path dir = Paths.get("data", "mnist").toAbsolutePath();
+        if (!Files.isRegularFile(dir.resolve("train-images-idx3-ubyte"))) {
+            throw new IllegalStateException("MNIST is missing in " + dir + "; run submit/fetch-mnist.sh");
+        }
+        return dir;
+    }
+}
