@@ -1,0 +1,102 @@
+package org.mnistspark.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads MNIST's IDX files (plain or gzip-compressed) through Hadoop's FileSystem API, so that
+ * {@code file:}, {@code hdfs:} and {@code s3a:} paths all work. Every check names the file.
+ *
+ * <p>Format: a big-endian magic number {@code 0x00 0x00 type dims} (type 0x08 = unsigned byte),
+ * one big-endian int per dimension, then the values.
+ */
+public final class IdxReader {
+    static final int UNSIGNED_BYTE = 0x08;
+
+    private IdxReader() {}
+
+    /** Reads an image file (3 dimensions) and its label file (1 dimension) and checks they agree. */
+    public static MnistImages read(Path images, Path labels, Configuration hadoop) throws IOException {
+        Idx imageFile = parse(images, readAll(images, hadoop), 3);
+        Idx labelFile = parse(labels, readAll(labels, hadoop), 1);
+        int count = imageFile.dims[0];
+        if (labelFile.dims[0] != count) {
+            throw new InvalidDataException(labels + ": has " + labelFile.dims[0] + " labels but " + images
+                    + " has " + count + " images");
+        }
+        byte[] labelBytes = labelFile.values;
+        for (int i = 0; i < labelBytes.length; i++) {
+            if (labelBytes[i] < 0 || labelBytes[i] > 9) {
+                throw new InvalidDataException(labels + ": label " + (labelBytes[i] & 0xFF) + " at index " + i
+                        + " is outside 0-9");
+            }
+        }
+        return new MnistImages(count, imageFile.dims[1], imageFile.dims[2], imageFile.values, labelBytes);
+    }
+
+    /** The parsed header and the values that follow it. */
+    record Idx(int[] dims, byte[] values) {}
+
+    static Idx parse(Path file, byte[] bytes, int expectedDims) {
+        if (bytes.length < 4) {
+            throw new InvalidDataException(file + ": too short for an IDX header (" + bytes.length + " bytes)");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes); // big-endian, as IDX is
+        int magic = buffer.getInt();
+        int type = (magic >>> 8) & 0xFF;
+        int dims = magic & 0xFF;
+        if ((magic >>> 16) != 0 || type != UNSIGNED_BYTE || dims != expectedDims) {
+            throw new InvalidDataException(String.format(
+                    "%s: bad magic number 0x%08X, expected 0x%08X (unsigned bytes, %d dimension%s); is this the right file?",
+                    file, magic, (UNSIGNED_BYTE << 8) | expectedDims, expectedDims, expectedDims == 1 ? "" : "s"));
+        }
+        if (bytes.length < 4 + 4 * dims) {
+            throw new InvalidDataException(file + ": truncated header (" + bytes.length + " bytes)");
+        }
+        int[] sizes = new int[dims];
+        long expectedValues = 1;
+        for (int d = 0; d < dims; d++) {
+            sizes[d] = buffer.getInt();
+            if (sizes[d] <= 0) {
+                throw new InvalidDataException(file + ": dimension " + d + " has size " + sizes[d]);
+            }
+            expectedValues *= sizes[d];
+        }
+        long actualValues = bytes.length - buffer.position();
+        if (actualValues < expectedValues) {
+            throw new InvalidDataException(file + ": truncated: the header promises " + expectedValues
+                    + " values but the file holds " + actualValues);
+        }
+        if (actualValues > expectedValues) {
+            throw new InvalidDataException(file + ": " + (actualValues - expectedValues)
+                    + " bytes after the " + expectedValues + " values the header promises");
+        }
+        byte[] values = new byte[(int) expectedValues];
+        buffer.get(values);
+        return new Idx(sizes, values);
+    }
+
+    /** The whole file, decompressed if its name ends with .gz. */
+    static byte[] readAll(Path file, Configuration hadoop) throws IOException {
+        FileSystem fs = file.getFileSystem(hadoop);
+        if (!fs.exists(file)) {
+            throw new FileNotFoundException("MNIST file not found: " + file);
+        }
+        try (InputStream raw = fs.open(file);
+             InputStream in = file.getName().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new InvalidDataException(file + ": corrupt gzip data (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.mnistspark.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * MNIST's training and test sets, read from a folder holding the four original IDX files
+ * ({@code train-images-idx3-ubyte} and so on, each plain or {@code .gz}), with each file's SHA-256
+ * in file-name order.
+ */
+public record MnistDataset(String location, MnistImages train, MnistImages test, Map<String, String> sha256) {
+
+    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+    /** Reads and checks the four files in {@code dir}: any Hadoop path. */
+    public static MnistDataset load(String dir, Configuration hadoop) throws IOException {
+        Path folder = new Path(dir);
+        FileSystem fs = folder.getFileSystem(hadoop);
+        Path qualified = fs.makeQualified(folder);
+        // Sorted by file name: the sums feed trial ids and cache keys, which must not depend on map order.
+        Map<String, String> sums = new TreeMap<>();
+        Path trainImages = locate(fs, qualified, TRAIN_IMAGES);
+        Path trainLabels = locate(fs, qualified, TRAIN_LABELS);
+        Path testImages = locate(fs, qualified, TEST_IMAGES);
+        Path testLabels = locate(fs, qualified, TEST_LABELS);
+        for (Path file : new Path[] {trainImages, trainLabels, testImages, testLabels}) {
+            sums.put(file.getName(), sha256(fs, file));
+        }
+        MnistImages train = IdxReader.read(trainImages, trainLabels, hadoop);
+        MnistImages test = IdxReader.read(testImages, testLabels, hadoop);
+        requireSide(trainImages, train);
+        requireSide(testImages, test);
+        return new MnistDataset(qualified.toString(), train, test, Collections.unmodifiableMap(sums));
+    }
+
+    private static void requireSide(Path file, MnistImages images) {
+        if (images.rows() != 28 || images.cols() != 28) {
+            throw new InvalidDataException(file + ": images are " + images.rows() + "x" + images.cols()
+                    + " pixels; the model takes 28x28");
+        }
+    }
+
+    private static Path locate(FileSystem fs, Path dir, String name) throws IOException {
+        Path plain = new Path(dir, name);
+        if (fs.exists(plain)) {
+            return plain;
+        }
+        Path gz = new Path(dir, name + ".gz");
+        if (fs.exists(gz)) {
+            return gz;
+        }
+        throw new FileNotFoundException("MNIST file not found: " + plain + " (nor " + gz.getName()
+                + "); run submit/fetch-mnist.sh, or set data.dir to the folder that holds the IDX files");
+    }
+
+    static String sha256(FileSystem fs, Path file) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(fs.open(file), digest)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

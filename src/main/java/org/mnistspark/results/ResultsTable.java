@@ -1,0 +1,158 @@
+package org.mnistspark.results;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The results table: a folder (any Hadoop path) holding two Parquet tables,
+ * {@code trials/} (one row per trial) and {@code epochs/} (one row per trial and epoch).
+ *
+ * <p>Each trial run is committed as one Parquet file per table: written by Spark into a private
+ * {@code _staging/<run>/} folder (hidden from readers by its leading underscore), then each file is
+ * renamed into place, the epochs file first and the trials file last. So a trial's rows appear
+ * together or not at all, concurrent sweeps never share a Spark {@code _temporary} folder, and rows
+ * already there are never rewritten. If the last rename fails, the epochs file is removed again; the
+ * {@link #EPOCHS_VIEW} view shows only epochs of committed trials, which also hides the one window
+ * left (the process killed between the two renames).
+ */
+public final class ResultsTable {
+    public static final String TRIALS_VIEW = "trials";
+    public static final String EPOCHS_VIEW = "epochs";
+    static final String STAGING = "_staging";
+
+    private final SparkSession spark;
+    private final FileSystem fs;
+    private final Path root;
+
+    public ResultsTable(SparkSession spark, String location) throws IOException {
+        this.spark = spark;
+        Path path = new Path(location);
+        this.fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        this.root = fs.makeQualified(path);
+    }
+
+    public String location() {
+        return root.toString();
+    }
+
+    Path trialsDir() {
+        return new Path(root, "trials");
+    }
+
+    Path epochsDir() {
+        return new Path(root, "epochs");
+    }
+
+    /** The committed trials, all of them. */
+    public Dataset<Row> trials() throws IOException {
+        return read(trialsDir(), TrialRecord.SCHEMA);
+    }
+
+    /** Epoch rows of committed trials. */
+    public Dataset<Row> epochs() throws IOException {
+        Dataset<Row> epochs = read(epochsDir(), EpochRecord.SCHEMA);
+        Dataset<Row> committed = trials().select("run_id");
+        return epochs.join(committed, epochs.col("run_id").equalTo(committed.col("run_id")), "left_semi");
+    }
+
+    /** Registers the {@code trials} and {@code epochs} temporary views for Spark SQL. */
+    public void registerViews() throws IOException {
+        trials().createOrReplaceTempView(TRIALS_VIEW);
+        epochs().createOrReplaceTempView(EPOCHS_VIEW);
+    }
+
+    private Dataset<Row> read(Path dir, StructType schema) throws IOException {
+        if (!fs.exists(dir)) {
+            return spark.createDataFrame(List.of(), schema);
+        }
+        // The explicit schema lets files written before a column was added be read with nulls there.
+        return spark.read().schema(schema).parquet(dir.toString());
+    }
+
+    /** Ids of the trials of {@code experiment} that have a committed row. */
+    public Set<String> committedTrialIds(String experiment) throws IOException {
+        Set<String> ids = new HashSet<>();
+        for (Row row : trials().where(functions.col("experiment").equalTo(experiment))
+                .select("trial_id").distinct().collectAsList()) {
+            ids.add(row.getString(0));
+        }
+        return ids;
+    }
+
+    /**
+     * Commits one trial run: its row and its epoch rows, all or nothing.
+     *
+     * @param replacePrevious also delete earlier runs of the same trial (a requested rerun), after the commit
+     */
+    public void commit(TrialRecord trial, List<EpochRecord> epochs, boolean replacePrevious) throws IOException {
+        String name = "trial-" + trial.trialId() + "-" + trial.runId() + ".parquet";
+        Path staging = new Path(new Path(root, STAGING), trial.runId() + "-" + UUID.randomUUID());
+        try {
+            List<Row> epochRows = new ArrayList<>();
+            for (EpochRecord epoch : epochs) {
+                epochRows.add(RowFactory.create(epoch.values()));
+            }
+            Path stagedEpochs = writeOneFile(epochRows, EpochRecord.SCHEMA, new Path(staging, "epochs"));
+            Path stagedTrial = writeOneFile(List.of(RowFactory.create(trial.values())), TrialRecord.SCHEMA,
+                    new Path(staging, "trials"));
+            Path movedEpochs = moveInto(stagedEpochs, epochsDir(), name);
+            try {
+                moveInto(stagedTrial, trialsDir(), name); // the commit point
+            } catch (IOException | RuntimeException e) {
+                fs.delete(movedEpochs, false);
+                throw e;
+            }
+        } finally {
+            fs.delete(staging, true);
+        }
+        if (replacePrevious) {
+            deleteOtherRuns(trialsDir(), trial, name);
+            deleteOtherRuns(epochsDir(), trial, name);
+        }
+    }
+
+    private Path writeOneFile(List<Row> rows, StructType schema, Path dir) throws IOException {
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(dir.toString());
+        FileStatus[] parts = fs.globStatus(new Path(dir, "part-*.parquet"));
+        if (parts == null || parts.length != 1) {
+            throw new IOException("expected one Parquet file in " + dir + ", found "
+                    + (parts == null ? 0 : parts.length));
+        }
+        return parts[0].getPath();
+    }
+
+    private Path moveInto(Path file, Path dir, String name) throws IOException {
+        fs.mkdirs(dir);
+        Path target = new Path(dir, name);
+        if (!fs.rename(file, target)) {
+            throw new IOException("cannot rename " + file + " to " + target);
+        }
+        return target;
+    }
+
+    private void deleteOtherRuns(Path dir, TrialRecord trial, String keep) throws IOException {
+        FileStatus[] runs = fs.globStatus(new Path(dir, "trial-" + trial.trialId() + "-*.parquet"));
+        if (runs == null) {
+            return;
+        }
+        for (FileStatus run : runs) {
+            if (!run.getPath().getName().equals(keep)) {
+                fs.delete(run.getPath(), false);
+            }
+        }
+    }
+}

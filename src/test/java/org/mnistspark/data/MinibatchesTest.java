@@ -1,0 +1,105 @@
+package org.mnistspark.data;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MinibatchesTest {
+    /** 1,000 images, label i % 10 except that label 0 is twice as common as the others. */
+    private static MnistImages images() {
+        int n = 1000;
+        byte[] labels = new byte[n];
+        byte[] pixels = new byte[n * 4];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 11 == 10 ? 0 : i % 11);
+            pixels[i * 4] = (byte) i;
+        }
+        return new MnistImages(n, 2, 2, pixels, labels);
+    }
+
+    private static int[] labelCounts(MnistImages images, int[] indices) {
+        int[] counts = new int[10];
+        for (int i : indices) {
+            counts[images.label(i)]++;
+        }
+        return counts;
+    }
+
+    @Test
+    void stratifiedSubsetKeepsEachLabelsShare() {
+        MnistImages images = images();
+        int[] all = labelCounts(images, Minibatches.stratifiedSubset(images, 1.0, 1));
+        int[] quarter = labelCounts(images, Minibatches.stratifiedSubset(images, 0.25, 1));
+        for (int label = 0; label < 10; label++) {
+            assertEquals(Math.round(all[label] * 0.25), quarter[label], 0.0, "label " + label);
+        }
+        assertEquals(1000, Arrays.stream(all).sum());
+    }
+
+    @Test
+    void subsetIsSeededAndWithoutDuplicates() {
+        MnistImages images = images();
+        int[] a = Minibatches.stratifiedSubset(images, 0.5, 1);
+        assertArrayEquals(a, Minibatches.stratifiedSubset(images, 0.5, 1));
+        assertFalse(Arrays.equals(a, Minibatches.stratifiedSubset(images, 0.5, 2)));
+        assertEquals(a.length, Arrays.stream(a).distinct().count());
+    }
+
+    @Test
+    void eachEpochIsADifferentPermutation() {
+        int[] subset = Minibatches.stratifiedSubset(images(), 1.0, 1);
+        int[] first = Minibatches.epochOrder(subset, 1, 1);
+        int[] second = Minibatches.epochOrder(subset, 1, 2);
+        assertFalse(Arrays.equals(first, second));
+        assertFalse(Arrays.equals(first, subset));
+        assertArrayEquals(first, Minibatches.epochOrder(subset, 1, 1));
+        int[] sorted = first.clone();
+        Arrays.sort(sorted);
+        assertArrayEquals(subset, sorted);
+    }
+
+    @Test
+    void minibatchIsNormalizedAndOneHot() {
+        MnistImages images = new MnistImages(2, 1, 2, new byte[] {0, (byte) 255, 51, 102}, new byte[] {3, 9});
+        DataSet batch = Minibatches.toDataSet(images, new int[] {1, 0}, 0, 2, 0.1307, 0.3081);
+        assertArrayEquals(new long[] {2, 2}, batch.getFeatures().shape());
+        assertEquals((0.2 - 0.1307) / 0.3081, batch.getFeatures().getDouble(0, 0), 1e-6);
+        assertEquals((0.4 - 0.1307) / 0.3081, batch.getFeatures().getDouble(0, 1), 1e-6);
+        assertEquals((0 - 0.1307) / 0.3081, batch.getFeatures().getDouble(1, 0), 1e-6);
+        assertEquals((1 - 0.1307) / 0.3081, batch.getFeatures().getDouble(1, 1), 1e-6);
+        assertEquals(1.0, batch.getLabels().getDouble(0, 9));
+        assertEquals(1.0, batch.getLabels().getDouble(1, 3));
+        assertEquals(2.0, batch.getLabels().sumNumber().doubleValue());
+    }
+
+    @Test
+    void storeWritesOnceAndReusesCompleteSets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        MinibatchStore store = new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration());
+        MnistImages images = images();
+        int[] order = Minibatches.stratifiedSubset(images, 1.0, 1);
+        int[] calls = {0};
+        java.util.List<String> paths = store.ensure("set", 4, i -> {
+            calls[0]++;
+            return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
+        });
+        assertEquals(4, paths.size());
+        assertEquals(4, calls[0]);
+        assertEquals(paths, store.ensure("set", 4, i -> {
+            throw new AssertionError("a complete set must not be written again");
+        }));
+        DataSet loaded = new DataSet();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Paths.get(
+                java.net.URI.create(paths.get(2))))) {
+            loaded.load(in);
+        }
+        assertEquals(Minibatches.toDataSet(images, order, 20, 30, 0, 1), loaded);
+        assertTrue(java.nio.file.Files.list(dir).noneMatch(p -> p.getFileName().toString().startsWith("_tmp")));
+    }
+}

@@ -1,0 +1,79 @@
+package org.mnistspark.results;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.TestSpark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code src/test/resources/results-v1/} is a results table written by version 0.1.0 (regenerate it
+ * only for a new format version, never over an old one). Later versions must keep reading it: columns
+ * may be added, never removed, renamed or retyped.
+ */
+class ResultsSchemaCompatibilityTest {
+    static final Path FIXTURE = Paths.get("src/test/resources/results-v1");
+
+    @TempDir
+    Path dir;
+
+    private final SparkSession spark = TestSpark.session();
+
+    @Test
+    void everyColumnOfVersionOneIsStillThereWithTheSameType() {
+        assertStillPresent(spark.read().parquet(FIXTURE.resolve("trials").toString()).schema(), TrialRecord.SCHEMA);
+        assertStillPresent(spark.read().parquet(FIXTURE.resolve("epochs").toString()).schema(), EpochRecord.SCHEMA);
+    }
+
+    private static void assertStillPresent(StructType old, StructType current) {
+        for (StructField field : old.fields()) {
+            assertTrue(List.of(current.fieldNames()).contains(field.name()), "column " + field.name() + " was removed");
+            assertEquals(field.dataType(), current.apply(field.name()).dataType(), "column " + field.name() + " changed type");
+        }
+    }
+
+    @Test
+    void versionOneRowsReadBackNextToNewOnes() throws IOException {
+        copy(FIXTURE, dir);
+        ResultsTable table = new ResultsTable(spark, dir.toString());
+        TrialRecord fresh = Records.trial("now", "t-new", "run-new", 10, List.of(0.95, 0.97));
+        table.commit(fresh, Records.epochs(fresh), false);
+        table.registerViews();
+
+        Row old = spark.sql("SELECT trial_id, hidden_channels, test_accuracy_last, test_correct_last, "
+                + "dataset_sha256['train-images-idx3-ubyte'] FROM trials WHERE experiment = 'fixture-v1'")
+                .collectAsList().get(0);
+        assertEquals("v1-trial", old.getString(0));
+        assertEquals(10, old.getInt(1));
+        assertEquals(0.9691, old.getDouble(2));
+        assertEquals(9691L, old.getLong(3));
+        assertEquals("ba89", old.getString(4));
+        assertEquals(2, spark.sql("SELECT * FROM trials").count());
+        assertEquals(4, spark.sql("SELECT * FROM epochs").count());
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+}
