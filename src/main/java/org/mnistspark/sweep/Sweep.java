@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -82,8 +83,7 @@ public final class Sweep {
         MinibatchStore store = new MinibatchStore(config.data().minibatchDir(), hadoop);
         double mean = config.normalization().mean();
         double std = config.normalization().std();
-        String dataKey = String.join(",", dataset.sha256().values())
-                + "|train=" + train.count() + "|test=" + test.count() + "|mean=" + mean + "|std=" + std;
+        String dataKey = dataKey(dataset.sha256(), train.count(), test.count(), mean, std);
         int testBatches = (test.count() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
         int[] testOrder = java.util.stream.IntStream.range(0, test.count()).toArray();
         List<String> testPaths = store.ensure("test-" + hash(dataKey), testBatches, i -> Minibatches.toDataSet(
@@ -96,8 +96,7 @@ public final class Sweep {
             TrialSpec spec = grid.get(index);
             int perWorker = config.training().batchSizePerWorker() > 0 ? config.training().batchSizePerWorker()
                     : (spec.batchSize() + workers - 1) / workers;
-            String setup = dataKey + "|workers=" + workers + "|perWorker=" + perWorker;
-            String trialId = spec.trialId(config.experiment(), setup);
+            String trialId = spec.trialId(config.experiment(), setup(dataKey, workers, perWorker));
             out.printf("%n[%d/%d] trial %s: %s%n", index + 1, grid.size(), trialId, spec.canonical());
             if (committed.contains(trialId) && !config.output().rerun()) {
                 out.println("  skipped: already in the results table (--rerun trains it again)");
@@ -209,6 +208,20 @@ public final class Sweep {
         out.print(TablePrinter.format(rows, ids.size()));
         out.printf("Results table: %s%nQuery it with Spark SQL: submit/results.sh --results %s \"SELECT ...\" "
                 + "(views: trials, epochs; see README.md)%n", result.resultsLocation(), config.output().results());
+    }
+
+    /**
+     * Identifies the data a trial sees: file sums (in file-name order), image counts and normalization.
+     * Part of every trial id, so changing it changes the ids of finished trials and breaks resuming.
+     */
+    static String dataKey(Map<String, String> sha256, int trainImages, int testImages, double mean, double std) {
+        return String.join(",", sha256.values()) + "|train=" + trainImages + "|test=" + testImages
+                + "|mean=" + mean + "|std=" + std;
+    }
+
+    /** Everything besides the hyperparameters that changes a trial's result. */
+    static String setup(String dataKey, int workers, int batchSizePerWorker) {
+        return dataKey + "|workers=" + workers + "|perWorker=" + batchSizePerWorker;
     }
 
     static String hash(String text) {

@@ -1,0 +1,31 @@
+package org.mnistspark.sweep;
+
+import org.junit.jupiter.api.Test;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.config.TrialSpec;
+
+import java.util.List;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Resuming a sweep finds finished trials by id, so ids must be the same in every JVM and every version.
+ * The pinned value is the id of the default sweep's first trial on MNIST with 2 workers; if this test
+ * fails, existing results tables would retrain everything.
+ */
+class TrialIdTest {
+    @Test
+    void defaultSweepsFirstTrialKeepsItsId() {
+        TreeMap<String, String> sums = new TreeMap<>();
+        sums.put("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5");
+        sums.put("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
+        sums.put("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+        sums.put("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7");
+        TrialSpec first = SweepConfig.load(null, List.of()).trials().get(0);
+        String setup = Sweep.setup(Sweep.dataKey(sums, 60_000, 10_000, 0.1307, 0.3081), 2, 32);
+        assertEquals(PINNED, first.trialId("mnist-cnn", setup));
+    }
+
+    static final String PINNED = "0faa1000dba28851";
+}
