@@ -17,7 +17,7 @@ build_if_needed() {
   fi
   command -v mvn >/dev/null || { echo "error: Maven (mvn) is needed to build $JAR" >&2; exit 1; }
   echo "Building $JAR (mvn package, tests skipped) ..."
-  (cd "$ROOT" && mvn -B -q -DskipTests package)
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
 }
 
 # Runs the job's main class in this JVM with Spark from target/spark-jars (the embedded local run).
