@@ -160,10 +160,8 @@ public final class Sweep {
         double seconds = epochs.stream().mapToDouble(EpochResult::seconds).sum();
         long imagesTrained = epochs.stream().mapToLong(EpochResult::trainImages).sum();
         TrialRecord record = new TrialRecord(config.experiment(), trialId, runId,
-                finite ? TrialRecord.SUCCEEDED : TrialRecord.DIVERGED,
-                spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.epochs(), spec.optimizer(),
-                spec.learningRate(), spec.momentum(), spec.batchSize(), perWorker, spec.averagingFrequency(),
-                config.training().workerPrefetch(), spec.seed(), spec.trainFraction(), workers,
+                finite ? TrialRecord.SUCCEEDED : TrialRecord.DIVERGED, spec, perWorker,
+                config.training().workerPrefetch(), workers,
                 outcome.network().numParams(), subset.length, testImages,
                 epochs.stream().map(EpochResult::testAccuracy).toList(), last.testCorrect(), last.testLoss(),
                 last.trainLoss(), seconds, imagesTrained / seconds, started, Instant.now(), dataset.location(),
