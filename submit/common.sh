@@ -16,8 +16,13 @@ build_if_needed() {
     return
   fi
   command -v mvn >/dev/null || { echo "error: Maven (mvn) is needed to build $JAR" >&2; exit 1; }
-  echo "Building $JAR (mvn package, tests skipped) ..."
-  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
+  echo "Building $JAR (mvn package, tests skipped; log in target/build.log) ..."
+  mkdir -p "$ROOT/target"
+  if ! (cd "$ROOT" && mvn -B -DskipTests package > "$ROOT/target/build.log" 2>&1); then
+    tail -n 40 "$ROOT/target/build.log" >&2
+    echo "error: the build failed; the whole log is in target/build.log" >&2
+    exit 1
+  fi
 }
 
 # Runs the job's main class in this JVM with Spark from target/spark-jars (the embedded local run).
@@ -31,4 +36,30 @@ run_local() {
     -Dspark.master="${SPARK_MASTER:-local[*]}" \
     -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
     -cp "$JAR:$SPARK_JARS/*" "$MAIN_CLASS" "$@"
+}
+
+# The --conf arguments for spark-submit from submit/spark-job.conf, one array element each.
+spark_job_confs() {
+  local key value
+  SPARK_CONFS=()
+  while read -r key value; do
+    [[ -z "$key" || "$key" == \#* ]] && continue
+    SPARK_CONFS+=(--conf "$key=$value")
+  done < "$ROOT/submit/spark-job.conf"
+}
+
+# Runs spark-submit: $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else SparkSubmit from
+# target/spark-home (Spark's own jars), in a JVM given the driver's Java 17 options.
+spark_submit() {
+  if [[ -n "${SPARK_HOME:-}" && -x "${SPARK_HOME}/bin/spark-submit" ]]; then
+    exec "$SPARK_HOME/bin/spark-submit" "$@"
+  fi
+  local home="$ROOT/target/spark-home"
+  if [[ ! -d "$home/jars" ]]; then
+    mvn -B -q -f "$ROOT/submit/spark-home/pom.xml" package > "$ROOT/target/spark-home-build.log" 2>&1 \
+      || { tail -n 30 "$ROOT/target/spark-home-build.log" >&2; exit 1; }
+  fi
+  SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12 exec java @"$ROOT/submit/jvm.args" ${JAVA_OPTS:-} \
+    -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
+    -cp "$home/jars/*" org.apache.spark.deploy.SparkSubmit "$@"
 }

@@ -11,15 +11,18 @@ import java.util.Map;
  * The job's arguments: {@code [sweep|query] [--conf FILE] [--set key=value]... [named options] [SQL]}.
  * Named options are shorthands for {@code --set}; see {@link #USAGE}.
  */
-record CommandLine(String command, File confFile, List<String> overrides, String sql) {
+record CommandLine(String command, File confFile, List<String> overrides, String sql, String stageTarget) {
 
     static final String USAGE = """
             usage: mnist-spark [sweep] [--conf FILE] [--set key=value]... [options]
                    mnist-spark query [--conf FILE] [--results PATH] ["SQL"]
+                   mnist-spark stage [--data PATH] --to PATH
 
             sweep (the default) trains every configuration of the grid and writes the results table.
             query runs Spark SQL over the results table (views: trials, epochs) and prints the result;
                   without SQL it prints the best configuration per experiment.
+            stage copies the MNIST files of data.dir, SHA-256 verified, to another Hadoop path
+                  (for example --to s3a://bucket/mnist), for clusters to read.
 
               --conf FILE            HOCON settings (for example conf/mnist-sweep.conf)
               --set key=value        any setting, HOCON syntax: --set training.epochs=3,
@@ -57,19 +60,22 @@ record CommandLine(String command, File confFile, List<String> overrides, String
         File conf = null;
         List<String> overrides = new ArrayList<>();
         String sql = null;
+        String stageTarget = null;
         int i = 0;
-        if (args.length > 0 && (args[0].equals("sweep") || args[0].equals("query"))) {
+        if (args.length > 0 && List.of("sweep", "query", "stage").contains(args[0])) {
             command = args[0];
             i = 1;
         }
         for (; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
-                return new CommandLine("help", null, List.of(), null);
+                return new CommandLine("help", null, List.of(), null, null);
             } else if (arg.equals("--rerun")) {
                 overrides.add("output.rerun=true");
             } else if (arg.equals("--conf")) {
                 conf = new File(value(args, ++i, arg));
+            } else if (arg.equals("--to") && command.equals("stage")) {
+                stageTarget = value(args, ++i, arg);
             } else if (arg.equals("--set")) {
                 overrides.add(value(args, ++i, arg));
             } else if (NAMED.containsKey(arg)) {
@@ -84,7 +90,10 @@ record CommandLine(String command, File confFile, List<String> overrides, String
                 throw new InvalidConfigException("unexpected argument '" + arg + "'\n\n" + USAGE);
             }
         }
-        return new CommandLine(command, conf, List.copyOf(overrides), sql);
+        if (command.equals("stage") && stageTarget == null) {
+            throw new InvalidConfigException("stage needs --to PATH\n\n" + USAGE);
+        }
+        return new CommandLine(command, conf, List.copyOf(overrides), sql, stageTarget);
     }
 
     private static String value(String[] args, int index, String option) {

@@ -5,6 +5,7 @@ import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.data.InvalidDataException;
+import org.mnistspark.data.MnistStaging;
 import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TablePrinter;
@@ -72,6 +73,12 @@ public final class MnistSpark {
     /** Runs a parsed command on a running Spark session, which it leaves running. */
     static int execute(CommandLine commandLine, SweepConfig config, SparkSession spark, PrintStream out) {
         try {
+            if (commandLine.command().equals("stage")) {
+                String staged = MnistStaging.stage(config.data().dir(), commandLine.stageTarget(),
+                        spark.sparkContext().hadoopConfiguration());
+                out.println("MNIST staged to " + staged + " (SHA-256 verified); use it with --data " + staged);
+                return 0;
+            }
             if (commandLine.command().equals("query")) {
                 ResultsTable table = new ResultsTable(spark, config.output().results());
                 table.registerViews();

@@ -37,6 +37,15 @@ class CommandLineTest {
     }
 
     @Test
+    void stageNeedsATarget() {
+        assertEquals("s3a://b/mnist", CommandLine.parse(new String[] {"stage", "--to", "s3a://b/mnist"}).stageTarget());
+        assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"stage"}))
+                .getMessage().contains("stage needs --to"));
+        assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"--to", "x"}))
+                .getMessage().contains("unknown option --to"));
+    }
+
+    @Test
     void rejectsUnknownOptionsAndMissingValues() {
         assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"--epoch", "3"}))
                 .getMessage().contains("unknown option --epoch"));

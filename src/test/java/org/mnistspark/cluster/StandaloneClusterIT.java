@@ -1,0 +1,122 @@
+package org.mnistspark.cluster;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mnistspark.TestSpark;
+import org.mnistspark.results.ResultsTable;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1 (a master and two worker JVMs started by
+ * submit/local-cluster.sh from Spark's own jars), the sweep submitted to it by submit/standalone.sh in
+ * client mode, and proof that training ran in executor JVMs on both workers.
+ */
+class StandaloneClusterIT {
+    static final Path ROOT = Paths.get("").toAbsolutePath();
+    static final Path WORK = ROOT.resolve("target/it-standalone");
+    static final Path CLUSTER = WORK.resolve("cluster");
+    static int masterPort;
+    static Map<String, String> clusterEnv;
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    record Run(int exitCode, String output) {}
+
+    static Run run(Map<String, String> env, long timeoutMinutes, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        File log = Files.createTempFile(WORK, "process", ".log").toFile();
+        builder.redirectOutput(log);
+        Process process = builder.start();
+        if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " timed out:\n" + Files.readString(log.toPath()));
+        }
+        return new Run(process.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Files.createDirectories(WORK);
+        masterPort = freePort();
+        clusterEnv = Map.of("CLUSTER_DIR", CLUSTER.toString(), "MASTER_PORT", Integer.toString(masterPort),
+                "MASTER_UI_PORT", Integer.toString(freePort()), "WORKER_MEMORY", "1500m", "SPARK_LOCAL_IP", "127.0.0.1");
+        Run start = run(clusterEnv, 5, "submit/local-cluster.sh", "start", "2");
+        assertEquals(0, start.exitCode(), start.output());
+        assertTrue(start.output().contains("2 workers alive"), start.output());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (clusterEnv != null) {
+            run(clusterEnv, 2, "submit/local-cluster.sh", "stop");
+        }
+    }
+
+    @Test
+    void sweepTrainsInExecutorsOnBothWorkersAndWritesTheTable() throws Exception {
+        Path results = WORK.resolve("results");
+        String master = "spark://127.0.0.1:" + masterPort;
+        Run sweep = run(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "EXECUTOR_MEMORY", "1g"), 15,
+                "submit/standalone.sh", master, "--experiment", "it-standalone", "--train-limit", "3000",
+                "--test-limit", "500", "--hidden-channels", "5,10", "--epochs", "1", "--workers", "2",
+                "--results", results.toString(), "--models", WORK.resolve("models").toString(),
+                "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\"",
+                "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9");
+        assertEquals(0, sweep.exitCode(), sweep.output());
+        assertTrue(sweep.output().contains("on " + master + " with 2 workers"), sweep.output());
+
+        ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
+        List<Row> rows = table.trials().where("experiment = 'it-standalone'")
+                .select("hidden_channels", "spark_master", "test_accuracy_last", "train_images", "workers")
+                .orderBy("hidden_channels").collectAsList();
+        assertEquals(2, rows.size());
+        for (Row row : rows) {
+            assertEquals(master, row.getString(1));
+            assertTrue(row.getDouble(2) >= 0.80, "accuracy " + row.getDouble(2));
+            assertEquals(3000L, row.getLong(3));
+            assertEquals(2, row.getInt(4));
+        }
+        assertEquals(2, table.epochs().count());
+
+        // Each worker launched an executor JVM that loaded ND4J and ran tasks: training happened there.
+        for (String worker : List.of("worker-1", "worker-2")) {
+            String logs = executorLogs(CLUSTER.resolve(worker));
+            assertTrue(logs.contains("Loaded [CpuBackend] backend"), worker + " executor never loaded ND4J:\n" + logs);
+            assertTrue(logs.contains("Finished task"), worker + " executor ran no task");
+        }
+    }
+
+    /** Everything the executors of one worker wrote to stderr: each app folder, each executor, its stderr. */
+    static String executorLogs(Path workerDir) throws IOException {
+        List<String> logs = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(workerDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+                logs.add(Files.readString(file, StandardCharsets.UTF_8));
+            }
+        }
+        return String.join("\n", logs);
+    }
+}

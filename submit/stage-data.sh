@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Copies the verified MNIST files (data/mnist, fetched if missing) to any Hadoop path, for a cluster:
+#   submit/stage-data.sh s3a://bucket/mnist        (credentials: the default AWS chain)
+#   submit/stage-data.sh hdfs:///data/mnist
+# Each file's SHA-256 is checked before and after the copy; the target never holds a partial file.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+TARGET="${1:?usage: submit/stage-data.sh TARGET_PATH [job options]}"
+shift
+"$ROOT/submit/fetch-mnist.sh" "$ROOT/data/mnist" >/dev/null
+build_if_needed
+cd "$ROOT"
+SPARK_MASTER="${SPARK_MASTER:-local[1]}" run_local stage --data data/mnist --to "$TARGET" "$@"
