@@ -14,9 +14,16 @@ public final class TestSpark {
     private TestSpark() {}
 
     public static synchronized SparkSession session() {
+        return session(java.util.Map.of());
+    }
+
+    /** The session, created with these extra settings if it does not exist yet. */
+    public static synchronized SparkSession session(java.util.Map<String, String> settings) {
         if (session == null) {
             NativeRuntime.configure();
-            session = SparkSession.builder()
+            SparkSession.Builder builder = SparkSession.builder();
+            settings.forEach(builder::config);
+            session = builder
                     .appName("mnist-spark-tests")
                     .master("local[2]")
                     .config("spark.ui.enabled", "false")

@@ -1,0 +1,125 @@
+package org.mnistspark.storage;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.mnistspark.TestSpark;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.data.MnistStaging;
+import org.mnistspark.results.Records;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.TrialRecord;
+import org.mnistspark.sweep.Sweep;
+import org.mnistspark.sweep.SweepResult;
+import org.mnistspark.sweep.TrialSummary;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** MNIST, minibatches, models and the results table on s3a://, against a real S3-compatible server on loopback. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class S3StorageIT {
+    static final java.nio.file.Path WORK = java.nio.file.Path.of("target/it-s3").toAbsolutePath();
+    static S3ProxyServer server;
+    static SparkSession spark;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Files.createDirectories(WORK);
+        server = new S3ProxyServer(WORK.resolve("server"));
+        server.start();
+        server.client().createBucket("mnist");
+        spark = TestSpark.session(server.sparkSettings());
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static List<String> settings(String... extra) {
+        List<String> settings = new ArrayList<>(List.of(
+                "experiment=s3", "data.dir=\"s3a://mnist/data\"", "data.train-limit=3000", "data.test-limit=500",
+                "data.workers=2", "data.minibatch-dir=\"s3a://mnist/minibatches\"", "model.hidden-channels=[5]",
+                "training.epochs=1", "training.learning-rate=0.05", "training.momentum=0.9",
+                "output.results=\"s3a://mnist/results\"", "output.models=\"s3a://mnist/models\""));
+        settings.addAll(List.of(extra));
+        return settings;
+    }
+
+    @Test
+    @Order(1)
+    void stagedMnistTrainsAndTheTableReadsBackFromS3() throws Exception {
+        String staged = MnistStaging.stage(TestSpark.mnistDir().toString(), "s3a://mnist/data",
+                spark.sparkContext().hadoopConfiguration());
+        assertEquals("s3a://mnist/data", staged);
+
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        SweepResult result = new Sweep(spark, SweepConfig.load(null, settings()),
+                new PrintStream(output, true, StandardCharsets.UTF_8)).run();
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertEquals(1, result.count(TrialSummary.Outcome.TRAINED), printed);
+        assertFalse(printed.contains(S3ProxyServer.CREDENTIAL), "the secret key is never printed");
+
+        ResultsTable table = new ResultsTable(spark, "s3a://mnist/results");
+        table.registerViews();
+        Row row = spark.sql("SELECT dataset_location, model_path, test_accuracy_last, train_images, "
+                + "to_json(struct(*)) FROM trials WHERE experiment = 's3'").collectAsList().get(0);
+        assertEquals("s3a://mnist/data", row.getString(0));
+        assertTrue(row.getString(1).startsWith("s3a://mnist/models/"), row.getString(1));
+        FileSystem fs = new Path(row.getString(1)).getFileSystem(spark.sparkContext().hadoopConfiguration());
+        assertTrue(fs.exists(new Path(row.getString(1))), "the model is in S3");
+        assertTrue(row.getDouble(2) >= 0.75, "accuracy " + row.getDouble(2));
+        assertEquals(3000L, row.getLong(3));
+        assertFalse(row.getString(4).contains(S3ProxyServer.CREDENTIAL), "the secret key is never in the results");
+        assertEquals(1, spark.sql("SELECT * FROM epochs WHERE experiment = 's3'").count());
+        assertTrue(fs.exists(new Path("s3a://mnist/minibatches")), "executors read their minibatches from S3");
+    }
+
+    @Test
+    @Order(2)
+    void twoWritersAtOnceOnTheSameS3TableKeepEveryRow() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> writers = new ArrayList<>();
+        for (String writer : List.of("a", "b")) {
+            writers.add(pool.submit(() -> {
+                ResultsTable table = new ResultsTable(spark, "s3a://mnist/concurrent");
+                for (int i = 0; i < 4; i++) {
+                    TrialRecord trial = Records.trial("writer-" + writer, writer + i, writer + "-run-" + i, i + 1,
+                            List.of(0.9, 0.95));
+                    table.commit(trial, Records.epochs(trial), false);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> writer : writers) {
+            writer.get();
+        }
+        pool.shutdown();
+        ResultsTable table = new ResultsTable(spark, "s3a://mnist/concurrent");
+        assertEquals(8, table.trials().count());
+        assertEquals(16, table.epochs().count());
+        assertEquals(4, table.committedTrialIds("writer-a").size());
+        assertEquals(4, table.committedTrialIds("writer-b").size());
+    }
+}
