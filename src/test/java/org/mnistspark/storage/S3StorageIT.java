@@ -43,6 +43,7 @@ class S3StorageIT {
 
     @BeforeAll
     static void startServer() throws Exception {
+        deleteRecursively(WORK); // the filesystem backend keeps buckets between runs
         Files.createDirectories(WORK);
         server = new S3ProxyServer(WORK.resolve("server"));
         server.start();
@@ -54,6 +55,16 @@ class S3StorageIT {
     static void stopServer() throws Exception {
         if (server != null) {
             server.close();
+        }
+    }
+
+    static void deleteRecursively(java.nio.file.Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
         }
     }
 
