@@ -5,13 +5,18 @@
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else Spark from target/spark-home.
 # Every executor must read data.dir and data.minibatch-dir and write output.results at the same
 # path: a local folder works for submit/local-cluster.sh (one machine); use HDFS or S3 elsewhere.
-# Environment: EXECUTOR_MEMORY (default 1g), TOTAL_EXECUTOR_CORES (default: all the cluster has).
+# Environment: EXECUTOR_MEMORY (default 1g), TOTAL_EXECUTOR_CORES (default: all the cluster has),
+#   MNIST_SPARK_PRINT_ONLY=1 prints spark-submit's arguments, one a line, and submits nothing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 MASTER="${1:?usage: submit/standalone.sh spark://host:port [job arguments]}"
 shift
-"$ROOT/submit/fetch-mnist.sh" "$ROOT/data/mnist" >/dev/null
-build_if_needed
+if [[ -n "${MNIST_SPARK_PRINT_ONLY:-}" ]]; then
+  spark_submit() { printf '%s\n' "$@"; }
+else
+  "$ROOT/submit/fetch-mnist.sh" "$ROOT/data/mnist" >/dev/null
+  build_if_needed
+fi
 cd "$ROOT"
 spark_job_confs
 extra=()

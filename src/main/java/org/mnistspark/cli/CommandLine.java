@@ -2,7 +2,6 @@ package org.mnistspark.cli;
 
 import org.mnistspark.config.InvalidConfigException;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.Map;
  * The job's arguments: {@code [sweep|query] [--conf FILE] [--set key=value]... [named options] [SQL]}.
  * Named options are shorthands for {@code --set}; see {@link #USAGE}.
  */
-record CommandLine(String command, File confFile, List<String> overrides, String sql, String stageTarget) {
+record CommandLine(String command, String confFile, List<String> overrides, String sql, String stageTarget) {
 
     static final String USAGE = """
             usage: mnist-spark [sweep] [--conf FILE] [--set key=value]... [options]
@@ -24,7 +23,7 @@ record CommandLine(String command, File confFile, List<String> overrides, String
             stage copies the MNIST files of data.dir, SHA-256 verified, to another Hadoop path
                   (for example --to s3a://bucket/mnist), for clusters to read.
 
-              --conf FILE            HOCON settings (for example conf/mnist-sweep.conf)
+              --conf FILE            HOCON settings (for example conf/mnist-sweep.conf; any Hadoop path)
               --set key=value        any setting, HOCON syntax: --set training.epochs=3,
                                      --set 'model.hidden-channels=[2,5]'
               --experiment NAME      = --set experiment=NAME
@@ -57,7 +56,7 @@ record CommandLine(String command, File confFile, List<String> overrides, String
 
     static CommandLine parse(String[] args) {
         String command = "sweep";
-        File conf = null;
+        String conf = null;
         List<String> overrides = new ArrayList<>();
         String sql = null;
         String stageTarget = null;
@@ -73,7 +72,7 @@ record CommandLine(String command, File confFile, List<String> overrides, String
             } else if (arg.equals("--rerun")) {
                 overrides.add("output.rerun=true");
             } else if (arg.equals("--conf")) {
-                conf = new File(value(args, ++i, arg));
+                conf = value(args, ++i, arg);
             } else if (arg.equals("--to") && command.equals("stage")) {
                 stageTarget = value(args, ++i, arg);
             } else if (arg.equals("--set")) {

@@ -67,26 +67,15 @@ public record SweepConfig(
     /**
      * Reads the configuration.
      *
-     * @param file      the HOCON file, or null for the built-in defaults alone
+     * @param file      the HOCON file: a local path or any Hadoop path (s3a://, hdfs://); null for the
+     *                  built-in defaults alone
      * @param overrides command-line settings, each {@code key=value} in HOCON syntax
      * @throws InvalidConfigException naming the file, key or value that is wrong
      */
-    public static SweepConfig load(File file, List<String> overrides) {
+    public static SweepConfig load(String file, List<String> overrides) {
         Config defaults = ConfigFactory.parseResources(SweepConfig.class.getClassLoader(), DEFAULTS_RESOURCE,
                 ConfigParseOptions.defaults().setOriginDescription(DEFAULTS_ORIGIN).setAllowMissing(false));
-        Config fromFile = ConfigFactory.empty();
-        if (file != null) {
-            if (!file.isFile()) {
-                throw new InvalidConfigException("configuration file not found: " + file);
-            }
-            try {
-                fromFile = ConfigFactory.parseFile(file,
-                        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)
-                                .setOriginDescription(file.getPath()));
-            } catch (ConfigException e) {
-                throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
-            }
-        }
+        Config fromFile = file == null ? ConfigFactory.empty() : readFile(file);
         Config fromCommandLine = ConfigFactory.empty();
         for (String override : overrides) {
             if (!override.contains("=")) {
@@ -110,6 +99,38 @@ public record SweepConfig(
             throw new InvalidConfigException(e.getMessage(), e);
         }
         return fromConfig(new Reader(merged));
+    }
+
+    /** Reads a local file, or a Hadoop path such as s3a://bucket/conf/mnist-sweep.conf (no Spark needed). */
+    private static Config readFile(String file) {
+        ConfigParseOptions options = ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                .setAllowMissing(false).setOriginDescription(file);
+        String text;
+        try {
+            if (file.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+                if (!fs.exists(path)) {
+                    throw new InvalidConfigException("configuration file not found: " + file);
+                }
+                try (java.io.InputStream in = fs.open(path)) {
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            } else {
+                File local = new File(file);
+                if (!local.isFile()) {
+                    throw new InvalidConfigException("configuration file not found: " + file);
+                }
+                text = java.nio.file.Files.readString(local.toPath());
+            }
+        } catch (java.io.IOException e) {
+            throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return ConfigFactory.parseString(text, options);
+        } catch (ConfigException e) {
+            throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void rejectUnknownKeys(Config layer, Config defaults) {

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.config.SweepConfig;
 
-import java.io.File;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +17,7 @@ class CommandLineTest {
                 "--hidden-channels", "2,5", "--experiment", "my exp/1", "--results", "s3a://b/results",
                 "--workers", "4", "--rerun", "--set", "training.learning-rate=0.1"});
         assertEquals("sweep", line.command());
-        assertEquals(new File("conf/mnist-sweep.conf"), line.confFile());
+        assertEquals("conf/mnist-sweep.conf", line.confFile());
         SweepConfig config = SweepConfig.load(line.confFile(), line.overrides());
         assertEquals(List.of(3), config.training().epochs());
         assertEquals(List.of(2, 5), config.model().hiddenChannels());

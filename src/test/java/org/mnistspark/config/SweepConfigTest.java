@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +18,10 @@ class SweepConfigTest {
     @TempDir
     Path dir;
 
-    private File conf(String text) throws IOException {
+    private String conf(String text) throws IOException {
         Path file = dir.resolve("sweep.conf");
         Files.writeString(file, text);
-        return file.toFile();
+        return file.toString();
     }
 
     @Test
@@ -44,21 +43,21 @@ class SweepConfigTest {
 
     @Test
     void theShippedConfFileIsValidAndMatchesTheReference() {
-        SweepConfig config = SweepConfig.load(new File("conf/mnist-sweep.conf"), List.of());
+        SweepConfig config = SweepConfig.load("conf/mnist-sweep.conf", List.of());
         assertEquals(List.of(2, 5, 10, 20, 32), config.model().hiddenChannels());
         assertTrue(config.origins().get("model.hidden-channels").contains("conf/mnist-sweep.conf"));
     }
 
     @Test
     void commandLineBeatsFileBeatsDefaultsAndOriginsSaySo() throws IOException {
-        File file = conf("training { epochs = 3, learning-rate = 0.05 }\nexperiment = from-file\n");
+        String file = conf("training { epochs = 3, learning-rate = 0.05 }\nexperiment = from-file\n");
         SweepConfig config = SweepConfig.load(file, List.of("training.epochs=4"));
         assertEquals(List.of(4), config.training().epochs());
         assertEquals(List.of(0.05), config.training().learningRate());
         assertEquals(List.of(0.5), config.training().momentum());
         assertEquals("from-file", config.experiment());
         assertTrue(config.origins().get("training.epochs").contains("command line"), config.origins().toString());
-        assertTrue(config.origins().get("training.learning-rate").contains(file.getPath() + ": 1"),
+        assertTrue(config.origins().get("training.learning-rate").contains(file + ": 1"),
                 config.origins().get("training.learning-rate"));
         assertTrue(config.origins().get("training.momentum").contains("built-in defaults"));
         assertTrue(config.describe().contains("training.epochs"));
@@ -126,19 +125,19 @@ class SweepConfigTest {
 
     @Test
     void rejectsInvalidValueInFileNamingFileAndLine() throws IOException {
-        File file = conf("experiment = x\ntraining {\n  epochs = 0\n}\n");
+        String file = conf("experiment = x\ntraining {\n  epochs = 0\n}\n");
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SweepConfig.load(file, List.of()));
-        assertTrue(e.getMessage().contains("training.epochs") && e.getMessage().contains(file.getPath() + ": 3"),
+        assertTrue(e.getMessage().contains("training.epochs") && e.getMessage().contains(file + ": 3"),
                 e.getMessage());
     }
 
     @Test
     void rejectsUnknownKeysInFileAndOnCommandLine() throws IOException {
-        File file = conf("training { epoch = 3 }");
+        String file = conf("training { epoch = 3 }");
         InvalidConfigException inFile = assertThrows(InvalidConfigException.class,
                 () -> SweepConfig.load(file, List.of()));
         assertTrue(inFile.getMessage().contains("unknown setting 'training.epoch'")
-                && inFile.getMessage().contains(file.getPath()), inFile.getMessage());
+                && inFile.getMessage().contains(file), inFile.getMessage());
         InvalidConfigException onCommandLine = assertThrows(InvalidConfigException.class,
                 () -> SweepConfig.load(null, List.of("model.layers=3")));
         assertTrue(onCommandLine.getMessage().contains("'model.layers'"), onCommandLine.getMessage());
@@ -147,12 +146,12 @@ class SweepConfigTest {
     @Test
     void rejectsMissingAndMalformedFiles() throws IOException {
         InvalidConfigException missing = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(new File(dir.toFile(), "nope.conf"), List.of()));
+                () -> SweepConfig.load(dir.resolve("nope.conf").toString(), List.of()));
         assertTrue(missing.getMessage().contains("nope.conf"), missing.getMessage());
-        File broken = conf("training { epochs = ");
+        String broken = conf("training { epochs = ");
         InvalidConfigException malformed = assertThrows(InvalidConfigException.class,
                 () -> SweepConfig.load(broken, List.of()));
-        assertTrue(malformed.getMessage().contains(broken.getPath()), malformed.getMessage());
+        assertTrue(malformed.getMessage().contains(broken), malformed.getMessage());
     }
 
     @Test

@@ -1,0 +1,85 @@
+"""The sweep's spark-submit arguments, for the EMR step and the Airflow DAGs.
+
+One source with the shell scripts: submit/spark-job.conf holds the Spark settings every cluster
+needs (submit/standalone.sh reads it too), submit/emr/spark-emr.conf what YARN on EMR needs on top,
+and spark_submit_args() lays the arguments out exactly as submit/standalone.sh does
+(tests compare the two). Standard library only: it runs with any Python 3.8+, Airflow's included.
+"""
+import os
+
+SUBMIT_DIR = os.path.dirname(os.path.abspath(__file__))
+MAIN_CLASS = "org.mnistspark.cli.MnistSpark"
+APP_NAME = "mnist-spark"
+JOB_CONF = os.path.join(SUBMIT_DIR, "spark-job.conf")
+EMR_CONF = os.path.join(SUBMIT_DIR, "emr", "spark-emr.conf")
+
+
+def read_spark_conf(path):
+    """(key, value) pairs of a "key value" file; blank lines and # comments skipped."""
+    pairs = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, _, value = line.partition(" ")
+            pairs.append((key, value.strip()))
+    return pairs
+
+
+def spark_confs(*files):
+    """Settings of spark-job.conf, then each further file's. A later value replaces an earlier one,
+    except JVM options (*.extraJavaOptions), which are appended so that neither file repeats the other."""
+    merged = {}
+    for path in (JOB_CONF,) + files:
+        for key, value in read_spark_conf(path):
+            if key.endswith("extraJavaOptions") and key in merged:
+                merged[key] = merged[key] + " " + value
+            else:
+                merged[key] = value
+    return merged
+
+
+def job_args(conf_file, *options):
+    """The job's own arguments: the sweep of conf_file, then any options (--experiment, --data, ...)."""
+    return ["sweep", "--conf", conf_file] + list(options)
+
+
+def spark_submit_args(master, deploy_mode, jar, job, confs, executor_memory="1g"):
+    """spark-submit's arguments (without the program name), in submit/standalone.sh's order."""
+    args = ["--master", master, "--deploy-mode", deploy_mode, "--name", APP_NAME, "--class", MAIN_CLASS,
+            "--executor-memory", executor_memory]
+    for key, value in confs.items():
+        args += ["--conf", key + "=" + value]
+    return args + [jar] + list(job)
+
+
+def s3_locations(prefix):
+    """Where a run on EMR keeps its data, minibatches, results and models, under one S3 prefix."""
+    prefix = prefix.rstrip("/")
+    return {"data": prefix + "/mnist", "minibatches": prefix + "/work/minibatches",
+            "results": prefix + "/results", "models": prefix + "/models"}
+
+
+def emr_spark_submit(jar, conf_file, s3_prefix, experiment):
+    """The spark-submit command line of the EMR step (cluster deploy mode, YARN)."""
+    where = s3_locations(s3_prefix)
+    job = job_args(conf_file, "--experiment", experiment, "--data", where["data"], "--results", where["results"],
+                   "--models", where["models"], "--set", 'data.minibatch-dir="%s"' % where["minibatches"])
+    confs = spark_confs(EMR_CONF)
+    memory = confs.pop("spark.executor.memory", "1g")
+    return ["spark-submit"] + spark_submit_args("yarn", "cluster", jar, job, confs, memory)
+
+
+def emr_step(jar, conf_file, s3_prefix, experiment, action_on_failure="CONTINUE"):
+    """The step as EMR's API takes it (boto3 add_job_flow_steps, Airflow's EmrAddStepsOperator)."""
+    return {"Name": "%s sweep %s" % (APP_NAME, experiment), "ActionOnFailure": action_on_failure,
+            "HadoopJarStep": {"Jar": "command-runner.jar",
+                              "Args": emr_spark_submit(jar, conf_file, s3_prefix, experiment)}}
+
+
+def emr_cli_step(jar, conf_file, s3_prefix, experiment, action_on_failure="CONTINUE"):
+    """The same step as `aws emr add-steps --steps file://step.json` takes it."""
+    step = emr_step(jar, conf_file, s3_prefix, experiment, action_on_failure)
+    return {"Type": "CUSTOM_JAR", "Name": step["Name"], "ActionOnFailure": action_on_failure,
+            "Jar": "command-runner.jar", "Args": step["HadoopJarStep"]["Args"]}
