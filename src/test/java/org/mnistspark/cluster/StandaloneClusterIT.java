@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * submit/local-cluster.sh from Spark's own jars), the sweep submitted to it by submit/standalone.sh in
  * client mode, and proof that training ran in executor JVMs on both workers.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
     static final Path ROOT = Paths.get("").toAbsolutePath();
     static final Path WORK = ROOT.resolve("target/it-standalone");
@@ -59,6 +60,13 @@ class StandaloneClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        if (Files.exists(WORK)) { // start from nothing: an earlier run's table would make the sweep skip
+            try (Stream<Path> paths = Files.walk(WORK)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
         Files.createDirectories(WORK);
         masterPort = freePort();
         clusterEnv = Map.of("CLUSTER_DIR", CLUSTER.toString(), "MASTER_PORT", Integer.toString(masterPort),
@@ -76,6 +84,7 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void sweepTrainsInExecutorsOnBothWorkersAndWritesTheTable() throws Exception {
         Path results = WORK.resolve("results");
         String master = "spark://127.0.0.1:" + masterPort;
@@ -107,6 +116,51 @@ class StandaloneClusterIT {
             assertTrue(logs.contains("Loaded [CpuBackend] backend"), worker + " executor never loaded ND4J:\n" + logs);
             assertTrue(logs.contains("Finished task"), worker + " executor ran no task");
         }
+    }
+
+    /**
+     * An executor JVM killed in the middle of training: Spark reruns the lost tasks on a new executor and
+     * the sweep completes with a whole trial, or it fails; either way the table holds no partial rows.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void executorKilledMidTrainingLeavesNoPartialRows() throws Exception {
+        Path results = WORK.resolve("results");
+        String master = "spark://127.0.0.1:" + masterPort;
+        Path log = WORK.resolve("fault-sweep.log");
+        ProcessBuilder builder = new ProcessBuilder("submit/standalone.sh", master, "--experiment", "it-executor-killed",
+                "--train-limit", "6000", "--test-limit", "500", "--hidden-channels", "5", "--epochs", "2",
+                "--workers", "2", "--results", results.toString(), "--models", WORK.resolve("models").toString(),
+                "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\"",
+                "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9")
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process sweep = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.readString(log).contains("epoch 1/2 [") && System.nanoTime() < deadline && sweep.isAlive()) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.readString(log).contains("epoch 1/2 ["), "training never started:\n" + Files.readString(log));
+        ProcessHandle executor = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
+        executor.destroyForcibly(); // SIGKILL
+        assertTrue(sweep.waitFor(10, TimeUnit.MINUTES), "the sweep hangs after losing an executor");
+        String output = Files.readString(log);
+        System.out.println("[executor killed] sweep exit code " + sweep.exitValue() + "\n" + output);
+
+        ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
+        long trials = table.trials().where("experiment = 'it-executor-killed'").count();
+        long epochs = table.epochs().where("experiment = 'it-executor-killed'").count();
+        if (sweep.exitValue() == 0) {
+            assertEquals(1, trials, output);
+            assertEquals(2, epochs, "a whole trial: both epochs");
+        } else {
+            assertEquals(0, trials, output);
+            assertEquals(0, epochs);
+        }
+        assertEquals(2, table.trials().where("experiment = 'it-standalone'").count(), "earlier rows are untouched");
+        assertTrue(!Files.exists(results.resolve("_staging")) || Files.list(results.resolve("_staging")).findAny().isEmpty());
     }
 
     /** Everything the executors of one worker wrote to stderr: each app folder, each executor, its stderr. */

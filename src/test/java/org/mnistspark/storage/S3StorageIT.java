@@ -107,6 +107,50 @@ class S3StorageIT {
         assertTrue(fs.exists(new Path("s3a://mnist/minibatches")), "executors read their minibatches from S3");
     }
 
+    /**
+     * The S3 server stopped right as a trial finishes training, when its model and rows are written:
+     * the trial is then either wholly in the table or absent, and rows already there are untouched.
+     */
+    @Test
+    @Order(3)
+    void s3StoppedDuringTheWritesLeavesNoPartialRows() throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<SweepResult> sweep = pool.submit(() -> new Sweep(spark,
+                SweepConfig.load(null, settings("experiment=s3-fault")), print).run());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+        while (!output.toString(StandardCharsets.UTF_8).contains("epoch 1/1 done") && !sweep.isDone()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        server.stop();
+        String outcome;
+        try {
+            SweepResult result = sweep.get(10, java.util.concurrent.TimeUnit.MINUTES);
+            outcome = result.trials().get(0).outcome().toString();
+        } catch (java.util.concurrent.ExecutionException e) {
+            outcome = "job failed: " + e.getCause();
+        } finally {
+            pool.shutdown();
+            server.start(); // same folder: what was stored before is still there
+        }
+        System.out.println("[S3 stopped] trial outcome " + outcome + "\n" + output.toString(StandardCharsets.UTF_8));
+
+        ResultsTable table = new ResultsTable(spark, "s3a://mnist/results");
+        long trials = table.trials().where("experiment = 's3-fault'").count();
+        long epochs = table.epochs().where("experiment = 's3-fault'").count();
+        if (outcome.equals("TRAINED")) {
+            assertEquals(1, trials);
+            assertEquals(1, epochs);
+        } else {
+            assertEquals(0, trials, outcome);
+            assertEquals(0, epochs, outcome);
+        }
+        assertEquals(1, table.trials().where("experiment = 's3'").count(), "earlier rows are untouched");
+        assertEquals(8, new ResultsTable(spark, "s3a://mnist/concurrent").trials().count());
+    }
+
     @Test
     @Order(2)
     void twoWritersAtOnceOnTheSameS3TableKeepEveryRow() throws Exception {
