@@ -11,6 +11,10 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 MASTER="${1:?usage: submit/standalone.sh spark://host:port [job arguments]}"
 shift
+# A cluster on this machine's loopback (submit/local-cluster.sh): the driver stays on loopback too.
+if [[ "$MASTER" =~ ^spark://(127\.0\.0\.1|localhost): ]]; then
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+fi
 if [[ -n "${MNIST_SPARK_PRINT_ONLY:-}" ]]; then
   spark_submit() { printf '%s\n' "$@"; }
 else

@@ -31,21 +31,20 @@ CONF_FILE = "{{ var.value.get('mnist_spark_conf', 'conf/mnist-sweep.conf') }}"
 S3_PREFIX = "{{ var.value.mnist_spark_s3 }}"
 EMR_CLUSTER = "{{ var.value.mnist_spark_emr_cluster }}"
 
-DEFAULT_ARGS = {
-    "owner": "mnist-spark",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=10),
-}
-
-with DAG(
-    dag_id="mnist_sweep",
-    description="MNIST CNN hyperparameter sweep on a Spark standalone or YARN cluster",
+# What both DAGs share: daily, no catch-up of missed days, one run at a time, retries.
+SCHEDULE = dict(
     schedule="@daily",
     start_date=datetime(2026, 11, 1),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    default_args={"owner": "mnist-spark", "retries": 2, "retry_delay": timedelta(minutes=10)},
+)
+
+with DAG(
+    dag_id="mnist_sweep",
+    description="MNIST CNN hyperparameter sweep on a Spark standalone or YARN cluster",
     tags=["mnist-spark"],
+    **SCHEDULE,
 ) as spark_dag:
     where = submit_args.s3_locations(S3_PREFIX)
     SparkSubmitOperator(
@@ -64,12 +63,8 @@ with DAG(
 with DAG(
     dag_id="mnist_sweep_emr",
     description="MNIST CNN hyperparameter sweep as an Amazon EMR step",
-    schedule="@daily",
-    start_date=datetime(2026, 11, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     tags=["mnist-spark", "emr"],
+    **SCHEDULE,
 ) as emr_dag:
     add_step = EmrAddStepsOperator(
         task_id="add_sweep_step",

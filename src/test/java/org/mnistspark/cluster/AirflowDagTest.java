@@ -81,7 +81,7 @@ class AirflowDagTest {
 
         // What submit/standalone.sh passes to spark-submit for the same job arguments.
         List<String> script = List.of(run(Map.of("MNIST_SPARK_PRINT_ONLY", "1"),
-                        concat(List.of("submit/standalone.sh", "spark://127.0.0.1:7077"), jobArgs.subList(3, jobArgs.size())))
+                        concat(List.of("submit/standalone.sh", "spark://spark-master.example:7077"), jobArgs.subList(3, jobArgs.size())))
                 .split("\n"));
         int jar = script.indexOf("sweep") - 1;
         Map<String, String> scriptConfs = new LinkedHashMap<>();

@@ -107,6 +107,28 @@ class S3StorageIT {
         assertTrue(fs.exists(new Path("s3a://mnist/minibatches")), "executors read their minibatches from S3");
     }
 
+    /** Two whole sweeps, trained at the same time in one Spark application, commit into one s3a:// table. */
+    @Test
+    @Order(4)
+    void twoSweepsAtOnceIntoTheSameS3TableKeepEveryRow() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<SweepResult>> sweeps = new ArrayList<>();
+        for (String name : List.of("s3-parallel-a", "s3-parallel-b")) {
+            sweeps.add(pool.submit(() -> new Sweep(spark, SweepConfig.load(null, settings("experiment=" + name,
+                    "data.train-limit=1000", "data.test-limit=200", "model.hidden-channels=[3,4]", "output.models=\"\"")),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run()));
+        }
+        for (Future<SweepResult> sweep : sweeps) {
+            assertEquals(2, sweep.get().count(TrialSummary.Outcome.TRAINED));
+        }
+        pool.shutdown();
+        ResultsTable table = new ResultsTable(spark, "s3a://mnist/results");
+        assertEquals(2, table.committedTrialIds("s3-parallel-a").size());
+        assertEquals(2, table.committedTrialIds("s3-parallel-b").size());
+        assertEquals(4, table.epochs().where("experiment LIKE 's3-parallel-%'").count());
+        assertEquals(1, table.trials().where("experiment = 's3'").count(), "earlier rows are untouched");
+    }
+
     /**
      * The S3 server stopped right as a trial finishes training, when its model and rows are written:
      * the trial is then either wholly in the table or absent, and rows already there are untouched.
