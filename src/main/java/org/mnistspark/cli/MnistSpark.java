@@ -13,6 +13,7 @@ import org.mnistspark.sweep.Sweep;
 import org.mnistspark.sweep.SweepResult;
 
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.PrintStream;
 
 /**
@@ -90,6 +91,14 @@ public final class MnistSpark {
             return result.succeeded() ? 0 : 1;
         } catch (InvalidDataException | FileNotFoundException e) {
             System.err.println("error: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            // Unreachable or unreadable storage: the message names the path; the trace is for --verbose users.
+            System.err.println("error: cannot read or write " + e.getMessage()
+                    + (Boolean.getBoolean("mnistspark.verbose") ? "" : " (stack trace: -Dmnistspark.verbose=true)"));
+            if (Boolean.getBoolean("mnistspark.verbose")) {
+                e.printStackTrace();
+            }
             return 1;
         } catch (Exception e) {
             System.err.println("error: " + e);

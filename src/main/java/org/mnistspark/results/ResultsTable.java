@@ -83,6 +83,25 @@ public final class ResultsTable {
         return spark.read().schema(schema).parquet(dir.toString());
     }
 
+    /** Fails now, naming the location, if the table cannot be written: better than after hours of training. */
+    public void checkWritable() throws IOException {
+        checkWritable(fs, new Path(root, STAGING));
+    }
+
+    /** Creates {@code dir} and a probe file in it, then removes the probe. */
+    public static void checkWritable(FileSystem fs, Path dir) throws IOException {
+        Path probe = new Path(dir, ".write-probe-" + UUID.randomUUID());
+        try {
+            if (!fs.mkdirs(dir)) {
+                throw new IOException("cannot create " + dir);
+            }
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException e) {
+            throw new IOException(fs.makeQualified(dir) + " is not writable: " + e.getMessage(), e);
+        }
+    }
+
     /** Ids of the trials of {@code experiment} that have a committed row. */
     public Set<String> committedTrialIds(String experiment) throws IOException {
         Set<String> ids = new HashSet<>();

@@ -80,6 +80,11 @@ public final class Sweep {
         out.printf("Data: %s: %d training and %d test images%n", dataset.location(), train.count(), test.count());
 
         ResultsTable table = new ResultsTable(spark, config.output().results());
+        table.checkWritable();
+        if (!config.output().models().isBlank()) {
+            Path models = new Path(config.output().models());
+            ResultsTable.checkWritable(models.getFileSystem(hadoop), models);
+        }
         MinibatchStore store = new MinibatchStore(config.data().minibatchDir(), hadoop);
         double mean = config.normalization().mean();
         double std = config.normalization().std();

@@ -128,6 +128,18 @@ class ResultsTableTest {
         assertTrue(listing(dir.resolve(ResultsTable.STAGING)).isEmpty());
     }
 
+    @Test
+    void unwritableLocationIsReportedUpFrontWithItsPath() throws IOException {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "not a folder");
+        ResultsTable table = new ResultsTable(spark, file.resolve("results").toString());
+        IOException e = assertThrows(IOException.class, table::checkWritable);
+        assertTrue(e.getMessage().contains(file.resolve("results").toString()) && e.getMessage().contains("not writable"),
+                e.getMessage());
+        new ResultsTable(spark, dir.resolve("fine").toString()).checkWritable();
+        assertTrue(listing(dir.resolve("fine").resolve(ResultsTable.STAGING)).isEmpty(), "the probe is removed");
+    }
+
     static List<String> listing(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return List.of();

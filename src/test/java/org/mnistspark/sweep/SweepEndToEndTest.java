@@ -182,12 +182,33 @@ class SweepEndToEndTest {
 
     @Test
     @Order(5)
-    void failedTrialLeavesNoRows() throws Exception {
+    void unwritableModelsFolderIsReportedBeforeTrainingAndChangesNothing() throws Exception {
         Path notAFolder = work.resolve("models-file");
         Files.writeString(notAFolder, "the models folder cannot be created under a file");
+        IOException e = assertThrows(IOException.class, () -> sweep(new ByteArrayOutputStream(),
+                "model.hidden-channels=[3]", "training.epochs=1", "output.models=\"" + notAFolder.resolve("sub") + "\""));
+        assertTrue(e.getMessage().contains("models-file") && e.getMessage().contains("not writable"), e.getMessage());
+        assertEquals(2, table().trials().count());
+        assertEquals(4, table().epochs().count());
+    }
+
+    @Test
+    @Order(6)
+    void failedTrialLeavesNoRows() throws Exception {
+        // A trial that fails after training: the table's epochs folder turns into a file, so the commit
+        // cannot place the trial's files (the up-front check only covers the staging folder).
+        Path epochs = work.resolve("results/epochs");
+        Path aside = work.resolve("epochs-aside");
+        Files.move(epochs, aside);
+        Files.writeString(epochs, "not a folder");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        SweepResult result = sweep(output, "model.hidden-channels=[3]", "training.epochs=1", "data.train-limit=640",
-                "output.models=\"" + notAFolder.resolve("sub") + "\"");
+        SweepResult result;
+        try {
+            result = sweep(output, "model.hidden-channels=[3]", "training.epochs=1", "data.train-limit=640");
+        } finally {
+            Files.delete(epochs);
+            Files.move(aside, epochs);
+        }
         assertFalse(result.succeeded());
         assertEquals(1, result.count(TrialSummary.Outcome.FAILED), output.toString(StandardCharsets.UTF_8));
         assertEquals(2, table().trials().count());
