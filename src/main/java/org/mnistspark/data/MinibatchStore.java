@@ -53,11 +53,15 @@ public final class MinibatchStore {
             try (FSDataOutputStream out = fs.create(new Path(scratch, MARKER), true)) {
                 out.write(Integer.toString(count).getBytes(StandardCharsets.UTF_8));
             }
-            if (fs.exists(set)) {
-                fs.delete(set, true); // an incomplete leftover of a killed run
-            }
-            if (!fs.rename(scratch, set) && !complete(set, count)) {
-                throw new IOException("cannot move minibatches into " + set);
+            // Another sweep with the same inputs may have finished the set meanwhile: use its copy, and
+            // never delete a complete set, which that sweep may be reading.
+            if (!complete(set, count)) {
+                if (fs.exists(set)) {
+                    fs.delete(set, true); // an incomplete leftover of a killed run
+                }
+                if (!fs.rename(scratch, set) && !complete(set, count)) {
+                    throw new IOException("cannot move minibatches into " + set);
+                }
             }
         } finally {
             if (fs.exists(scratch)) {

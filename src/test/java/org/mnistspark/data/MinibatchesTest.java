@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,6 +77,39 @@ class MinibatchesTest {
         assertEquals(1.0, batch.getLabels().getDouble(0, 9));
         assertEquals(1.0, batch.getLabels().getDouble(1, 3));
         assertEquals(2.0, batch.getLabels().sumNumber().doubleValue());
+    }
+
+    @Test
+    void aSetCompletedByAnotherWriterMeanwhileIsKeptNotReplaced(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        MinibatchStore store = new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration());
+        MnistImages images = images();
+        int[] order = Minibatches.stratifiedSubset(images, 1.0, 1);
+        java.nio.file.Path first = dir.resolve("set").resolve("mb-00000.bin");
+        store.ensure("set", 2, i -> {
+            if (i == 1) { // while this writer is busy, another one completes the same set
+                try {
+                    new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration())
+                            .ensure("set", 2, j -> Minibatches.toDataSet(images, order, 500 + j * 10, 510 + j * 10, 0, 1));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
+        });
+        DataSet kept = new DataSet();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(first)) {
+            kept.load(in);
+        }
+        assertEquals(Minibatches.toDataSet(images, order, 500, 510, 0, 1), kept, "the other writer's data is kept");
+        try (var files = java.nio.file.Files.list(dir.resolve("set"))) {
+            assertEquals(List.of("_COMPLETE", "mb-00000.bin", "mb-00001.bin"),
+                    files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList(),
+                    "the other writer's set stays as it was, with nothing moved into it");
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("_tmp")), "scratch removed");
+        }
     }
 
     @Test
