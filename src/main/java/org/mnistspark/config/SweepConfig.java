@@ -109,7 +109,7 @@ public record SweepConfig(
         try {
             if (file.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
                 org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
-                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(hadoopConfiguration());
                 if (!fs.exists(path)) {
                     throw new InvalidConfigException("configuration file not found: " + file);
                 }
@@ -131,6 +131,20 @@ public record SweepConfig(
         } catch (ConfigException e) {
             throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Hadoop's settings before Spark starts: its *-site.xml files plus the spark.hadoop.* settings that
+     * spark-submit passes as system properties (an S3 endpoint, say), as Spark itself will apply them.
+     */
+    static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("spark.hadoop.")) {
+                hadoop.set(name.substring("spark.hadoop.".length()), System.getProperty(name));
+            }
+        }
+        return hadoop;
     }
 
     private static void rejectUnknownKeys(Config layer, Config defaults) {

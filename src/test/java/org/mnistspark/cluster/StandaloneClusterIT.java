@@ -141,9 +141,15 @@ class StandaloneClusterIT {
             Thread.sleep(200);
         }
         assertTrue(Files.readString(log).contains("epoch 1/2 ["), "training never started:\n" + Files.readString(log));
+        // Only an executor of this test's cluster: a child of one of its worker JVMs.
+        java.util.Set<Long> workers = new java.util.HashSet<>();
+        for (String worker : List.of("worker-1.pid", "worker-2.pid")) {
+            workers.add(Long.parseLong(Files.readString(CLUSTER.resolve(worker)).trim()));
+        }
         ProcessHandle executor = ProcessHandle.allProcesses()
+                .filter(p -> p.parent().map(parent -> workers.contains(parent.pid())).orElse(false))
                 .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
-                .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
+                .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of this cluster to kill"));
         executor.destroyForcibly(); // SIGKILL
         assertTrue(sweep.waitFor(10, TimeUnit.MINUTES), "the sweep hangs after losing an executor");
         String output = Files.readString(log);

@@ -155,6 +155,27 @@ class SweepConfigTest {
     }
 
     @Test
+    void readsTheFileFromAHadoopPath() throws IOException {
+        String file = conf("training { epochs = 7 }");
+        SweepConfig config = SweepConfig.load(Path.of(file).toUri().toString(), List.of());
+        assertEquals(List.of(7), config.training().epochs());
+        assertTrue(config.origins().get("training.epochs").contains("file:"), config.origins().get("training.epochs"));
+        InvalidConfigException missing = assertThrows(InvalidConfigException.class,
+                () -> SweepConfig.load(dir.resolve("gone.conf").toUri().toString(), List.of()));
+        assertTrue(missing.getMessage().contains("gone.conf"), missing.getMessage());
+    }
+
+    @Test
+    void hadoopSettingsGivenToSparkSubmitApplyBeforeSparkStarts() {
+        System.setProperty("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9");
+        try {
+            assertEquals("http://127.0.0.1:9", SweepConfig.hadoopConfiguration().get("fs.s3a.endpoint"));
+        } finally {
+            System.clearProperty("spark.hadoop.fs.s3a.endpoint");
+        }
+    }
+
+    @Test
     void rejectsSetWithoutEquals() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> SweepConfig.load(null, List.of("training.epochs")));
