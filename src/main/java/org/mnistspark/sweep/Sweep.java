@@ -95,7 +95,8 @@ public final class Sweep {
                 test, testOrder, i * EVALUATION_BATCH, Math.min(test.count(), (i + 1) * EVALUATION_BATCH), mean, std));
 
         Set<String> committed = table.committedTrialIds(config.experiment());
-        TrialTrainer trainer = new TrialTrainer(sc, workers, config.training().workerPrefetch());
+        SweepInputs inputs = new SweepInputs(dataset, train, test.count(), testPaths, dataKey, store, table,
+                new TrialTrainer(sc, workers, config.training().workerPrefetch()), workers, sc.master());
         List<TrialSummary> summaries = new ArrayList<>();
         for (int index = 0; index < grid.size(); index++) {
             TrialSpec spec = grid.get(index);
@@ -109,8 +110,7 @@ public final class Sweep {
                 continue;
             }
             try {
-                TrialRecord record = trainAndCommit(trainer, table, store, train, test.count(), testPaths, dataset,
-                        spec, trialId, workers, perWorker, dataKey, sc.master());
+                TrialRecord record = trainAndCommit(inputs, spec, trialId, perWorker);
                 summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.TRAINED, record, null));
             } catch (Exception e) {
                 String message = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -123,16 +123,21 @@ public final class Sweep {
         return result;
     }
 
-    private TrialRecord trainAndCommit(TrialTrainer trainer, ResultsTable table, MinibatchStore store,
-                                       MnistImages train, int testImages, List<String> testPaths,
-                                       MnistDataset dataset, TrialSpec spec, String trialId, int workers,
-                                       int perWorker, String dataKey, String master) throws Exception {
+    /** What every trial of one sweep shares. */
+    private record SweepInputs(MnistDataset dataset, MnistImages train, int testImages, List<String> testPaths,
+                               String dataKey, MinibatchStore store, ResultsTable table, TrialTrainer trainer,
+                               int workers, String master) {}
+
+    private TrialRecord trainAndCommit(SweepInputs in, TrialSpec spec, String trialId, int perWorker)
+            throws Exception {
         Instant started = Instant.now();
+        MnistImages train = in.train();
+        MinibatchStore store = in.store();
         double mean = config.normalization().mean();
         double std = config.normalization().std();
         int[] subset = Minibatches.stratifiedSubset(train, spec.trainFraction(), spec.seed());
         int batches = (subset.length + perWorker - 1) / perWorker;
-        String setKey = hash(dataKey + "|fraction=" + spec.trainFraction() + "|seed=" + spec.seed()
+        String setKey = hash(in.dataKey() + "|fraction=" + spec.trainFraction() + "|seed=" + spec.seed()
                 + "|perWorker=" + perWorker);
         TrialTrainer.EpochData data = new TrialTrainer.EpochData() {
             @Override
@@ -154,7 +159,7 @@ public final class Sweep {
         };
         CnnSpec cnn = new CnnSpec(spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.optimizer(),
                 spec.learningRate(), spec.momentum(), spec.seed());
-        TrialTrainer.Outcome outcome = trainer.train(cnn, spec.epochs(), spec.averagingFrequency(), data, testPaths,
+        TrialTrainer.Outcome outcome = in.trainer().train(cnn, spec.epochs(), spec.averagingFrequency(), data, in.testPaths(),
                 config.output().progressEvery(), new ConsoleProgress(spec.epochs()));
 
         String runId = UUID.randomUUID().toString();
@@ -166,15 +171,15 @@ public final class Sweep {
         long imagesTrained = epochs.stream().mapToLong(EpochResult::trainImages).sum();
         TrialRecord record = new TrialRecord(config.experiment(), trialId, runId,
                 finite ? TrialRecord.SUCCEEDED : TrialRecord.DIVERGED, spec, perWorker,
-                config.training().workerPrefetch(), workers,
-                outcome.network().numParams(), subset.length, testImages,
+                config.training().workerPrefetch(), in.workers(),
+                outcome.network().numParams(), subset.length, in.testImages(),
                 epochs.stream().map(EpochResult::testAccuracy).toList(), last.testCorrect(), last.testLoss(),
-                last.trainLoss(), seconds, imagesTrained / seconds, started, Instant.now(), dataset.location(),
-                dataset.sha256(), mean, std, modelPath, master, NativeRuntime.applicationVersion());
+                last.trainLoss(), seconds, imagesTrained / seconds, started, Instant.now(), in.dataset().location(),
+                in.dataset().sha256(), mean, std, modelPath, in.master(), NativeRuntime.applicationVersion());
         List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(config.experiment(), trialId, runId,
                 e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
                 e.trainImages(), e.seconds(), e.imagesPerSecond())).toList();
-        table.commit(record, epochRecords, config.output().rerun());
+        in.table().commit(record, epochRecords, config.output().rerun());
         return record;
     }
 

@@ -18,6 +18,34 @@ public final class Records {
                 Map.of("train-images-idx3-ubyte", "ba89"), 0.1307, 0.3081, "file:/models/x.zip", "local[2]", "0.1.0");
     }
 
+    /**
+     * Two writers (experiments "{prefix}a" and "{prefix}b"), each with its own ResultsTable on
+     * {@code location}, commit {@code trialsEach} trials at the same time.
+     */
+    public static void commitFromTwoWritersAtOnce(org.apache.spark.sql.SparkSession spark, String location,
+                                                  String prefix, int trialsEach) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+            for (String writer : List.of("a", "b")) {
+                writers.add(pool.submit(() -> {
+                    ResultsTable table = new ResultsTable(spark, location);
+                    for (int i = 0; i < trialsEach; i++) {
+                        TrialRecord trial = trial(prefix + writer, writer + i, writer + "-run-" + i, i + 1,
+                                List.of(0.9, 0.95));
+                        table.commit(trial, epochs(trial), false);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> writer : writers) {
+                writer.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     public static List<EpochRecord> epochs(TrialRecord trial) {
         return java.util.stream.IntStream.range(0, trial.testAccuracy().size())
                 .mapToObj(i -> new EpochRecord(trial.experiment(), trial.trialId(), trial.runId(), i + 1, 0.5 - i * 0.1,

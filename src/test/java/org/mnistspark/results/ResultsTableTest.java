@@ -78,25 +78,8 @@ class ResultsTableTest {
 
     @Test
     void twoWritersAtOnceKeepEveryRow() throws Exception {
+        Records.commitFromTwoWritersAtOnce(spark, dir.toString(), "exp-", 6);
         ResultsTable tableA = new ResultsTable(spark, dir.toString());
-        ResultsTable tableB = new ResultsTable(spark, dir.toString());
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<?>> futures = new ArrayList<>();
-        for (String writer : List.of("a", "b")) {
-            ResultsTable table = writer.equals("a") ? tableA : tableB;
-            futures.add(pool.submit(() -> {
-                for (int i = 0; i < 6; i++) {
-                    TrialRecord trial = Records.trial("exp-" + writer, writer + i, writer + "-run-" + i, i + 1,
-                            List.of(0.9, 0.95));
-                    table.commit(trial, Records.epochs(trial), false);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> future : futures) {
-            future.get();
-        }
-        pool.shutdown();
         assertEquals(12, tableA.trials().count());
         assertEquals(24, tableA.epochs().count());
         assertEquals(6, tableA.committedTrialIds("exp-a").size());

@@ -176,23 +176,7 @@ class S3StorageIT {
     @Test
     @Order(2)
     void twoWritersAtOnceOnTheSameS3TableKeepEveryRow() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<?>> writers = new ArrayList<>();
-        for (String writer : List.of("a", "b")) {
-            writers.add(pool.submit(() -> {
-                ResultsTable table = new ResultsTable(spark, "s3a://mnist/concurrent");
-                for (int i = 0; i < 4; i++) {
-                    TrialRecord trial = Records.trial("writer-" + writer, writer + i, writer + "-run-" + i, i + 1,
-                            List.of(0.9, 0.95));
-                    table.commit(trial, Records.epochs(trial), false);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> writer : writers) {
-            writer.get();
-        }
-        pool.shutdown();
+        Records.commitFromTwoWritersAtOnce(spark, "s3a://mnist/concurrent", "writer-", 4);
         ResultsTable table = new ResultsTable(spark, "s3a://mnist/concurrent");
         assertEquals(8, table.trials().count());
         assertEquals(16, table.epochs().count());
