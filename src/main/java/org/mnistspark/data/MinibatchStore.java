@@ -2,6 +2,7 @@ package org.mnistspark.data;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.dataset.DataSet;
@@ -18,12 +19,15 @@ import java.util.function.IntFunction;
  * Minibatch files on storage every executor can read (a local folder for local Spark, HDFS or S3 on a
  * cluster), so that executors load their shard themselves instead of receiving it from the driver.
  *
- * <p>Each named set is a folder of {@code mb-NNNNN.bin} files (ND4J's DataSet serialization) and a
- * {@code _COMPLETE} marker holding the count. A set is written once, into a scratch folder renamed into
- * place when whole, and reused by later trials and sweeps with the same inputs.
+ * <p>A named set is written once and reused by later trials and sweeps with the same inputs. Each writer
+ * writes its own copy, {@code <name>-<uuid>/mb-NNNNN.bin} (ND4J's DataSet serialization), and then
+ * publishes it by creating the marker {@code <name>.complete}, which names that folder and the count,
+ * only if no marker exists yet. Nothing is renamed (a folder rename is a slow copy on S3, and a half-copied
+ * folder looks like a leftover) and no writer deletes a copy another writer may be training from: a
+ * writer that finds another's marker deletes only its own, never-published copy.
  */
 public final class MinibatchStore {
-    static final String MARKER = "_COMPLETE";
+    static final String MARKER_SUFFIX = ".complete";
     private final Path root;
     private final FileSystem fs;
 
@@ -37,48 +41,46 @@ public final class MinibatchStore {
         return root.toString();
     }
 
-    /** The paths of set {@code name}, in order, written first unless a complete copy exists. */
+    /** The paths of set {@code name}, in order, written first unless a complete copy is published. */
     public List<String> ensure(String name, int count, IntFunction<DataSet> minibatch) throws IOException {
-        Path set = new Path(root, name);
-        if (complete(set, count)) {
-            return paths(set, count);
+        Path marker = new Path(root, name + MARKER_SUFFIX);
+        List<String> published = published(marker, count);
+        if (published != null) {
+            return published;
         }
-        Path scratch = new Path(root, "_tmp-" + name + "-" + UUID.randomUUID());
-        try {
-            for (int i = 0; i < count; i++) {
-                try (FSDataOutputStream out = fs.create(new Path(scratch, fileName(i)), true)) {
-                    minibatch.apply(i).save(out);
-                }
-            }
-            try (FSDataOutputStream out = fs.create(new Path(scratch, MARKER), true)) {
-                out.write(Integer.toString(count).getBytes(StandardCharsets.UTF_8));
-            }
-            // Another sweep with the same inputs may have finished the set meanwhile: use its copy, and
-            // never delete a complete set, which that sweep may be reading.
-            if (!complete(set, count)) {
-                if (fs.exists(set)) {
-                    fs.delete(set, true); // an incomplete leftover of a killed run
-                }
-                if (!fs.rename(scratch, set) && !complete(set, count)) {
-                    throw new IOException("cannot move minibatches into " + set);
-                }
-            }
-        } finally {
-            if (fs.exists(scratch)) {
-                fs.delete(scratch, true);
+        Path copy = new Path(root, name + "-" + UUID.randomUUID());
+        for (int i = 0; i < count; i++) {
+            try (FSDataOutputStream out = fs.create(new Path(copy, fileName(i)), true)) {
+                minibatch.apply(i).save(out);
             }
         }
-        return paths(set, count);
+        try (FSDataOutputStream out = fs.create(marker, false)) {
+            out.write((copy.getName() + "\n" + count).getBytes(StandardCharsets.UTF_8));
+        } catch (FileAlreadyExistsException anotherWriterWasFirst) {
+            published = published(marker, count);
+            if (published != null) {
+                fs.delete(copy, true); // never published, so nobody reads it
+                return published;
+            }
+            throw new IOException("minibatch marker " + marker + " exists but does not describe " + count
+                    + " minibatches; delete it and its folder to rebuild the set", anotherWriterWasFirst);
+        }
+        return paths(copy, count);
     }
 
-    private boolean complete(Path set, int count) throws IOException {
-        Path marker = new Path(set, MARKER);
+    /** The published copy's paths, or null if there is none (or it holds another count). */
+    private List<String> published(Path marker, int count) throws IOException {
         if (!fs.exists(marker)) {
-            return false;
+            return null;
         }
+        String[] lines;
         try (InputStream in = fs.open(marker)) {
-            return Integer.toString(count).equals(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");
         }
+        if (lines.length != 2 || !Integer.toString(count).equals(lines[1].trim())) {
+            return null;
+        }
+        return paths(new Path(root, lines[0].trim()), count);
     }
 
     private static List<String> paths(Path set, int count) {

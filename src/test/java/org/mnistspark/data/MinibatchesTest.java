@@ -85,8 +85,7 @@ class MinibatchesTest {
         MinibatchStore store = new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration());
         MnistImages images = images();
         int[] order = Minibatches.stratifiedSubset(images, 1.0, 1);
-        java.nio.file.Path first = dir.resolve("set").resolve("mb-00000.bin");
-        store.ensure("set", 2, i -> {
+        List<String> outer = store.ensure("set", 2, i -> {
             if (i == 1) { // while this writer is busy, another one completes the same set
                 try {
                     new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration())
@@ -98,18 +97,19 @@ class MinibatchesTest {
             return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
         });
         DataSet kept = new DataSet();
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(first)) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Paths.get(
+                java.net.URI.create(outer.get(0))))) {
             kept.load(in);
         }
-        assertEquals(Minibatches.toDataSet(images, order, 500, 510, 0, 1), kept, "the other writer's data is kept");
-        try (var files = java.nio.file.Files.list(dir.resolve("set"))) {
-            assertEquals(List.of("_COMPLETE", "mb-00000.bin", "mb-00001.bin"),
-                    files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList(),
-                    "the other writer's set stays as it was, with nothing moved into it");
-        }
+        assertEquals(Minibatches.toDataSet(images, order, 500, 510, 0, 1), kept,
+                "the writer that published first wins; the other uses its copy");
         try (var files = java.nio.file.Files.list(dir)) {
-            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("_tmp")), "scratch removed");
+            assertEquals(2, files.filter(f -> !f.getFileName().toString().startsWith(".")).count(),
+                    "the marker and the one published copy; the loser removed its own (checksum files aside)");
         }
+        assertEquals(outer, store.ensure("set", 2, i -> {
+            throw new AssertionError("a published set must not be written again");
+        }));
     }
 
     @Test
@@ -134,6 +134,6 @@ class MinibatchesTest {
             loaded.load(in);
         }
         assertEquals(Minibatches.toDataSet(images, order, 20, 30, 0, 1), loaded);
-        assertTrue(java.nio.file.Files.list(dir).noneMatch(p -> p.getFileName().toString().startsWith("_tmp")));
+        assertTrue(java.nio.file.Files.exists(dir.resolve("set" + MinibatchStore.MARKER_SUFFIX)));
     }
 }
