@@ -62,7 +62,7 @@ public record SweepConfig(
     public static final String DEFAULTS_RESOURCE = "mnist-spark-defaults.conf";
     static final String DEFAULTS_ORIGIN = "built-in defaults";
     static final String COMMAND_LINE_ORIGIN = "command line";
-    public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
+    public static final Set<String> OPTIMIZERS = Set.of("sgd", "nesterov", "adam");
 
     /**
      * Reads the configuration.
@@ -173,7 +173,7 @@ public record SweepConfig(
                 r.doubleGrid("model.dropout", p -> p >= 0 && p < 1, "must be in [0, 1)"));
         Training training = new Training(
                 r.intGrid("training.epochs", n -> n > 0, "must be at least 1"),
-                r.stringGrid("training.optimizer", OPTIMIZERS::contains, "must be sgd or adam"),
+                r.stringGrid("training.optimizer", OPTIMIZERS::contains, "must be sgd, nesterov or adam"),
                 r.doubleGrid("training.learning-rate", x -> x > 0 && Double.isFinite(x), "must be positive"),
                 r.doubleGrid("training.momentum", m -> m >= 0 && m < 1, "must be in [0, 1)"),
                 r.intGrid("training.batch-size", n -> n > 0, "must be at least 1"),

@@ -6,7 +6,7 @@ package org.mnistspark.model;
  * @param hiddenChannels channels of the first convolution
  * @param kernelSize     side of both convolution kernels
  * @param dropout        probability that spatial dropout drops a channel (PyTorch's Dropout2d p)
- * @param optimizer      "sgd" (Nesterov momentum) or "adam"
+ * @param optimizer      "sgd" (PyTorch's momentum SGD), "nesterov" or "adam"
  */
 public record CnnSpec(int hiddenChannels, int kernelSize, double dropout, String optimizer,
                       double learningRate, double momentum, long seed) {}

@@ -1,6 +1,5 @@
 package org.mnistspark.model;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
@@ -14,15 +13,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.SplittableRandom;
 
 /**
  * The seed project's PyTorch MNIST CNN, layer for layer:
@@ -34,7 +28,9 @@ import java.util.SplittableRandom;
  * </pre>
  * DL4J conventions that differ from PyTorch and are converted here: {@code dropOut(x)} takes the
  * probability to <em>retain</em>, and dropout on a layer applies to that layer's input.
- * Weights and biases start uniform in ±1/sqrt(fan_in), PyTorch's default for Conv2d and Linear.
+ * The network starts from the very weights PyTorch draws for the same seed ({@link PyTorchInit}), and
+ * "sgd" is PyTorch's momentum SGD ({@link SgdMomentum}): PyTorchReferenceTest checks both against
+ * PyTorch's own numbers.
  */
 public final class MnistCnn {
     public static final int IMAGE_SIDE = 28;
@@ -52,7 +48,7 @@ public final class MnistCnn {
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)
                 .updater(updater(spec))
-                .weightInit(WeightInit.UNIFORM) // U(-a, a), a = 1/sqrt(fan_in), as PyTorch
+                .weightInit(WeightInit.UNIFORM) // replaced by PyTorchInit in create()
                 .list()
                 .layer(new ConvolutionLayer.Builder(k, k).nIn(1).nOut(spec.hiddenChannels())
                         .activation(Activation.RELU).build())
@@ -71,41 +67,20 @@ public final class MnistCnn {
                 .build();
     }
 
-    /** A new network with PyTorch-style initial weights and biases. */
+    /** A new network with the initial weights and biases PyTorch draws for {@code spec.seed()}. */
     public static MultiLayerNetwork create(CnnSpec spec) {
         MultiLayerNetwork network = new MultiLayerNetwork(configuration(spec));
         network.init();
-        initBiasesLikePyTorch(network, spec.seed());
+        PyTorchInit.apply(network, spec.seed());
         return network;
     }
 
     static IUpdater updater(CnnSpec spec) {
         return switch (spec.optimizer()) {
-            // DL4J has no plain-momentum SGD; Nesterov momentum is the closest.
-            case "sgd" -> spec.momentum() > 0 ? new Nesterovs(spec.learningRate(), spec.momentum())
-                    : new Sgd(spec.learningRate());
+            case "sgd" -> new SgdMomentum(spec.learningRate(), spec.momentum());
+            case "nesterov" -> new Nesterovs(spec.learningRate(), spec.momentum());
             case "adam" -> new Adam(spec.learningRate());
             default -> throw new IllegalArgumentException("unknown optimizer " + spec.optimizer());
         };
-    }
-
-    /** DL4J starts biases at a constant; PyTorch draws them from U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
-    private static void initBiasesLikePyTorch(MultiLayerNetwork network, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        for (Layer layer : network.getLayers()) {
-            INDArray weights = layer.paramTable().get("W");
-            INDArray bias = layer.paramTable().get("b");
-            if (weights == null || bias == null) {
-                continue;
-            }
-            long[] shape = weights.shape(); // conv: [out, in, kh, kw]; dense: [in, out]
-            long fanIn = shape.length == 4 ? shape[1] * shape[2] * shape[3] : shape[0];
-            double bound = 1.0 / Math.sqrt(fanIn);
-            float[] values = new float[(int) bias.length()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
-            }
-            bias.assign(Nd4j.create(values).reshape(bias.shape()));
-        }
     }
 }

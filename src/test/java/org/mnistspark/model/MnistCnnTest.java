@@ -1,5 +1,6 @@
 package org.mnistspark.model;
 
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -85,9 +86,12 @@ class MnistCnnTest {
     @Test
     void optimizers() {
         BaseLayer sgd = (BaseLayer) MnistCnn.create(spec(2)).getLayerWiseConfigurations().getConf(0).getLayer();
-        Nesterovs nesterovs = assertInstanceOf(Nesterovs.class, sgd.getIUpdater());
-        assertEquals(0.01, nesterovs.getLearningRate(), 1e-12);
-        assertEquals(0.5, nesterovs.getMomentum(), 1e-12);
+        SgdMomentum momentum = assertInstanceOf(SgdMomentum.class, sgd.getIUpdater());
+        assertEquals(0.01, momentum.getLearningRate(0, 0), 1e-12);
+        assertEquals(0.5, momentum.getMomentum(), 1e-12);
+        BaseLayer nesterov = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, "nesterov", 0.01, 0.5, 1))
+                .getLayerWiseConfigurations().getConf(0).getLayer();
+        assertEquals(0.5, assertInstanceOf(Nesterovs.class, nesterov.getIUpdater()).getMomentum(), 1e-12);
         BaseLayer adam = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, "adam", 0.001, 0, 1))
                 .getLayerWiseConfigurations().getConf(0).getLayer();
         assertEquals(0.001, assertInstanceOf(Adam.class, adam.getIUpdater()).getLearningRate(), 1e-12);
@@ -109,6 +113,15 @@ class MnistCnnTest {
                 assertTrue(values.amaxNumber().doubleValue() > bound * 0.5, "layer " + i + " " + param);
             }
         }
+    }
+
+    @Test
+    void configurationWithItsUpdaterSurvivesTheJsonTheExecutorsGet() {
+        // SparkDl4jMultiLayer ships the configuration to executors as JSON; SgdMomentum is not DL4J's own.
+        MultiLayerConfiguration conf = MnistCnn.configuration(spec(2));
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
+        assertEquals(conf, back);
+        assertEquals(new SgdMomentum(0.01, 0.5), ((BaseLayer) back.getConf(5).getLayer()).getIUpdater());
     }
 
     @Test
