@@ -1,10 +1,20 @@
 package org.mnistspark.data;
 
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MinibatchesTest {
+    @TempDir
+    Path dir;
+
     /** 1,000 images, label i % 10 except that label 0 is twice as common as the others. */
     private static MnistImages images() {
         int n = 1000;
@@ -80,46 +93,37 @@ class MinibatchesTest {
     }
 
     @Test
-    void aSetCompletedByAnotherWriterMeanwhileIsKeptNotReplaced(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        MinibatchStore store = new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration());
+    void aSetCompletedByAnotherWriterMeanwhileIsKeptNotReplaced() throws Exception {
         MnistImages images = images();
         int[] order = Minibatches.stratifiedSubset(images, 1.0, 1);
-        List<String> outer = store.ensure("set", 2, i -> {
+        List<String> outer = store().ensure("set", 2, i -> {
             if (i == 1) { // while this writer is busy, another one completes the same set
                 try {
-                    new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration())
-                            .ensure("set", 2, j -> Minibatches.toDataSet(images, order, 500 + j * 10, 510 + j * 10, 0, 1));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    store().ensure("set", 2, j -> Minibatches.toDataSet(images, order, 500 + j * 10, 510 + j * 10, 0, 1));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
             return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
         });
-        DataSet kept = new DataSet();
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Paths.get(
-                java.net.URI.create(outer.get(0))))) {
-            kept.load(in);
-        }
-        assertEquals(Minibatches.toDataSet(images, order, 500, 510, 0, 1), kept,
+        assertEquals(Minibatches.toDataSet(images, order, 500, 510, 0, 1), load(outer.get(0)),
                 "the writer that published first wins; the other uses its copy");
-        try (var files = java.nio.file.Files.list(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
             assertEquals(2, files.filter(f -> !f.getFileName().toString().startsWith(".")).count(),
                     "the marker and the one published copy; the loser removed its own (checksum files aside)");
         }
-        assertEquals(outer, store.ensure("set", 2, i -> {
+        assertEquals(outer, store().ensure("set", 2, i -> {
             throw new AssertionError("a published set must not be written again");
         }));
     }
 
     @Test
-    void storeWritesOnceAndReusesCompleteSets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        MinibatchStore store = new MinibatchStore(dir.toString(), new org.apache.hadoop.conf.Configuration());
+    void storeWritesOnceAndReusesCompleteSets() throws Exception {
+        MinibatchStore store = store();
         MnistImages images = images();
         int[] order = Minibatches.stratifiedSubset(images, 1.0, 1);
         int[] calls = {0};
-        java.util.List<String> paths = store.ensure("set", 4, i -> {
+        List<String> paths = store.ensure("set", 4, i -> {
             calls[0]++;
             return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
         });
@@ -128,12 +132,19 @@ class MinibatchesTest {
         assertEquals(paths, store.ensure("set", 4, i -> {
             throw new AssertionError("a complete set must not be written again");
         }));
+        assertEquals(Minibatches.toDataSet(images, order, 20, 30, 0, 1), load(paths.get(2)));
+        assertTrue(Files.exists(dir.resolve("set" + MinibatchStore.MARKER_SUFFIX)));
+    }
+
+    private MinibatchStore store() throws IOException {
+        return new MinibatchStore(dir.toString(), new Configuration());
+    }
+
+    private static DataSet load(String uri) throws IOException {
         DataSet loaded = new DataSet();
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Paths.get(
-                java.net.URI.create(paths.get(2))))) {
+        try (InputStream in = Files.newInputStream(Paths.get(URI.create(uri)))) {
             loaded.load(in);
         }
-        assertEquals(Minibatches.toDataSet(images, order, 20, 30, 0, 1), loaded);
-        assertTrue(java.nio.file.Files.exists(dir.resolve("set" + MinibatchStore.MARKER_SUFFIX)));
+        return loaded;
     }
 }
