@@ -1,6 +1,9 @@
 package org.mnistspark.cli;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.config.SweepConfig;
@@ -84,7 +87,18 @@ public final class MnistSpark {
                 ResultsTable table = new ResultsTable(spark, config.output().results());
                 table.registerViews();
                 String sql = commandLine.sql() != null ? commandLine.sql() : BEST_PER_EXPERIMENT;
-                out.print(TablePrinter.format(spark.sql(sql), 10_000));
+                Dataset<Row> rows;
+                try {
+                    rows = spark.sql(sql);
+                } catch (Exception e) {
+                    if (!(e instanceof AnalysisException bad)) { // a Scala exception javac does not see declared
+                        throw e;
+                    }
+                    // A mistyped query is bad input: one line, not Spark's plan and stack trace.
+                    System.err.println("error: the query failed: " + bad.getSimpleMessage());
+                    return 2;
+                }
+                out.print(TablePrinter.format(rows, 10_000));
                 return 0;
             }
             SweepResult result = new Sweep(spark, config, out).run();
