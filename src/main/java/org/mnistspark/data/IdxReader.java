@@ -25,21 +25,26 @@ public final class IdxReader {
 
     /** Reads an image file (3 dimensions) and its label file (1 dimension) and checks they agree. */
     public static MnistImages read(Path images, Path labels, Configuration hadoop) throws IOException {
-        Idx imageFile = parse(images, readAll(images, hadoop), 3);
-        Idx labelFile = parse(labels, readAll(labels, hadoop), 1);
+        return read(images, readAll(images, hadoop), labels, readAll(labels, hadoop));
+    }
+
+    /** The same from the files' (decompressed) contents; the paths name them in errors. */
+    static MnistImages read(Path images, byte[] imageBytes, Path labels, byte[] labelBytes) {
+        Idx imageFile = parse(images, imageBytes, 3);
+        Idx labelFile = parse(labels, labelBytes, 1);
         int count = imageFile.dims[0];
         if (labelFile.dims[0] != count) {
             throw new InvalidDataException(labels + ": has " + labelFile.dims[0] + " labels but " + images
                     + " has " + count + " images");
         }
-        byte[] labelBytes = labelFile.values;
-        for (int i = 0; i < labelBytes.length; i++) {
-            if (labelBytes[i] < 0 || labelBytes[i] > 9) {
-                throw new InvalidDataException(labels + ": label " + (labelBytes[i] & 0xFF) + " at index " + i
+        byte[] labelValues = labelFile.values;
+        for (int i = 0; i < labelValues.length; i++) {
+            if (labelValues[i] < 0 || labelValues[i] > 9) {
+                throw new InvalidDataException(labels + ": label " + (labelValues[i] & 0xFF) + " at index " + i
                         + " is outside 0-9");
             }
         }
-        return new MnistImages(count, imageFile.dims[1], imageFile.dims[2], imageFile.values, labelBytes);
+        return new MnistImages(count, imageFile.dims[1], imageFile.dims[2], imageFile.values, labelValues);
     }
 
     /** The parsed header and the values that follow it. */
@@ -68,11 +73,13 @@ public final class IdxReader {
             if (sizes[d] <= 0) {
                 throw new InvalidDataException(file + ": dimension " + d + " has size " + sizes[d]);
             }
-            expectedValues *= sizes[d];
+            // Capped so that a nonsense header cannot overflow; anything past the file's size is truncation.
+            expectedValues = Math.min(expectedValues * sizes[d], Integer.MAX_VALUE + 1L);
         }
         long actualValues = bytes.length - buffer.position();
         if (actualValues < expectedValues) {
-            throw new InvalidDataException(file + ": truncated: the header promises " + expectedValues
+            throw new InvalidDataException(file + ": truncated: the header promises "
+                    + (expectedValues > Integer.MAX_VALUE ? "more than 2^31" : String.valueOf(expectedValues))
                     + " values but the file holds " + actualValues);
         }
         if (actualValues > expectedValues) {
@@ -96,7 +103,7 @@ public final class IdxReader {
             in.transferTo(out);
             return out.toByteArray();
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw new InvalidDataException(file + ": corrupt gzip data (" + e.getMessage() + ")");
+            throw new InvalidDataException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -5,4 +5,8 @@ public class InvalidDataException extends IllegalArgumentException {
     public InvalidDataException(String message) {
         super(message);
     }
+
+    public InvalidDataException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * MNIST's training and test sets, read from a folder holding the four original IDX files
- * ({@code train-images-idx3-ubyte} and so on, each plain or {@code .gz}), with each file's SHA-256
- * in file-name order.
+ * ({@code train-images-idx3-ubyte} and so on, each plain or {@code .gz}), with the SHA-256 of each
+ * file's IDX content (decompressed) under its plain name, in name order.
  */
 public record MnistDataset(String location, MnistImages train, MnistImages test, Map<String, String> sha256) {
 
@@ -32,17 +32,19 @@ public record MnistDataset(String location, MnistImages train, MnistImages test,
         Path folder = new Path(dir);
         FileSystem fs = folder.getFileSystem(hadoop);
         Path qualified = fs.makeQualified(folder);
-        // Sorted by file name: the sums feed trial ids and cache keys, which must not depend on map order.
-        Map<String, String> sums = new TreeMap<>();
         Path trainImages = locate(fs, qualified, TRAIN_IMAGES);
         Path trainLabels = locate(fs, qualified, TRAIN_LABELS);
         Path testImages = locate(fs, qualified, TEST_IMAGES);
         Path testLabels = locate(fs, qualified, TEST_LABELS);
-        for (Path file : new Path[] {trainImages, trainLabels, testImages, testLabels}) {
-            sums.put(file.getName(), sha256(fs, file));
-        }
-        MnistImages train = IdxReader.read(trainImages, trainLabels, hadoop);
-        MnistImages test = IdxReader.read(testImages, testLabels, hadoop);
+        // Each file is read once. Its sum is of the IDX content, so a .gz copy of the same data gets the
+        // published sum under the plain name. Sorted by name: sums feed trial ids and cache keys.
+        Map<String, String> sums = new TreeMap<>();
+        byte[] trainImageBytes = readAndSum(trainImages, TRAIN_IMAGES, hadoop, sums);
+        byte[] trainLabelBytes = readAndSum(trainLabels, TRAIN_LABELS, hadoop, sums);
+        byte[] testImageBytes = readAndSum(testImages, TEST_IMAGES, hadoop, sums);
+        byte[] testLabelBytes = readAndSum(testLabels, TEST_LABELS, hadoop, sums);
+        MnistImages train = IdxReader.read(trainImages, trainImageBytes, trainLabels, trainLabelBytes);
+        MnistImages test = IdxReader.read(testImages, testImageBytes, testLabels, testLabelBytes);
         requireSide(trainImages, train);
         requireSide(testImages, test);
         return new MnistDataset(qualified.toString(), train, test, Collections.unmodifiableMap(sums));
@@ -66,6 +68,17 @@ public record MnistDataset(String location, MnistImages train, MnistImages test,
         }
         throw new FileNotFoundException("MNIST file not found: " + plain + " (nor " + gz.getName()
                 + "); run submit/fetch-mnist.sh, or set data.dir to the folder that holds the IDX files");
+    }
+
+    private static byte[] readAndSum(Path file, String name, Configuration hadoop, Map<String, String> sums)
+            throws IOException {
+        byte[] content = IdxReader.readAll(file, hadoop);
+        try {
+            sums.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return content;
     }
 
     static String sha256(FileSystem fs, Path file) throws IOException {

@@ -179,4 +179,23 @@ class IdxReaderTest {
         // The first training image of MNIST is a 5.
         assertEquals(5, mnist.train().label(0));
     }
+
+    @Test
+    void gzippedMnistHasThePlainFilesSumsUnderThePlainNames() throws IOException {
+        for (String name : MnistStaging.MNIST_SHA256.keySet()) {
+            write(name + ".gz", Files.readAllBytes(org.mnistspark.TestSpark.mnistDir().resolve(name)));
+        }
+        MnistDataset gzipped = MnistDataset.load(dir.toString(), hadoop);
+        // The same data must give the same trial ids and cache keys, compressed or not.
+        assertEquals(MnistStaging.MNIST_SHA256, gzipped.sha256());
+        assertEquals(60_000, gzipped.train().count());
+    }
+
+    @Test
+    void aHeaderPromisingMoreThanTwoBillionValuesIsTruncationNotOverflow() throws IOException {
+        Path images = write("images", idx(new int[] {1 << 21, 1 << 21, 1 << 21}, new byte[10]));
+        Path labels = write("labels", idx(new int[] {1}, new byte[] {1}));
+        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
+        assertTrue(e.getMessage().contains("truncated") && !e.getMessage().matches("(?s).* -\\d.*"), e.getMessage());
+    }
 }
