@@ -240,7 +240,12 @@ public record SweepConfig(
         }
 
         private ConfigValue value(String key) {
-            ConfigValue value = config.getValue(key);
+            ConfigValue value;
+            try {
+                value = config.getValue(key);
+            } catch (ConfigException e) { // e.g. --set data=5 replaced a whole section, or a value is null
+                throw new InvalidConfigException("invalid setting " + key + ": " + e.getMessage(), e);
+            }
             origins.put(key, value.render(ConfigRenderOptions.concise()) + "  (" + origin(value) + ")");
             return value;
         }
@@ -272,7 +277,7 @@ public record SweepConfig(
                     try {
                         values.add(convert.apply(element));
                     } catch (RuntimeException e) {
-                        throw invalid(key, value, "expected a list of " + expected + "s");
+                        throw invalid(key, value, "expected each value of the list to be " + expected);
                     }
                 }
                 if (values.isEmpty()) {

@@ -115,6 +115,10 @@ class SweepConfigTest {
             "model.hidden-channels=[5,5]; model.hidden-channels",
             "data.workers=-2; data.workers",
             "output.rerun=maybe; output.rerun",
+            "training.epochs=null; training.epochs",
+            "data=5; data",
+            "model=[1]; model",
+            "model.hidden-channels=[2,x]; model.hidden-channels",
     })
     void rejectsInvalidValuesNamingTheKey(String setting, String key) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
