@@ -1,10 +1,12 @@
 package org.mnistspark.cli;
 
+import com.typesafe.config.ConfigUtil;
 import org.mnistspark.config.InvalidConfigException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The job's arguments: {@code [sweep|query] [--conf FILE] [--set key=value]... [named options] [SQL]}.
@@ -40,6 +42,9 @@ record CommandLine(String command, String confFile, List<String> overrides, Stri
               --help                 this text
             Precedence: command line, then --conf FILE, then the built-in defaults.
             """;
+
+    /** Keys whose named option is always text, so that --experiment 007 stays "007", not 7. */
+    private static final Set<String> TEXT_KEYS = Set.of("experiment", "data.dir", "output.results", "output.models");
 
     /** Named option → configuration key. */
     private static final Map<String, String> NAMED = Map.ofEntries(
@@ -80,7 +85,8 @@ record CommandLine(String command, String confFile, List<String> overrides, Stri
             } else if (NAMED.containsKey(arg)) {
                 String key = NAMED.get(arg);
                 String value = value(args, ++i, arg);
-                overrides.add(key + "=" + (key.equals("model.hidden-channels") ? "[" + value + "]" : quoted(value)));
+                overrides.add(key + "=" + (key.equals("model.hidden-channels") ? "[" + value + "]"
+                        : TEXT_KEYS.contains(key) ? ConfigUtil.quoteString(value) : quoted(value)));
             } else if (arg.startsWith("-")) {
                 throw new InvalidConfigException("unknown option " + arg + "\n\n" + USAGE);
             } else if (command.equals("query") && sql == null) {
@@ -107,6 +113,6 @@ record CommandLine(String command, String confFile, List<String> overrides, Stri
         if (value.matches("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?|true|false")) {
             return value;
         }
-        return com.typesafe.config.ConfigUtil.quoteString(value);
+        return ConfigUtil.quoteString(value);
     }
 }

@@ -12,6 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CommandLineTest {
     @Test
+    void textOptionsStayTextEvenWhenTheyLookLikeNumbers() {
+        CommandLine line = CommandLine.parse(new String[] {"--experiment", "007", "--results", "1e5"});
+        SweepConfig config = SweepConfig.load(line.confFile(), line.overrides());
+        assertEquals("007", config.experiment());
+        assertEquals("1e5", config.output().results());
+    }
+
+    @Test
     void namedOptionsBecomeSettings() {
         CommandLine line = CommandLine.parse(new String[] {"--conf", "conf/mnist-sweep.conf", "--epochs", "3",
                 "--hidden-channels", "2,5", "--experiment", "my exp/1", "--results", "s3a://b/results",
