@@ -9,6 +9,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import java.util.UUID;
  * left (the process killed between the two renames).
  */
 public final class ResultsTable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultsTable.class);
     public static final String TRIALS_VIEW = "trials";
     public static final String EPOCHS_VIEW = "epochs";
     static final String STAGING = "_staging";
@@ -132,15 +135,32 @@ public final class ResultsTable {
             try {
                 moveInto(stagedTrial, trialsDir(), name); // the commit point
             } catch (IOException | RuntimeException e) {
-                fs.delete(movedEpochs, false);
+                try {
+                    fs.delete(movedEpochs, false); // unseen anyway: the epochs view keeps committed trials only
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             }
         } finally {
-            fs.delete(staging, true);
+            deleteQuietly(staging); // never read; and after the commit point nothing may fail the trial
         }
         if (replacePrevious) {
-            deleteOtherRuns(trialsDir(), trial, name);
-            deleteOtherRuns(epochsDir(), trial, name);
+            try {
+                deleteOtherRuns(trialsDir(), trial, name);
+                deleteOtherRuns(epochsDir(), trial, name);
+            } catch (IOException e) {
+                LOG.warn("Trial {} is committed, but its earlier runs could not be removed and still show: {}",
+                        trial.trialId(), e.toString());
+            }
+        }
+    }
+
+    private void deleteQuietly(Path path) {
+        try {
+            fs.delete(path, true);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", path, e.toString());
         }
     }
 

@@ -179,8 +179,25 @@ public final class Sweep {
         List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(config.experiment(), trialId, runId,
                 e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
                 e.trainImages(), e.seconds(), e.imagesPerSecond())).toList();
-        in.table().commit(record, epochRecords, config.output().rerun());
+        try {
+            in.table().commit(record, epochRecords, config.output().rerun());
+        } catch (IOException | RuntimeException e) {
+            deleteModel(modelPath, e); // no row points at it: a failed trial leaves nothing behind
+            throw e;
+        }
         return record;
+    }
+
+    private void deleteModel(String modelPath, Exception failure) {
+        if (modelPath == null) {
+            return;
+        }
+        try {
+            Path path = new Path(modelPath);
+            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, false);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
     }
 
     /** Writes the model under a temporary name and renames it, so a model file is always whole. */
@@ -193,11 +210,20 @@ public final class Sweep {
         FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
         Path target = fs.makeQualified(new Path(dir, trialId + "-" + runId + ".zip"));
         Path scratch = new Path(dir, "." + target.getName() + ".tmp");
-        try (FSDataOutputStream stream = fs.create(scratch, true)) {
-            ModelSerializer.writeModel(network, stream, false);
-        }
-        if (!fs.rename(scratch, target)) {
-            throw new IOException("cannot rename " + scratch + " to " + target);
+        try {
+            try (FSDataOutputStream stream = fs.create(scratch, true)) {
+                ModelSerializer.writeModel(network, stream, false);
+            }
+            if (!fs.rename(scratch, target)) {
+                throw new IOException("cannot rename " + scratch + " to " + target);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                fs.delete(scratch, false);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
         return target.toString();
     }

@@ -214,6 +214,12 @@ class SweepEndToEndTest {
         assertEquals(2, table().trials().count());
         assertEquals(4, table().epochs().count());
         assertTrue(listing(work.resolve("results/_staging")).isEmpty());
+        String failedId = result.trials().stream().filter(t -> t.outcome() == TrialSummary.Outcome.FAILED)
+                .findFirst().orElseThrow().trialId();
+        try (Stream<Path> models = Files.walk(work.resolve("models"))) {
+            assertEquals(List.of(), models.map(p -> p.getFileName().toString())
+                    .filter(name -> name.contains(failedId)).toList(), "the failed trial's model is removed too");
+        }
     }
 
     static List<String> listing(Path folder) throws IOException {
