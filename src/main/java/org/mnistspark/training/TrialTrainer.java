@@ -54,6 +54,9 @@ public final class TrialTrainer {
                 .saveUpdater(true) // average momentum too, so averaging every step equals synchronous SGD
                 .repartionData(Repartition.Never) // our partitions are already balanced
                 .collectTrainingStats(false)
+                // DL4J caches the paths RDD of every round and never frees it; it is a parallelized list
+                // of a few names, so recomputing it is free and caching it only fills the block manager.
+                .storageLevelStreams(null)
                 .rngSeed(spec.seed())
                 .build();
         SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(sc, network, master);
