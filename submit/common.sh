@@ -25,6 +25,16 @@ build_if_needed() {
   fi
 }
 
+# Fills target/spark-home/jars (Spark's own runtime jars, for spark-submit and the local cluster)
+# once, from submit/spark-home/pom.xml; run from $ROOT so that .mvn/ applies wherever we start.
+build_spark_home() {
+  [[ -d "$ROOT/target/spark-home/jars" ]] && return
+  echo "Building Spark's runtime jars into target/spark-home/jars (log in target/spark-home-build.log) ..." >&2
+  mkdir -p "$ROOT/target"
+  (cd "$ROOT" && mvn -B -q -f submit/spark-home/pom.xml package > target/spark-home-build.log 2>&1) \
+    || { tail -n 30 "$ROOT/target/spark-home-build.log" >&2; exit 1; }
+}
+
 # Runs the job's main class in this JVM with Spark from target/spark-jars (the embedded local run).
 run_local() {
   # One OpenMP thread per Spark task thread: the workers already use every core (measured fastest).
@@ -55,10 +65,7 @@ spark_submit() {
     exec "$SPARK_HOME/bin/spark-submit" "$@"
   fi
   local home="$ROOT/target/spark-home"
-  if [[ ! -d "$home/jars" ]]; then
-    mvn -B -q -f "$ROOT/submit/spark-home/pom.xml" package > "$ROOT/target/spark-home-build.log" 2>&1 \
-      || { tail -n 30 "$ROOT/target/spark-home-build.log" >&2; exit 1; }
-  fi
+  build_spark_home
   SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12 exec java @"$ROOT/submit/jvm.args" ${JAVA_OPTS:-} \
     -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
     -cp "$home/jars/*" org.apache.spark.deploy.SparkSubmit "$@"

@@ -15,7 +15,7 @@ CLUSTER_DIR="${CLUSTER_DIR:-$ROOT/target/local-cluster}"
 MASTER_PORT="${MASTER_PORT:-7077}"
 MASTER_UI_PORT="${MASTER_UI_PORT:-8080}"
 MASTER_URL="spark://127.0.0.1:$MASTER_PORT"
-export SPARK_HOME="${SPARK_HOME_LOCAL:-$ROOT/target/spark-home}"
+export SPARK_HOME="$ROOT/target/spark-home"
 export SPARK_SCALA_VERSION=2.12
 export SPARK_LOCAL_IP=127.0.0.1   # web UIs, block managers and executors bind to loopback only
 
@@ -26,11 +26,7 @@ alive_workers() {
 
 start() {
   local workers="${1:-2}"
-  if [[ ! -d "$SPARK_HOME/jars" ]]; then
-    echo "Building Spark's runtime jars into $SPARK_HOME/jars ..."
-    mvn -B -q -f "$ROOT/submit/spark-home/pom.xml" package > "$ROOT/target/spark-home-build.log" 2>&1 \
-      || { tail -n 30 "$ROOT/target/spark-home-build.log" >&2; exit 1; }
-  fi
+  build_spark_home
   if [[ -f "$CLUSTER_DIR/master.pid" ]] && kill -0 "$(cat "$CLUSTER_DIR/master.pid")" 2>/dev/null; then
     echo "error: a local cluster is already running ($CLUSTER_DIR); stop it first" >&2
     exit 1
@@ -77,5 +73,5 @@ case "${1:-}" in
   start) start "${2:-2}" ;;
   stop) stop ;;
   status) echo "$MASTER_URL: $(alive_workers || echo 0) workers alive" ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

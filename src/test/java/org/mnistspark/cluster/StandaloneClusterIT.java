@@ -60,6 +60,9 @@ class StandaloneClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        if (Files.exists(CLUSTER)) { // a run killed before @AfterAll: stop its JVMs before their pid files go
+            run(Map.of("CLUSTER_DIR", CLUSTER.toString()), 2, "submit/local-cluster.sh", "stop");
+        }
         if (Files.exists(WORK)) { // start from nothing: an earlier run's table would make the sweep skip
             try (Stream<Path> paths = Files.walk(WORK)) {
                 for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -136,6 +139,15 @@ class StandaloneClusterIT {
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process sweep = builder.start();
+        try {
+            killAnExecutorAndCheckTheTable(sweep, log, results);
+        } finally { // a failed assertion must not leave the driver waiting for executors
+            sweep.descendants().forEach(ProcessHandle::destroyForcibly);
+            sweep.destroyForcibly();
+        }
+    }
+
+    private void killAnExecutorAndCheckTheTable(Process sweep, Path log, Path results) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.readString(log).contains("epoch 1/2 [") && System.nanoTime() < deadline && sweep.isAlive()) {
             Thread.sleep(200);

@@ -146,6 +146,7 @@ class S3StorageIT {
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        assertFalse(sweep.isDone(), "the server must stop while the trial still writes: " + output);
         server.stop();
         String outcome;
         try {
