@@ -18,6 +18,6 @@ for frequency in ${FREQUENCIES:-1 2 5 10}; do
      --set training.averaging-frequency="$frequency" --rerun) | grep -E "^\[|done:"
 done
 SPARK_MASTER='local[2]' run_local query --results "$TABLE" \
-  "SELECT averaging_frequency, workers, batch_size_per_worker, hidden_channels, test_accuracy,
+  "SELECT averaging_frequency, workers, batch_size_per_worker, hidden_channels, test_accuracy_last,
           round(train_seconds, 1) AS train_seconds, round(images_per_second) AS images_per_second
    FROM trials WHERE experiment = '$EXPERIMENT' ORDER BY averaging_frequency"

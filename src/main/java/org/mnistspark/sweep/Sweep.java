@@ -25,6 +25,8 @@ import org.mnistspark.results.TrialRecord;
 import org.mnistspark.training.EpochResult;
 import org.mnistspark.training.TrainingProgress;
 import org.mnistspark.training.TrialTrainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,6 +49,7 @@ import static org.apache.spark.sql.functions.col;
  * trained on Spark and committed to the table; finished trials are skipped unless a rerun is asked for.
  */
 public final class Sweep {
+    private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
     /** Test minibatches hold this many images; evaluation speed only, not results, depends on it. */
     static final int EVALUATION_BATCH = 500;
 
@@ -115,6 +118,7 @@ public final class Sweep {
             } catch (Exception e) {
                 String message = e.getClass().getSimpleName() + ": " + e.getMessage();
                 out.println("  FAILED, nothing written to the results table: " + message);
+                LOG.warn("Trial {} failed", trialId, e); // the whole cause, for whoever must find out why
                 summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.FAILED, null, message));
             }
         }
