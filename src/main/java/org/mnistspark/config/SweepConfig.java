@@ -201,7 +201,10 @@ public record SweepConfig(
         return afterFirst >= k && (afterFirst - k + 1) / 2 >= 1;
     }
 
-    /** Every combination of the grid values, in a stable order (later keys vary fastest). */
+    /**
+     * Every combination of the grid values, in a stable order (later keys vary fastest). Adam ignores
+     * momentum, so it is trained once, with the momentum grid's first value, not once per momentum.
+     */
     public List<TrialSpec> trials() {
         List<TrialSpec> trials = new ArrayList<>();
         for (double fraction : data.trainFraction())
@@ -209,7 +212,7 @@ public record SweepConfig(
                 for (int epochs : training.epochs())
                     for (String optimizer : training.optimizer())
                         for (double lr : training.learningRate())
-                            for (double momentum : training.momentum())
+                            for (double momentum : usedMomentum(optimizer))
                                 for (int batch : training.batchSize())
                                     for (int averaging : training.averagingFrequency())
                                         for (int kernel : model.kernelSize())
@@ -218,6 +221,10 @@ public record SweepConfig(
                                                     trials.add(new TrialSpec(hidden, kernel, dropout, epochs,
                                                             optimizer, lr, momentum, batch, averaging, seed, fraction));
         return trials;
+    }
+
+    private List<Double> usedMomentum(String optimizer) {
+        return optimizer.equals("adam") ? training.momentum().subList(0, 1) : training.momentum();
     }
 
     /** One line per setting: key = value (where it came from). */

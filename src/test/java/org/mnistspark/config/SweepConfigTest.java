@@ -82,6 +82,14 @@ class SweepConfigTest {
     }
 
     @Test
+    void adamIsTrainedOncePerMomentumGridBecauseItIgnoresMomentum() {
+        SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=5",
+                "training.optimizer=[sgd,adam]", "training.momentum=[0.5,0.9]"));
+        List<String> trials = config.trials().stream().map(t -> t.optimizer() + " " + t.momentum()).toList();
+        assertEquals(List.of("sgd 0.5", "sgd 0.9", "adam 0.5"), trials);
+    }
+
+    @Test
     void trialIdIsStableAndDependsOnEverythingThatMatters() {
         TrialSpec a = SweepConfig.load(null, List.of()).trials().get(0);
         TrialSpec same = SweepConfig.load(null, List.of()).trials().get(0);
