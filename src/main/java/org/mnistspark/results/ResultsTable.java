@@ -4,6 +4,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -118,7 +119,8 @@ public final class ResultsTable {
     /**
      * Commits one trial run: its row and its epoch rows, all or nothing.
      *
-     * @param replacePrevious also delete earlier runs of the same trial (a requested rerun), after the commit
+     * @param replacePrevious also delete earlier runs of the same trial (a requested rerun) and the model
+     *                        files their rows name, after the commit
      */
     public void commit(TrialRecord trial, List<EpochRecord> epochs, boolean replacePrevious) throws IOException {
         String name = "trial-" + trial.trialId() + "-" + trial.runId() + ".parquet";
@@ -147,12 +149,36 @@ public final class ResultsTable {
         }
         if (replacePrevious) {
             try {
-                deleteOtherRuns(trialsDir(), trial, name);
-                deleteOtherRuns(epochsDir(), trial, name);
-            } catch (IOException e) {
+                List<Path> replaced = otherRuns(trialsDir(), trial, name);
+                List<String> models = modelPaths(replaced);
+                for (Path run : replaced) {
+                    fs.delete(run, false);
+                }
+                for (Path run : otherRuns(epochsDir(), trial, name)) {
+                    fs.delete(run, false);
+                }
+                models.forEach(this::deleteModelQuietly); // no row names them any more
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("Trial {} is committed, but its earlier runs could not be removed and still show: {}",
                         trial.trialId(), e.toString());
             }
+        }
+    }
+
+    private List<String> modelPaths(List<Path> trialFiles) {
+        if (trialFiles.isEmpty()) {
+            return List.of();
+        }
+        return spark.read().parquet(trialFiles.stream().map(Path::toString).toArray(String[]::new))
+                .select("model_path").where("model_path IS NOT NULL").as(Encoders.STRING()).collectAsList();
+    }
+
+    private void deleteModelQuietly(String model) {
+        try {
+            Path path = new Path(model);
+            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, false);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Could not delete the replaced model {}: {}", model, e.toString());
         }
     }
 
@@ -183,15 +209,14 @@ public final class ResultsTable {
         return target;
     }
 
-    private void deleteOtherRuns(Path dir, TrialRecord trial, String keep) throws IOException {
+    private List<Path> otherRuns(Path dir, TrialRecord trial, String keep) throws IOException {
         FileStatus[] runs = fs.globStatus(new Path(dir, "trial-" + trial.trialId() + "-*.parquet"));
-        if (runs == null) {
-            return;
-        }
-        for (FileStatus run : runs) {
+        List<Path> others = new ArrayList<>();
+        for (FileStatus run : runs == null ? new FileStatus[0] : runs) {
             if (!run.getPath().getName().equals(keep)) {
-                fs.delete(run.getPath(), false);
+                others.add(run.getPath());
             }
         }
+        return others;
     }
 }

@@ -63,10 +63,15 @@ class ResultsTableTest {
 
     @Test
     void rerunReplacesTheEarlierRunOfTheSameTrialOnly() throws IOException {
-        ResultsTable table = new ResultsTable(spark, dir.toString());
-        TrialRecord first = Records.trial("exp", "t1", "run-1", 10, List.of(0.95));
-        TrialRecord other = Records.trial("exp", "t2", "run-2", 5, List.of(0.94));
-        TrialRecord again = Records.trial("exp", "t1", "run-3", 10, List.of(0.96));
+        ResultsTable table = new ResultsTable(spark, dir.resolve("results").toString());
+        Path models = Files.createDirectories(dir.resolve("models"));
+        List<Path> model = new ArrayList<>();
+        for (String run : List.of("t1-run-1", "t2-run-2", "t1-run-3")) {
+            model.add(Files.writeString(models.resolve(run + ".zip"), run));
+        }
+        TrialRecord first = Records.trial("exp", "t1", "run-1", 10, List.of(0.95), model.get(0).toUri().toString());
+        TrialRecord other = Records.trial("exp", "t2", "run-2", 5, List.of(0.94), model.get(1).toUri().toString());
+        TrialRecord again = Records.trial("exp", "t1", "run-3", 10, List.of(0.96), model.get(2).toUri().toString());
         table.commit(first, Records.epochs(first), false);
         table.commit(other, Records.epochs(other), false);
         table.commit(again, Records.epochs(again), true);
@@ -74,6 +79,8 @@ class ResultsTableTest {
                 org.apache.spark.sql.Encoders.STRING()).collectAsList();
         assertEquals(List.of("run-2", "run-3"), runs);
         assertEquals(2, table.epochs().count());
+        assertEquals(List.of(false, true, true), model.stream().map(Files::exists).toList(),
+                "the replaced run's model goes with its row; the others stay");
     }
 
     @Test
