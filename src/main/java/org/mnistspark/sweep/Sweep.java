@@ -23,6 +23,7 @@ import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TablePrinter;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.training.EpochResult;
+import org.mnistspark.training.ExecutorCores;
 import org.mnistspark.training.TrainingProgress;
 import org.mnistspark.training.TrialTrainer;
 import org.slf4j.Logger;
@@ -68,11 +69,14 @@ public final class Sweep {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         List<TrialSpec> grid = config.trials();
-        int workers = config.data().workers() > 0 ? config.data().workers() : sc.defaultParallelism();
+        ExecutorCores.Count cores = config.data().workers() > 0
+                ? new ExecutorCores.Count(config.data().workers(), "data.workers")
+                : ExecutorCores.await(sc.sc());
+        int workers = cores.cores();
 
-        out.printf("mnist-spark %s: experiment '%s', %d trial%s on %s with %d workers%n",
+        out.printf("mnist-spark %s: experiment '%s', %d trial%s on %s with %d workers (%s)%n",
                 NativeRuntime.applicationVersion(), config.experiment(), grid.size(), grid.size() == 1 ? "" : "s",
-                sc.master(), workers);
+                sc.master(), workers, cores.how());
         out.println(NativeRuntime.describe());
         out.print("Settings:\n" + config.describe());
 

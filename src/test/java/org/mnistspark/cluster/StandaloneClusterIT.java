@@ -73,7 +73,8 @@ class StandaloneClusterIT {
         Files.createDirectories(WORK);
         masterPort = freePort();
         clusterEnv = Map.of("CLUSTER_DIR", CLUSTER.toString(), "MASTER_PORT", Integer.toString(masterPort),
-                "MASTER_UI_PORT", Integer.toString(freePort()), "WORKER_MEMORY", "1500m", "SPARK_LOCAL_IP", "127.0.0.1");
+                "MASTER_UI_PORT", Integer.toString(freePort()), "WORKER_MEMORY", "1500m", "WORKER_CORES", "2",
+                "SPARK_LOCAL_IP", "127.0.0.1");
         Run start = run(clusterEnv, 5, "submit/local-cluster.sh", "start", "2");
         assertEquals(0, start.exitCode(), start.output());
         assertTrue(start.output().contains("2 workers alive"), start.output());
@@ -181,6 +182,28 @@ class StandaloneClusterIT {
         }
         assertEquals(2, table.trials().where("experiment = 'it-standalone'").count(), "earlier rows are untouched");
         assertTrue(!Files.exists(results.resolve("_staging")) || Files.list(results.resolve("_staging")).findAny().isEmpty());
+    }
+
+    /**
+     * Without --workers the job trains with the executors' total cores: 2 workers x 2 cores. Executors
+     * register after the driver starts, so a job that read the count at once got Spark's floor of 2.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void defaultWorkersAreTheExecutorsTotalCores() throws Exception {
+        Path results = WORK.resolve("results");
+        String master = "spark://127.0.0.1:" + masterPort;
+        Run sweep = run(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), 10,
+                "submit/standalone.sh", master, "--experiment", "it-default-workers", "--train-limit", "1200",
+                "--test-limit", "200", "--hidden-channels", "2", "--epochs", "1", "--results", results.toString(),
+                "--models", WORK.resolve("models").toString(), "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\"");
+        assertEquals(0, sweep.exitCode(), sweep.output());
+        assertTrue(sweep.output().contains("on " + master + " with 4 workers (the executors' total cores (2 executors"),
+                sweep.output());
+        Row row = new ResultsTable(TestSpark.session(), results.toString()).trials()
+                .where("experiment = 'it-default-workers'").select("workers", "status").collectAsList().get(0);
+        assertEquals(4, row.getInt(0));
+        assertEquals("succeeded", row.getString(1));
     }
 
     /** Everything the executors of one worker wrote to stderr: each app folder, each executor, its stderr. */
