@@ -31,7 +31,10 @@ build_spark_home() {
   [[ -d "$ROOT/target/spark-home/jars" ]] && return
   echo "Building Spark's runtime jars into target/spark-home/jars (log in target/spark-home-build.log) ..." >&2
   mkdir -p "$ROOT/target"
-  (cd "$ROOT" && mvn -B -q -f submit/spark-home/pom.xml package > target/spark-home-build.log 2>&1) \
+  local spark_version
+  spark_version="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)"
+  (cd "$ROOT" && mvn -B -q -f submit/spark-home/pom.xml -Dspark.version="$spark_version" package \
+     > target/spark-home-build.log 2>&1) \
     || { tail -n 30 "$ROOT/target/spark-home-build.log" >&2; exit 1; }
 }
 
