@@ -34,7 +34,8 @@ start() {
   mkdir -p "$CLUSTER_DIR"
   local started=$SECONDS
   # setsid: the JVMs outlive this script and get their own process group for stop.
-  setsid java -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
+  # maxRetries=0: a busy port stops the master instead of moving it where workers and we never look.
+  setsid java -Xmx512m -Dspark.port.maxRetries=0 -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$MASTER_PORT" --webui-port "$MASTER_UI_PORT" \
     > "$CLUSTER_DIR/master.log" 2>&1 < /dev/null &
   echo $! > "$CLUSTER_DIR/master.pid"
@@ -50,6 +51,13 @@ start() {
     if [[ "$(alive_workers)" == "$workers" ]]; then
       echo "$MASTER_URL: $workers workers alive after $((SECONDS - started)) s (UI http://127.0.0.1:$MASTER_UI_PORT)"
       return 0
+    fi
+    if ! kill -0 "$(cat "$CLUSTER_DIR/master.pid")" 2>/dev/null; then
+      grep -m 3 -E "ERROR|Exception" "$CLUSTER_DIR/master.log" >&2 || true
+      echo "error: the master stopped (is port $MASTER_PORT or $MASTER_UI_PORT in use? set MASTER_PORT," \
+        "MASTER_UI_PORT); see $CLUSTER_DIR/master.log" >&2
+      stop
+      exit 1
     fi
     sleep 0.5
   done
