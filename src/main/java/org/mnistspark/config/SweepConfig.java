@@ -181,6 +181,13 @@ public record SweepConfig(
                 r.intGrid("training.averaging-frequency", n -> n > 0, "must be at least 1"),
                 r.integer("training.worker-prefetch", n -> n >= 0, "must be 0 or more"),
                 r.longGrid("training.seed", n -> true, ""));
+        if (training.batchSizePerWorker() > 0 && training.batchSize().size() > 1) {
+            // Each worker's minibatch is fixed, so every batch size would train the same thing.
+            throw new InvalidConfigException("invalid setting training.batch-size = "
+                    + r.origins.get("training.batch-size") + ": a grid of batch sizes has no effect while "
+                    + "training.batch-size-per-worker = " + r.origins.get("training.batch-size-per-worker")
+                    + " fixes each worker's minibatch; set one of them");
+        }
         Normalization normalization = new Normalization(
                 r.decimal("normalization.mean", Double::isFinite, "must be a finite number"),
                 r.decimal("normalization.std", s -> s > 0 && Double.isFinite(s), "must be positive"));

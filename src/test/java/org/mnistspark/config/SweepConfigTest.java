@@ -82,6 +82,15 @@ class SweepConfigTest {
     }
 
     @Test
+    void aBatchSizeGridIsRejectedWhileTheWorkersBatchIsFixed() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SweepConfig.load(null,
+                List.of("training.batch-size=[32,64]", "training.batch-size-per-worker=16")));
+        assertTrue(e.getMessage().contains("training.batch-size = [32,64]  (command line)"), e.getMessage());
+        assertEquals(1, SweepConfig.load(null, List.of("model.hidden-channels=5", "training.batch-size=32",
+                "training.batch-size-per-worker=16")).trials().size(), "one batch size is fine");
+    }
+
+    @Test
     void adamIsTrainedOncePerMomentumGridBecauseItIgnoresMomentum() {
         SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=5",
                 "training.optimizer=[sgd,adam]", "training.momentum=[0.5,0.9]"));
