@@ -1,5 +1,6 @@
 package org.mnistspark.model;
 
+import org.apache.commons.math3.random.MersenneTwister;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +20,7 @@ final class PyTorchInit {
     private PyTorchInit() {}
 
     static void apply(MultiLayerNetwork network, long seed) {
-        MersenneTwister random = new MersenneTwister(seed);
+        MersenneTwister random = generator(seed);
         for (Layer layer : network.getLayers()) {
             INDArray weights = layer.paramTable().get("W");
             INDArray bias = layer.paramTable().get("b");
@@ -31,56 +32,27 @@ final class PyTorchInit {
             long fanIn = conv ? shape[1] * shape[2] * shape[3] : shape[0];
             double a = Math.sqrt(5.0);
             double weightBound = Math.sqrt(3.0) * (Math.sqrt(2.0 / (1 + a * a)) / Math.sqrt(fanIn));
-            float[] drawn = random.uniform(weights.length(), weightBound);
+            float[] drawn = uniform(random, weights.length(), weightBound);
             weights.assign(conv ? Nd4j.create(drawn, shape, 'c')
                     : Nd4j.create(drawn, new long[] {shape[1], shape[0]}, 'c').transpose());
-            bias.assign(Nd4j.create(random.uniform(bias.length(), 1 / Math.sqrt(fanIn)), bias.shape(), 'c'));
+            bias.assign(Nd4j.create(uniform(random, bias.length(), 1 / Math.sqrt(fanIn)), bias.shape(), 'c'));
         }
     }
 
-    /** PyTorch's CPU generator: MT19937 seeded with the low 32 bits, and its float {@code uniform_}. */
-    static final class MersenneTwister {
-        private static final int N = 624;
-        private static final int M = 397;
-        private final int[] state = new int[N];
-        private int next = N;
+    /** PyTorch's CPU generator for a seed: MT19937 initialised with the seed's low 32 bits. */
+    static MersenneTwister generator(long seed) {
+        return new MersenneTwister((int) seed); // the int constructor is MT19937's own init, as PyTorch's
+    }
 
-        MersenneTwister(long seed) {
-            state[0] = (int) seed;
-            for (int i = 1; i < N; i++) {
-                state[i] = 1812433253 * (state[i - 1] ^ (state[i - 1] >>> 30)) + i;
-            }
+    /** {@code tensor.uniform_(-bound, bound)} for a float tensor: 24 random bits, float arithmetic. */
+    static float[] uniform(MersenneTwister random, long count, double bound) {
+        float from = (float) -bound;
+        float to = (float) bound;
+        float[] values = new float[Math.toIntExact(count)];
+        for (int i = 0; i < values.length; i++) {
+            float x = (random.nextInt() & 0xFFFFFF) * 0x1p-24f;
+            values[i] = x * (to - from) + from;
         }
-
-        int nextInt() {
-            if (next == N) {
-                twist();
-            }
-            int y = state[next++];
-            y ^= y >>> 11;
-            y ^= (y << 7) & 0x9d2c5680;
-            y ^= (y << 15) & 0xefc60000;
-            return y ^ (y >>> 18);
-        }
-
-        /** {@code tensor.uniform_(-bound, bound)} for a float tensor: 24 random bits, float arithmetic. */
-        float[] uniform(long count, double bound) {
-            float from = (float) -bound;
-            float to = (float) bound;
-            float[] values = new float[Math.toIntExact(count)];
-            for (int i = 0; i < values.length; i++) {
-                float x = (nextInt() & 0xFFFFFF) * 0x1p-24f;
-                values[i] = x * (to - from) + from;
-            }
-            return values;
-        }
-
-        private void twist() {
-            for (int i = 0; i < N; i++) {
-                int y = (state[i] & 0x80000000) | (state[(i + 1) % N] & 0x7fffffff);
-                state[i] = state[(i + M) % N] ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0);
-            }
-            next = 0;
-        }
+        return values;
     }
 }

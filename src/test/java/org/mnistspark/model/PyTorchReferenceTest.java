@@ -42,9 +42,9 @@ class PyTorchReferenceTest {
     }
 
     @Test
-    void mersenneTwisterIsTheStandardOne() {
+    void theGeneratorIsTheStandardMersenneTwister() {
         // C++'s std::mt19937 requirement: the 10,000th output of the default seed 5489 is 4123659995.
-        PyTorchInit.MersenneTwister random = new PyTorchInit.MersenneTwister(5489);
+        var random = PyTorchInit.generator(5489);
         int value = 0;
         for (int i = 0; i < 10_000; i++) {
             value = random.nextInt();
