@@ -8,8 +8,15 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,22 +115,22 @@ public record SweepConfig(
         String text;
         try {
             if (file.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
-                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(hadoopConfiguration());
+                Path path = new Path(file);
+                FileSystem fs = path.getFileSystem(hadoopConfiguration());
                 if (!fs.exists(path)) {
                     throw new InvalidConfigException("configuration file not found: " + file);
                 }
-                try (java.io.InputStream in = fs.open(path)) {
-                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                try (InputStream in = fs.open(path)) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
             } else {
                 File local = new File(file);
                 if (!local.isFile()) {
                     throw new InvalidConfigException("configuration file not found: " + file);
                 }
-                text = java.nio.file.Files.readString(local.toPath());
+                text = Files.readString(local.toPath());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
         try {
@@ -137,8 +144,8 @@ public record SweepConfig(
      * Hadoop's settings before Spark starts: its *-site.xml files plus the spark.hadoop.* settings that
      * spark-submit passes as system properties (an S3 endpoint, say), as Spark itself will apply them.
      */
-    static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
-        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    static Configuration hadoopConfiguration() {
+        Configuration hadoop = new Configuration();
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("spark.hadoop.")) {
                 hadoop.set(name.substring("spark.hadoop.".length()), System.getProperty(name));

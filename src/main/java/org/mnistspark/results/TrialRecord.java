@@ -1,10 +1,10 @@
 package org.mnistspark.results;
 
 import org.apache.spark.sql.types.DataType;
-import org.mnistspark.config.TrialSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.mnistspark.config.TrialSpec;
 
 import java.sql.Timestamp;
 import java.time.Instant;
