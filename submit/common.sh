@@ -26,13 +26,14 @@ build_if_needed() {
 }
 
 # Fills target/spark-home/jars (Spark's own runtime jars, for spark-submit and the local cluster)
-# once, from submit/spark-home/pom.xml; run from $ROOT so that .mvn/ applies wherever we start.
+# from submit/spark-home/pom.xml, at pom.xml's Spark version; rebuilt when that version changes.
+# Run from $ROOT so that .mvn/ applies wherever we start.
 build_spark_home() {
-  [[ -d "$ROOT/target/spark-home/jars" ]] && return
+  local spark_version jars="$ROOT/target/spark-home/jars"
+  spark_version="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)"
+  [[ -f "$jars/spark-core_2.12-$spark_version.jar" ]] && return
   echo "Building Spark's runtime jars into target/spark-home/jars (log in target/spark-home-build.log) ..." >&2
   mkdir -p "$ROOT/target"
-  local spark_version
-  spark_version="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)"
   (cd "$ROOT" && mvn -B -q -f submit/spark-home/pom.xml -Dspark.version="$spark_version" package \
      > target/spark-home-build.log 2>&1) \
     || { tail -n 30 "$ROOT/target/spark-home-build.log" >&2; exit 1; }
@@ -64,8 +65,16 @@ spark_job_confs() {
 # Runs spark-submit: $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else SparkSubmit from
 # target/spark-home (Spark's own jars), in a JVM given the driver's Java 17 options.
 spark_submit() {
-  if [[ -n "${SPARK_HOME:-}" && -x "${SPARK_HOME}/bin/spark-submit" ]]; then
+  if [[ -n "${SPARK_HOME:-}" ]]; then
+    [[ -x "$SPARK_HOME/bin/spark-submit" ]] \
+      || { echo "error: SPARK_HOME=$SPARK_HOME has no bin/spark-submit" >&2; exit 2; }
     exec "$SPARK_HOME/bin/spark-submit" "$@"
+  fi
+  local master
+  master="$(printf '%s\n' "$@" | sed -n '/^--master$/{n;p;q}')"
+  if [[ "$master" != spark://* ]]; then # target/spark-home holds Spark's core, not its YARN or Kubernetes client
+    echo "error: master $master needs your Spark: set SPARK_HOME" >&2
+    exit 2
   fi
   local home="$ROOT/target/spark-home"
   build_spark_home

@@ -26,6 +26,7 @@ alive_workers() {
 
 start() {
   local workers="${1:-2}"
+  [[ "$workers" =~ ^[1-9][0-9]*$ ]] || { echo "error: WORKERS must be a count of 1 or more, got '$workers'" >&2; exit 2; }
   build_spark_home
   if [[ -f "$CLUSTER_DIR/master.pid" ]] && kill -0 "$(cat "$CLUSTER_DIR/master.pid")" 2>/dev/null; then
     echo "error: a local cluster is already running ($CLUSTER_DIR); stop it first" >&2
@@ -67,12 +68,20 @@ start() {
 }
 
 stop() {
-  local pidfile
+  local pidfile pids=()
   for pidfile in "$CLUSTER_DIR"/worker-*.pid "$CLUSTER_DIR"/master.pid; do
     [[ -f "$pidfile" ]] || continue
+    pids+=("$(cat "$pidfile")")
     # The whole process group: a worker's executor JVMs go with it.
-    kill -- -"$(cat "$pidfile")" 2>/dev/null || true
+    kill -- -"${pids[-1]}" 2>/dev/null || true
     rm -f "$pidfile"
+  done
+  # Wait for the JVMs to exit, so that their ports are free for the next start.
+  for _ in $(seq 1 40); do
+    local alive=0 pid
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    (( alive )) || break
+    sleep 0.25
   done
   echo "local cluster stopped"
 }
@@ -81,5 +90,6 @@ case "${1:-}" in
   start) start "${2:-2}" ;;
   stop) stop ;;
   status) echo "$MASTER_URL: $(alive_workers || echo 0) workers alive" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) [[ -n "${1:-}" ]] && echo "error: unknown command '$1'" >&2
+     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

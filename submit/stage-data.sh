@@ -5,7 +5,9 @@
 # Each file's SHA-256 is checked before and after the copy; the target never holds a partial file.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-TARGET="${1:?usage: submit/stage-data.sh TARGET_PATH [job options]}"
+USAGE="usage: submit/stage-data.sh TARGET_PATH [job options]   (for example s3a://bucket/mnist)"
+TARGET="${1:?$USAGE}"
+[[ "$TARGET" != -* ]] || { echo "$USAGE" >&2; exit 2; }
 shift
 "$ROOT/submit/fetch-mnist.sh" "$ROOT/data/mnist" >/dev/null
 build_if_needed

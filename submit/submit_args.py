@@ -22,8 +22,8 @@ def read_spark_conf(path):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            key, _, value = line.partition(" ")
-            pairs.append((key, value.strip()))
+            key_value = line.split(None, 1)  # any whitespace, as common.sh's `read` splits
+            pairs.append((key_value[0], key_value[1].strip() if len(key_value) > 1 else ""))
     return pairs
 
 

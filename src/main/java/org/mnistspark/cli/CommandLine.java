@@ -102,7 +102,7 @@ record CommandLine(String command, String confFile, List<String> overrides, Stri
     }
 
     private static String value(String[] args, int index, String option) {
-        if (index >= args.length) {
+        if (index >= args.length || args[index].startsWith("--")) { // --experiment --epochs 2: a value is missing
             throw new InvalidConfigException(option + " needs a value\n\n" + USAGE);
         }
         return args[index];

@@ -58,6 +58,9 @@ class CommandLineTest {
                 .getMessage().contains("unknown option --epoch"));
         assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"--epochs"}))
                 .getMessage().contains("--epochs needs a value"));
+        assertTrue(assertThrows(InvalidConfigException.class,
+                () -> CommandLine.parse(new String[] {"--experiment", "--epochs", "2"}))
+                .getMessage().contains("--experiment needs a value"), "an option is not a value");
         assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"stray"}))
                 .getMessage().contains("unexpected argument 'stray'"));
     }
