@@ -4,6 +4,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 
 import java.time.Duration;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The default number of workers: the executors' total cores, as Spark's default parallelism counts
@@ -34,34 +36,47 @@ public final class ExecutorCores {
             return new Count(sc.defaultParallelism(), "the cores registered at start under dynamic allocation; "
                     + "set data.workers (--workers) to choose");
         }
-        int expected = expectedCores(conf);
-        long start = System.nanoTime();
+        Registered registered = waitForExecutors(expectedCores(conf), sc::defaultParallelism, () -> executors(sc),
+                System::nanoTime, Thread::sleep);
+        return new Count(registered.cores(), "the executors' total cores (" + registered.executors() + " executor"
+                + (registered.executors() == 1 ? "" : "s") + " registered)");
+    }
+
+    record Registered(int cores, int executors) {}
+
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /**
+     * Polls until {@code expected} cores are there (when known), or else until the executors and their
+     * cores have not changed for {@link #SETTLED}, at most {@link #MAX_WAIT}.
+     */
+    static Registered waitForExecutors(int expected, IntSupplier cores, IntSupplier executors, LongSupplier nanoTime,
+                                       Sleeper sleeper) {
+        long start = nanoTime.getAsLong();
         long lastChange = start;
-        int cores = sc.defaultParallelism();
-        int executors = executors(sc);
-        while (System.nanoTime() - start < MAX_WAIT.toNanos()) {
-            // Settings that promise more than the cluster has: give the rest longer, then take what came.
-            Duration quiet = expected > 0 ? SETTLED.multipliedBy(3) : SETTLED;
-            boolean settled = executors > 0 && System.nanoTime() - lastChange >= quiet.toNanos();
-            if ((expected > 0 && cores >= expected) || settled) {
+        Registered now = new Registered(cores.getAsInt(), executors.getAsInt());
+        // Settings that promise more than the cluster has: give the rest longer, then take what came.
+        long quiet = (expected > 0 ? SETTLED.multipliedBy(3) : SETTLED).toNanos();
+        while (nanoTime.getAsLong() - start < MAX_WAIT.toNanos()) {
+            boolean settled = now.executors() > 0 && nanoTime.getAsLong() - lastChange >= quiet;
+            if ((expected > 0 && now.cores() >= expected) || settled) {
                 break;
             }
             try {
-                Thread.sleep(200);
+                sleeper.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the job is being stopped: go on with what is there
                 break;
             }
-            int nowCores = sc.defaultParallelism();
-            int nowExecutors = executors(sc);
-            if (nowCores != cores || nowExecutors != executors) {
-                cores = nowCores;
-                executors = nowExecutors;
-                lastChange = System.nanoTime();
+            Registered polled = new Registered(cores.getAsInt(), executors.getAsInt());
+            if (!polled.equals(now)) {
+                now = polled;
+                lastChange = nanoTime.getAsLong();
             }
         }
-        return new Count(cores, "the executors' total cores (" + executors + " executor"
-                + (executors == 1 ? "" : "s") + " registered)");
+        return now;
     }
 
     /** What the settings ask for, or 0 when they leave it to the cluster. */
