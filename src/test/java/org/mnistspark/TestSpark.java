@@ -19,6 +19,10 @@ public final class TestSpark {
 
     /** The session, created with these extra settings if it does not exist yet. */
     public static synchronized SparkSession session(java.util.Map<String, String> settings) {
+        if (session != null && !settings.isEmpty()) { // they would be ignored: s3a would not point at the test server
+            throw new IllegalStateException("Spark already runs in this JVM; settings " + settings.keySet()
+                    + " need a fresh JVM (failsafe forks one per test class)");
+        }
         if (session == null) {
             NativeRuntime.configure();
             SparkSession.Builder builder = SparkSession.builder();

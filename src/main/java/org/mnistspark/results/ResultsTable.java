@@ -68,9 +68,14 @@ public final class ResultsTable {
 
     /** Epoch rows of committed trials. */
     public Dataset<Row> epochs() throws IOException {
-        Dataset<Row> epochs = read(epochsDir(), EpochRecord.SCHEMA);
+        Dataset<Row> epochs = allEpochRows();
         Dataset<Row> committed = trials().select("run_id");
         return epochs.join(committed, epochs.col("run_id").equalTo(committed.col("run_id")), "left_semi");
+    }
+
+    /** Every epoch row on storage, also one left by a commit that failed: what "nothing left behind" checks. */
+    public Dataset<Row> allEpochRows() throws IOException {
+        return read(epochsDir(), EpochRecord.SCHEMA);
     }
 
     /** Registers the {@code trials} and {@code epochs} temporary views for Spark SQL. */

@@ -1,11 +1,16 @@
 package org.mnistspark.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.TestSpark;
 import org.mnistspark.config.SweepConfig;
+import org.mnistspark.results.Records;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.TrialRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -25,6 +30,24 @@ class QueryCommandTest {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("fixture-v1") && printed.contains("v1-trial") && printed.contains("0.9691"),
                 printed);
+    }
+
+    @Test
+    void theBestConfigurationIsTheMostAccurateSucceededTrialOfEachExperiment(@TempDir Path dir) throws Exception {
+        ResultsTable table = new ResultsTable(TestSpark.session(), dir.toString());
+        for (TrialRecord trial : List.of(
+                Records.trial("exp-a", "a-fair", "r1", 5, List.of(0.95)),
+                Records.trial("exp-a", "a-best", "r2", 10, List.of(0.97)),
+                Records.trial("exp-a", "a-diverged", "r3", 20, List.of(0.99), null, TrialRecord.DIVERGED),
+                Records.trial("exp-b", "b-only", "r4", 2, List.of(0.93)))) {
+            table.commit(trial, Records.epochs(trial), false);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, execute(new String[] {"query", "--results", dir.toString()}, out, new ByteArrayOutputStream()));
+        List<String> rows = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("exp-")).toList();
+        assertEquals(2, rows.size(), "one row per experiment: " + rows);
+        assertTrue(rows.get(0).contains("a-best") && rows.get(0).contains("0.97"), rows.get(0));
+        assertTrue(rows.get(1).contains("b-only"), rows.get(1));
     }
 
     @Test

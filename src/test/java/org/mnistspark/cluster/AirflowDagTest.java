@@ -36,9 +36,14 @@ class AirflowDagTest {
         builder.environment().put("PYTHONPYCACHEPREFIX", pycache.toString()); // no __pycache__ in the sources
         builder.environment().remove("SPARK_LOCAL_IP"); // the scripts add a driver host for it; the DAG has none
         builder.environment().putAll(env);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        Path log = Files.createTempFile(pycache, "output", ".log");
+        Process process = builder.redirectOutput(log.toFile()).start(); // a file: the time limit below holds
+        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(ended, String.join(" ", command) + " did not end in 60 s:\n" + output);
         assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + output);
         return output;
     }

@@ -9,6 +9,7 @@ import org.mnistspark.TestSpark;
 import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class MnistStagingTest {
                     || f.getFileName().toString().endsWith(".crc")), "no scratch files left");
         }
         // The staged folder is a usable data.dir.
-        assertTrue(MnistDataset.load(staged, new Configuration()).train().count() == 60_000);
+        assertEquals(60_000, MnistDataset.load(staged, new Configuration()).train().count());
     }
 
     @Test

@@ -16,8 +16,13 @@ public final class Records {
 
     public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy,
                                     String modelPath) {
+        return trial(experiment, trialId, runId, hidden, accuracy, modelPath, TrialRecord.SUCCEEDED);
+    }
+
+    public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy,
+                                    String modelPath, String status) {
         TrialSpec spec = new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0);
-        return new TrialRecord(experiment, trialId, runId, TrialRecord.SUCCEEDED, spec, 32, 2, 2, 21_840L, 60_000L, 10_000L, accuracy,
+        return new TrialRecord(experiment, trialId, runId, status, spec, 32, 2, 2, 21_840L, 60_000L, 10_000L, accuracy,
                 Math.round(accuracy.get(accuracy.size() - 1) * 10_000), 0.1, 0.3, 42.5, 2800.0,
                 Instant.parse("2026-11-21T08:00:00Z"), Instant.parse("2026-11-21T08:01:00Z"), "file:/data/mnist",
                 Map.of("train-images-idx3-ubyte", "ba89"), 0.1307, 0.3081, modelPath, "local[2]", "0.1.0");

@@ -9,7 +9,6 @@ import com.amazonaws.services.s3.AmazonS3ClientBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,21 +51,26 @@ final class S3ProxyServer implements AutoCloseable {
                 "jclouds.filesystem.basedir=" + dir.resolve("blobs").toAbsolutePath(),
                 "jclouds.identity=" + IDENTITY,
                 "jclouds.credential=" + CREDENTIAL, ""));
-        process = new ProcessBuilder("java", "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(),
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(); // this JVM's, not PATH's
+        Process started = new ProcessBuilder(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(),
                 "--properties", properties.toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+        process = started;
+        // A test JVM killed before stop() (failsafe's fork timeout) must not leave the server running.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("S3Proxy exited:\n" + Files.readString(dir.resolve("s3proxy.log")));
+            }
+            try {
+                client().listBuckets(); // S3Proxy itself answers, with our keys: not just something on the port
                 return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("S3Proxy exited:\n" + Files.readString(dir.resolve("s3proxy.log")));
-                }
+            } catch (RuntimeException notYet) {
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("S3Proxy did not open port " + port);
+        throw new IllegalStateException("S3Proxy did not answer on port " + port);
     }
 
     void stop() throws InterruptedException {

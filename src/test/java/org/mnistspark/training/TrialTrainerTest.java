@@ -29,7 +29,7 @@ class TrialTrainerTest {
      * training with the file named, within a time limit: it must not hang.
      */
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // ends a hung Spark wait
     void missingMinibatchFileFailsTrainingInsteadOfHanging() throws Exception {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
         MnistImages train = MnistDataset.load(TestSpark.mnistDir().toString(), sc.hadoopConfiguration())
