@@ -4,12 +4,12 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mnistspark.TestFiles;
 import org.mnistspark.TestSpark;
 import org.mnistspark.results.ResultsTable;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +36,6 @@ class StandaloneClusterIT {
     static int masterPort;
     static Map<String, String> clusterEnv;
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     record Run(int exitCode, String output) {}
 
     static Run run(Map<String, String> env, long timeoutMinutes, String... command) throws Exception {
@@ -64,17 +58,11 @@ class StandaloneClusterIT {
         if (Files.exists(CLUSTER)) { // a run killed before @AfterAll: stop its JVMs before their pid files go
             run(Map.of("CLUSTER_DIR", CLUSTER.toString()), 2, "submit/local-cluster.sh", "stop");
         }
-        if (Files.exists(WORK)) { // start from nothing: an earlier run's table would make the sweep skip
-            try (Stream<Path> paths = Files.walk(WORK)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
+        TestFiles.deleteRecursively(WORK); // start from nothing: an earlier run's table would make the sweep skip
         Files.createDirectories(WORK);
-        masterPort = freePort();
+        masterPort = TestFiles.freeLoopbackPort();
         clusterEnv = Map.of("CLUSTER_DIR", CLUSTER.toString(), "MASTER_PORT", Integer.toString(masterPort),
-                "MASTER_UI_PORT", Integer.toString(freePort()), "WORKER_MEMORY", "1500m", "WORKER_CORES", "2",
+                "MASTER_UI_PORT", Integer.toString(TestFiles.freeLoopbackPort()), "WORKER_MEMORY", "1500m", "WORKER_CORES", "2",
                 "SPARK_LOCAL_IP", "127.0.0.1");
         // A test JVM killed before @AfterAll (failsafe's fork timeout) must not leave the cluster running.
         Map<String, String> stopEnv = clusterEnv;

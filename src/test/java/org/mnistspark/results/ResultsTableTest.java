@@ -12,11 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
+import static org.mnistspark.TestFiles.listing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,14 +125,5 @@ class ResultsTableTest {
                 e.getMessage());
         new ResultsTable(spark, dir.resolve("fine").toString()).checkWritable();
         assertTrue(listing(dir.resolve("fine").resolve(ResultsTable.STAGING)).isEmpty(), "the probe is removed");
-    }
-
-    static List<String> listing(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 }

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.mnistspark.TestFiles;
 import org.mnistspark.TestSpark;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.data.MnistStaging;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
-import org.mnistspark.results.TrialRecord;
 import org.mnistspark.sweep.Sweep;
 import org.mnistspark.sweep.SweepResult;
 import org.mnistspark.sweep.TrialSummary;
@@ -43,7 +43,7 @@ class S3StorageIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        deleteRecursively(WORK); // the filesystem backend keeps buckets between runs
+        TestFiles.deleteRecursively(WORK); // the filesystem backend keeps buckets between runs
         Files.createDirectories(WORK);
         server = new S3ProxyServer(WORK.resolve("server"));
         server.start();
@@ -55,16 +55,6 @@ class S3StorageIT {
     static void stopServer() throws Exception {
         if (server != null) {
             server.close();
-        }
-    }
-
-    static void deleteRecursively(java.nio.file.Path dir) throws java.io.IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
         }
     }
 

@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.mnistspark.TestFiles.listing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -219,15 +220,6 @@ class SweepEndToEndTest {
         try (Stream<Path> models = Files.walk(work.resolve("models"))) {
             assertEquals(List.of(), models.map(p -> p.getFileName().toString())
                     .filter(name -> name.contains(failedId)).toList(), "the failed trial's model is removed too");
-        }
-    }
-
-    static List<String> listing(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }
