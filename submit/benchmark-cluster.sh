@@ -14,10 +14,11 @@ export SPARK_LOCAL_IP=127.0.0.1
 ARGS=(--train-limit "${TRAIN_LIMIT:-6000}" --test-limit 1000 --hidden-channels 5,10 --epochs 2 --workers 2
       --models "" --set "data.minibatch-dir=\"$OUT/minibatches\"")
 
-# Peak RSS (MB) per JVM role, sampled every second into $OUT/rss.
+# Peak RSS (MB) per JVM role, sampled every second into $OUT/rss (java processes only, so not the awk
+# whose own arguments hold the patterns).
 sample_memory() {
   while true; do
-    ps -eo rss=,args= | awk '
+    ps -C java -o rss=,args= | awk '
       /deploy.master.Master/ {print "master", $1}
       /deploy.worker.Worker/ {print "worker", $1}
       /CoarseGrainedExecutorBackend/ {print "executor", $1}
@@ -32,12 +33,14 @@ trap 'kill $SAMPLER 2>/dev/null; CLUSTER_DIR="$OUT/cluster" "$ROOT/submit/local-
 CLUSTER_DIR="$OUT/cluster" MASTER_PORT=7177 MASTER_UI_PORT=8180 "$ROOT/submit/local-cluster.sh" start 2 | tee "$OUT/start"
 start=$SECONDS
 "$ROOT/submit/standalone.sh" spark://127.0.0.1:7177 "${ARGS[@]}" --experiment cluster \
-  --results "$OUT/results" > "$OUT/cluster.log" 2>&1
+  --results "$OUT/results" > "$OUT/cluster.log" 2>&1 \
+  || { echo "error: the cluster sweep failed; see $OUT/cluster.log" >&2; exit 1; }
 cluster_wall=$((SECONDS - start))
 CLUSTER_DIR="$OUT/cluster" "$ROOT/submit/local-cluster.sh" stop >/dev/null
 start=$SECONDS
 (cd "$ROOT" && SPARK_MASTER='local[2]' run_local sweep --conf conf/mnist-sweep.conf "${ARGS[@]}" \
-  --experiment local --results "$OUT/results") > "$OUT/local.log" 2>&1
+  --experiment local --results "$OUT/results") > "$OUT/local.log" 2>&1 \
+  || { echo "error: the local sweep failed; see $OUT/local.log" >&2; exit 1; }
 local_wall=$((SECONDS - start))
 kill $SAMPLER 2>/dev/null || true
 
