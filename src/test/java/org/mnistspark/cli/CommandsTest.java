@@ -4,12 +4,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.TestSpark;
 import org.mnistspark.config.SweepConfig;
+import org.mnistspark.data.MnistDataset;
+import org.mnistspark.data.MnistStaging;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,8 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The query command (submit/results.sh) on a real table: the version-1 fixture, read with Spark SQL. */
-class QueryCommandTest {
+/**
+ * The query command (submit/results.sh) on real tables (the version-1 fixture and a fresh one) read with
+ * Spark SQL, and the stage command (submit/stage-data.sh) on real files.
+ */
+class CommandsTest {
     private static final String FIXTURE = "src/test/resources/results-v1";
 
     @Test
@@ -61,6 +67,33 @@ class QueryCommandTest {
         assertTrue(errors.get(0).startsWith("error: the query failed:") && errors.get(0).contains("no_such_column"),
                 printed);
         assertFalse(printed.contains("\tat ") || printed.contains("Project"), "no plan or stack trace: " + printed);
+    }
+
+    @Test
+    void stageCopiesVerifiedMnistAndSaysWhereTo(@TempDir Path dir) {
+        Path target = dir.resolve("staged");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String[] args = {"stage", "--data", TestSpark.mnistDir().toString(), "--to", target.toString()};
+        assertEquals(0, execute(args, out, new ByteArrayOutputStream()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("use it with --data file:" + target), out.toString());
+        assertTrue(Files.isRegularFile(target.resolve(MnistDataset.TEST_LABELS)));
+    }
+
+    @Test
+    void stagingACorruptFileIsAnErrorNamingItAndCopiesNothing(@TempDir Path dir) throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        for (String name : MnistStaging.MNIST_SHA256.keySet()) {
+            Files.copy(TestSpark.mnistDir().resolve(name), source.resolve(name));
+        }
+        Files.write(source.resolve(MnistDataset.TEST_LABELS), new byte[] {0, 0, 8, 1}); // truncated
+        Path target = dir.resolve("staged");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = {"stage", "--data", source.toString(), "--to", target.toString()};
+        assertEquals(1, execute(args, new ByteArrayOutputStream(), err));
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("error: ") && printed.contains(MnistDataset.TEST_LABELS)
+                && printed.contains("SHA-256"), printed);
+        assertFalse(Files.exists(target), "nothing staged");
     }
 
     private static int execute(String[] args, ByteArrayOutputStream out, ByteArrayOutputStream err) {
