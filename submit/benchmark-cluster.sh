@@ -14,11 +14,11 @@ export SPARK_LOCAL_IP=127.0.0.1
 ARGS=(--train-limit "${TRAIN_LIMIT:-6000}" --test-limit 1000 --hidden-channels 5,10 --epochs 2 --workers 2
       --models "" --set "data.minibatch-dir=\"$OUT/minibatches\"")
 
-# Peak RSS (MB) per JVM role, sampled every second into $OUT/rss (java processes only, so not the awk
-# whose own arguments hold the patterns).
+# Peak RSS (MB) per JVM role, sampled every second into $OUT/rss: java processes only (not the awk whose
+# own arguments hold the patterns); ps exits 1 while none runs, which must not end the sampler.
 sample_memory() {
   while true; do
-    ps -C java -o rss=,args= | awk '
+    { ps -C java -o rss=,args= || true; } | awk '
       /deploy.master.Master/ {print "master", $1}
       /deploy.worker.Worker/ {print "worker", $1}
       /CoarseGrainedExecutorBackend/ {print "executor", $1}

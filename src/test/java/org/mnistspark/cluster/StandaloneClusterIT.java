@@ -84,17 +84,25 @@ class StandaloneClusterIT {
         }
     }
 
+    /** submit/standalone.sh to this cluster, into this test's table, models and minibatch folders. */
+    static String[] submitCommand(String experiment, String... options) {
+        List<String> command = new ArrayList<>(List.of("submit/standalone.sh", "spark://127.0.0.1:" + masterPort,
+                "--experiment", experiment, "--results", WORK.resolve("results").toString(),
+                "--models", WORK.resolve("models").toString(),
+                "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\""));
+        command.addAll(List.of(options));
+        return command.toArray(String[]::new);
+    }
+
     @Test
     @org.junit.jupiter.api.Order(1)
     void sweepTrainsInExecutorsOnBothWorkersAndWritesTheTable() throws Exception {
         Path results = WORK.resolve("results");
         String master = "spark://127.0.0.1:" + masterPort;
         Run sweep = run(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "EXECUTOR_MEMORY", "1g"), 15,
-                "submit/standalone.sh", master, "--experiment", "it-standalone", "--train-limit", "3000",
-                "--test-limit", "500", "--hidden-channels", "5,10", "--epochs", "1", "--workers", "2",
-                "--results", results.toString(), "--models", WORK.resolve("models").toString(),
-                "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\"",
-                "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9");
+                submitCommand("it-standalone", "--train-limit", "3000", "--test-limit", "500", "--hidden-channels", "5,10",
+                        "--epochs", "1", "--workers", "2", "--set", "training.learning-rate=0.05",
+                        "--set", "training.momentum=0.9"));
         assertEquals(0, sweep.exitCode(), sweep.output());
         assertTrue(sweep.output().contains("on " + master + " with 2 workers"), sweep.output());
 
@@ -131,11 +139,9 @@ class StandaloneClusterIT {
         Path results = WORK.resolve("results");
         String master = "spark://127.0.0.1:" + masterPort;
         Path log = WORK.resolve("fault-sweep.log");
-        ProcessBuilder builder = new ProcessBuilder("submit/standalone.sh", master, "--experiment", "it-executor-killed",
-                "--train-limit", "6000", "--test-limit", "500", "--hidden-channels", "5", "--epochs", "2",
-                "--workers", "2", "--results", results.toString(), "--models", WORK.resolve("models").toString(),
-                "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\"",
-                "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9")
+        ProcessBuilder builder = new ProcessBuilder(submitCommand("it-executor-killed", "--train-limit", "6000",
+                "--test-limit", "500", "--hidden-channels", "5", "--epochs", "2", "--workers", "2",
+                "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9"))
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("SPARK_HOME");
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -198,9 +204,8 @@ class StandaloneClusterIT {
         Path results = WORK.resolve("results");
         String master = "spark://127.0.0.1:" + masterPort;
         Run sweep = run(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "TOTAL_EXECUTOR_CORES", "4"), 10,
-                "submit/standalone.sh", master, "--experiment", "it-default-workers", "--train-limit", "1200",
-                "--test-limit", "200", "--hidden-channels", "2", "--epochs", "1", "--results", results.toString(),
-                "--models", WORK.resolve("models").toString(), "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\"");
+                submitCommand("it-default-workers", "--train-limit", "1200", "--test-limit", "200",
+                        "--hidden-channels", "2", "--epochs", "1"));
         assertEquals(0, sweep.exitCode(), sweep.output());
         assertTrue(sweep.output().contains("on " + master + " with 4 workers (the executors' total cores (2 executors"),
                 sweep.output());
