@@ -1,8 +1,7 @@
 # Shared by the submit/*.sh scripts: where the application jar is, and building it when needed.
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$ROOT/pom.xml" | head -1)"
-JAR="${MNIST_SPARK_JAR:-$ROOT/target/mnist-spark-$VERSION.jar}"
+JAR="${MNIST_SPARK_JAR:-$ROOT/target/mnist-spark.jar}"
 SPARK_JARS="$ROOT/target/spark-jars"
 MAIN_CLASS=org.mnistspark.cli.MnistSpark
 
