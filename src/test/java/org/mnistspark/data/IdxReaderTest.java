@@ -11,13 +11,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IdxReaderTest {
     @TempDir
@@ -62,11 +59,11 @@ class IdxReaderTest {
         Path images = write("images", idx(new int[] {3, 4, 5}, pixels));
         Path labels = write("labels", idx(new int[] {3}, new byte[] {7, 0, 9}));
         MnistImages read = IdxReader.read(images, labels, hadoop);
-        assertEquals(3, read.count());
-        assertEquals(4, read.rows());
-        assertEquals(5, read.cols());
-        assertArrayEquals(pixels, read.pixels());
-        assertEquals(9, read.label(2));
+        assertThat(read.count()).isEqualTo(3);
+        assertThat(read.rows()).isEqualTo(4);
+        assertThat(read.cols()).isEqualTo(5);
+        assertThat(read.pixels()).isEqualTo(pixels);
+        assertThat(read.label(2)).isEqualTo(9);
     }
 
     @Test
@@ -75,8 +72,8 @@ class IdxReaderTest {
         Path images = write("images.gz", idx(new int[] {2, 3, 3}, pixels));
         Path labels = write("labels.gz", idx(new int[] {2}, new byte[] {1, 2}));
         MnistImages read = IdxReader.read(images, labels, hadoop);
-        assertArrayEquals(pixels, read.pixels());
-        assertArrayEquals(new byte[] {1, 2}, read.labels());
+        assertThat(read.pixels()).isEqualTo(pixels);
+        assertThat(read.labels()).containsExactly(1, 2);
     }
 
     @Test
@@ -85,17 +82,19 @@ class IdxReaderTest {
         bytes[2] = 0x0D; // float data instead of unsigned bytes
         Path images = write("images", bytes);
         Path labels = write("labels", idx(new int[] {2}, new byte[] {1, 2}));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains(images.toString()) && e.getMessage().contains("bad magic number"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining(images.toString())
+                .hasMessageContaining("bad magic number");
     }
 
     @Test
     void rejectsLabelFileGivenAsImages() throws IOException {
         Path labelsAsImages = write("labels-as-images", idx(new int[] {2}, new byte[] {1, 2}));
         Path labels = write("labels", idx(new int[] {2}, new byte[] {1, 2}));
-        InvalidDataException e = assertThrows(InvalidDataException.class,
-                () -> IdxReader.read(labelsAsImages, labels, hadoop));
-        assertTrue(e.getMessage().contains("3 dimensions"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(labelsAsImages, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining("3 dimensions");
     }
 
     @Test
@@ -103,16 +102,19 @@ class IdxReaderTest {
         byte[] whole = idx(new int[] {3, 4, 4}, pixels(3, 4, 4));
         Path images = write("images", Arrays.copyOf(whole, whole.length - 5));
         Path labels = write("labels", idx(new int[] {3}, new byte[] {1, 2, 3}));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains(images.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining(images.toString())
+                .hasMessageContaining("truncated");
     }
 
     @Test
     void rejectsTruncatedHeader() throws IOException {
         Path images = write("images", Arrays.copyOf(idx(new int[] {3, 4, 4}, new byte[0]), 9));
         Path labels = write("labels", idx(new int[] {3}, new byte[] {1, 2, 3}));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains("truncated header"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining("truncated header");
     }
 
     @Test
@@ -120,33 +122,39 @@ class IdxReaderTest {
         byte[] whole = idx(new int[] {2}, new byte[] {1, 2});
         Path images = write("images", idx(new int[] {2, 2, 2}, pixels(2, 2, 2)));
         Path labels = write("labels", Arrays.copyOf(whole, whole.length + 3));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains(labels.toString()) && e.getMessage().contains("3 bytes after"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining(labels.toString())
+                .hasMessageContaining("3 bytes after");
     }
 
     @Test
     void rejectsCountMismatchBetweenImagesAndLabels() throws IOException {
         Path images = write("images", idx(new int[] {3, 2, 2}, pixels(3, 2, 2)));
         Path labels = write("labels", idx(new int[] {2}, new byte[] {1, 2}));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains("has 2 labels but") && e.getMessage().contains("3 images"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining("has 2 labels but")
+                .hasMessageContaining("3 images");
     }
 
     @Test
     void rejectsLabelOutOfRange() throws IOException {
         Path images = write("images", idx(new int[] {3, 2, 2}, pixels(3, 2, 2)));
         Path labels = write("labels", idx(new int[] {3}, new byte[] {1, 10, 2}));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains(labels.toString()) && e.getMessage().contains("label 10 at index 1"),
-                e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining(labels.toString())
+                .hasMessageContaining("label 10 at index 1");
     }
 
     @Test
     void rejectsMissingFile() throws IOException {
         Path images = new Path(dir.resolve("no-such-file").toUri());
         Path labels = write("labels", idx(new int[] {1}, new byte[] {1}));
-        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains("no-such-file"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(FileNotFoundException.class)
+                .hasMessageContaining("no-such-file");
     }
 
     @Test
@@ -154,30 +162,33 @@ class IdxReaderTest {
         Files.write(dir.resolve("images.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
         Path images = new Path(dir.resolve("images.gz").toUri());
         Path labels = write("labels", idx(new int[] {1}, new byte[] {1}));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains("images.gz") && e.getMessage().contains("gzip"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining("images.gz")
+                .hasMessageContaining("gzip");
     }
 
     @Test
     void datasetNamesTheMissingMnistFileAndHowToFetchIt() throws IOException {
         write("train-images-idx3-ubyte", idx(new int[] {1, 28, 28}, new byte[784]));
-        FileNotFoundException e = assertThrows(FileNotFoundException.class,
-                () -> MnistDataset.load(dir.toString(), hadoop));
-        assertTrue(e.getMessage().contains("train-labels-idx1-ubyte") && e.getMessage().contains("fetch-mnist.sh"),
-                e.getMessage());
+        assertThatThrownBy(() -> MnistDataset.load(dir.toString(), hadoop))
+                .isInstanceOf(FileNotFoundException.class)
+                .hasMessageContaining("train-labels-idx1-ubyte")
+                .hasMessageContaining("fetch-mnist.sh");
     }
 
     @Test
     void datasetReadsTheRealMnistFilesWithTheirSums() throws IOException {
         MnistDataset mnist = MnistDataset.load(org.mnistspark.TestSpark.mnistDir().toString(), hadoop);
-        assertEquals(60_000, mnist.train().count());
-        assertEquals(10_000, mnist.test().count());
-        assertEquals("ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
-                mnist.sha256().get(MnistDataset.TRAIN_IMAGES));
-        assertEquals(List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
-                "train-labels-idx1-ubyte"), List.copyOf(mnist.sha256().keySet()), "a stable order for trial ids");
+        assertThat(mnist.train().count()).isEqualTo(60_000);
+        assertThat(mnist.test().count()).isEqualTo(10_000);
+        assertThat(mnist.sha256().get(MnistDataset.TRAIN_IMAGES))
+                .isEqualTo("ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+        assertThat(mnist.sha256().keySet()).as("a stable order for trial ids")
+                .containsExactly("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
+                        "train-labels-idx1-ubyte");
         // The first training image of MNIST is a 5.
-        assertEquals(5, mnist.train().label(0));
+        assertThat(mnist.train().label(0)).isEqualTo(5);
     }
 
     @Test
@@ -187,15 +198,19 @@ class IdxReaderTest {
         }
         MnistDataset gzipped = MnistDataset.load(dir.toString(), hadoop);
         // The same data must give the same trial ids and cache keys, compressed or not.
-        assertEquals(MnistStaging.MNIST_SHA256, gzipped.sha256());
-        assertEquals(60_000, gzipped.train().count());
+        assertThat(gzipped.sha256()).isEqualTo(MnistStaging.MNIST_SHA256);
+        assertThat(gzipped.train().count()).isEqualTo(60_000);
     }
 
     @Test
     void aHeaderPromisingMoreThanTwoBillionValuesIsTruncationNotOverflow() throws IOException {
         Path images = write("images", idx(new int[] {1 << 21, 1 << 21, 1 << 21}, new byte[10]));
         Path labels = write("labels", idx(new int[] {1}, new byte[] {1}));
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxReader.read(images, labels, hadoop));
-        assertTrue(e.getMessage().contains("truncated") && !e.getMessage().matches("(?s).* -\\d.*"), e.getMessage());
+        assertThatThrownBy(() -> IdxReader.read(images, labels, hadoop))
+                .isInstanceOf(InvalidDataException.class)
+                .message()
+                .contains("truncated")
+                .as("no overflowed negative size in the message")
+                .doesNotMatch("(?s).* -\\d.*");
     }
 }

@@ -8,11 +8,8 @@ import org.mnistspark.TestSpark;
 
 import java.nio.file.Files;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MnistStagingTest {
     @TempDir
@@ -22,16 +19,18 @@ class MnistStagingTest {
     void copiesTheVerifiedFilesAndNothingElse() throws Exception {
         java.nio.file.Path target = dir.resolve("staged");
         String staged = MnistStaging.stage(TestSpark.mnistDir().toString(), target.toString(), new Configuration());
-        assertTrue(staged.startsWith("file:"), staged);
+        assertThat(staged).startsWith("file:");
         for (String name : MnistStaging.MNIST_SHA256.keySet()) {
-            assertArrayEquals(Files.readAllBytes(TestSpark.mnistDir().resolve(name)), Files.readAllBytes(target.resolve(name)));
+            assertThat(Files.readAllBytes(target.resolve(name))).as("staged " + name)
+                    .isEqualTo(Files.readAllBytes(TestSpark.mnistDir().resolve(name)));
         }
         try (var files = Files.list(target)) {
-            assertTrue(files.allMatch(f -> MnistStaging.MNIST_SHA256.containsKey(f.getFileName().toString())
-                    || f.getFileName().toString().endsWith(".crc")), "no scratch files left");
+            assertThat(files).as("no scratch files left")
+                    .allMatch(f -> MnistStaging.MNIST_SHA256.containsKey(f.getFileName().toString())
+                            || f.getFileName().toString().endsWith(".crc"));
         }
         // The staged folder is a usable data.dir.
-        assertEquals(60_000, MnistDataset.load(staged, new Configuration()).train().count());
+        assertThat(MnistDataset.load(staged, new Configuration()).train().count()).isEqualTo(60_000);
     }
 
     @Test
@@ -45,10 +44,11 @@ class MnistStagingTest {
         labels[100] ^= 1;
         Files.write(source.resolve(MnistDataset.TRAIN_LABELS), labels);
         java.nio.file.Path target = dir.resolve("staged");
-        InvalidDataException e = assertThrows(InvalidDataException.class,
-                () -> MnistStaging.stage(source.toString(), target.toString(), new Configuration()));
-        assertTrue(e.getMessage().contains(MnistDataset.TRAIN_LABELS) && e.getMessage().contains("SHA-256"), e.getMessage());
-        assertFalse(Files.exists(target));
-        assertFalse(new Path(target.toUri()).getFileSystem(new Configuration()).exists(new Path(target.toUri())));
+        assertThatThrownBy(() -> MnistStaging.stage(source.toString(), target.toString(), new Configuration()))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining(MnistDataset.TRAIN_LABELS)
+                .hasMessageContaining("SHA-256");
+        assertThat(Files.exists(target)).isFalse();
+        assertThat(new Path(target.toUri()).getFileSystem(new Configuration()).exists(new Path(target.toUri()))).isFalse();
     }
 }

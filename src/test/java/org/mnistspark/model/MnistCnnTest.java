@@ -19,11 +19,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class MnistCnnTest {
     private static CnnSpec spec(int hidden) {
@@ -33,7 +30,7 @@ class MnistCnnTest {
     @Test
     void tenHiddenChannelsHaveThePyTorchOriginalsParameterCount() {
         // conv1 10*1*5*5+10, conv2 20*10*5*5+20, fc1 320*50+50, fc2 50*10+10: 21,840 in PyTorch's summary.
-        assertEquals(21_840, MnistCnn.create(spec(10)).numParams());
+        assertThat(MnistCnn.create(spec(10)).numParams()).isEqualTo(21_840);
     }
 
     @ParameterizedTest
@@ -45,7 +42,7 @@ class MnistCnnTest {
         for (int i = 0; i < actual.length; i++) {
             actual[i] = net.getLayer(i).numParams();
         }
-        assertArrayEquals(expected, actual);
+        assertThat(actual).containsExactly(expected);
     }
 
     @ParameterizedTest
@@ -54,47 +51,50 @@ class MnistCnnTest {
         MultiLayerNetwork net = MnistCnn.create(spec(h));
         List<INDArray> activations = net.feedForward(Nd4j.rand(DataType.FLOAT, 3, 784), false);
         // [input, conv1, pool1, conv2, spatial dropout, pool2, dense, output]
-        assertArrayEquals(new long[] {3, h, 24, 24}, activations.get(1).shape());
-        assertArrayEquals(new long[] {3, h, 12, 12}, activations.get(2).shape());
-        assertArrayEquals(new long[] {3, 20, 8, 8}, activations.get(3).shape());
-        assertArrayEquals(new long[] {3, 20, 8, 8}, activations.get(4).shape());
-        assertArrayEquals(new long[] {3, 20, 4, 4}, activations.get(5).shape());
-        assertArrayEquals(new long[] {3, 50}, activations.get(6).shape());
-        assertArrayEquals(new long[] {3, 10}, activations.get(7).shape());
+        assertThat(activations.get(1).shape()).containsExactly(3, h, 24, 24);
+        assertThat(activations.get(2).shape()).containsExactly(3, h, 12, 12);
+        assertThat(activations.get(3).shape()).containsExactly(3, 20, 8, 8);
+        assertThat(activations.get(4).shape()).containsExactly(3, 20, 8, 8);
+        assertThat(activations.get(5).shape()).containsExactly(3, 20, 4, 4);
+        assertThat(activations.get(6).shape()).containsExactly(3, 50);
+        assertThat(activations.get(7).shape()).containsExactly(3, 10);
         // Softmax rows sum to one.
-        assertEquals(3.0, activations.get(7).sumNumber().doubleValue(), 1e-4);
+        assertThat(activations.get(7).sumNumber().doubleValue()).isCloseTo(3.0, within(1e-4));
     }
 
     @Test
     void smallerKernelGrowsTheDenseInput() {
         MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 3, 0.2, "sgd", 0.01, 0.5, 1));
         // 28 -> 26 -> 13 -> 11 -> 5: the dense layer takes 20*5*5 = 500 inputs.
-        assertEquals(500 * 50 + 50, net.getLayer(5).numParams());
+        assertThat(net.getLayer(5).numParams()).isEqualTo(500 * 50 + 50);
     }
 
     @Test
     void dropoutProbabilitiesAreConvertedToDl4jsRetainProbabilities() {
         MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 5, 0.2, "sgd", 0.01, 0.5, 1));
         DropoutLayer spatial = (DropoutLayer) net.getLayerWiseConfigurations().getConf(3).getLayer();
-        SpatialDropout dropout = assertInstanceOf(SpatialDropout.class, spatial.getIDropout());
-        assertEquals(0.8, dropout.getP(), 1e-12); // Dropout2d(p=0.2) keeps 80% of channels
+        assertThat(spatial.getIDropout()).isInstanceOfSatisfying(SpatialDropout.class,
+                dropout -> assertThat(dropout.getP()).isCloseTo(0.8, within(1e-12))); // Dropout2d(p=0.2) keeps 80% of channels
         OutputLayer output = (OutputLayer) net.getLayerWiseConfigurations().getConf(6).getLayer();
-        assertEquals(0.5, ((Dropout) output.getIDropout()).getP(), 1e-12);
-        assertInstanceOf(LossNegativeLogLikelihood.class, output.getLossFn());
+        assertThat(((Dropout) output.getIDropout()).getP()).isCloseTo(0.5, within(1e-12));
+        assertThat(output.getLossFn()).isInstanceOf(LossNegativeLogLikelihood.class);
     }
 
     @Test
     void optimizers() {
         BaseLayer sgd = (BaseLayer) MnistCnn.create(spec(2)).getLayerWiseConfigurations().getConf(0).getLayer();
-        SgdMomentum momentum = assertInstanceOf(SgdMomentum.class, sgd.getIUpdater());
-        assertEquals(0.01, momentum.getLearningRate(0, 0), 1e-12);
-        assertEquals(0.5, momentum.getMomentum(), 1e-12);
+        assertThat(sgd.getIUpdater()).isInstanceOfSatisfying(SgdMomentum.class, momentum -> {
+            assertThat(momentum.getLearningRate(0, 0)).isCloseTo(0.01, within(1e-12));
+            assertThat(momentum.getMomentum()).isCloseTo(0.5, within(1e-12));
+        });
         BaseLayer nesterov = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, "nesterov", 0.01, 0.5, 1))
                 .getLayerWiseConfigurations().getConf(0).getLayer();
-        assertEquals(0.5, assertInstanceOf(Nesterovs.class, nesterov.getIUpdater()).getMomentum(), 1e-12);
+        assertThat(nesterov.getIUpdater()).isInstanceOfSatisfying(Nesterovs.class,
+                updater -> assertThat(updater.getMomentum()).isCloseTo(0.5, within(1e-12)));
         BaseLayer adam = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, "adam", 0.001, 0, 1))
                 .getLayerWiseConfigurations().getConf(0).getLayer();
-        assertEquals(0.001, assertInstanceOf(Adam.class, adam.getIUpdater()).getLearningRate(), 1e-12);
+        assertThat(adam.getIUpdater()).isInstanceOfSatisfying(Adam.class,
+                updater -> assertThat(updater.getLearningRate()).isCloseTo(0.001, within(1e-12)));
     }
 
     @Test
@@ -108,9 +108,11 @@ class MnistCnnTest {
             double bound = 1 / Math.sqrt(fanIn[i]);
             for (String param : new String[] {"W", "b"}) {
                 INDArray values = net.getLayer(i).getParam(param);
-                assertTrue(values.amaxNumber().doubleValue() <= bound + 1e-6, "layer " + i + " " + param);
+                assertThat(values.amaxNumber().doubleValue()).as("layer %d %s", i, param)
+                        .isLessThanOrEqualTo(bound + 1e-6);
                 // Spread over the range, not constant: biases are drawn too, unlike DL4J's zero default.
-                assertTrue(values.amaxNumber().doubleValue() > bound * 0.5, "layer " + i + " " + param);
+                assertThat(values.amaxNumber().doubleValue()).as("layer %d %s", i, param)
+                        .isGreaterThan(bound * 0.5);
             }
         }
     }
@@ -120,14 +122,14 @@ class MnistCnnTest {
         // SparkDl4jMultiLayer ships the configuration to executors as JSON; SgdMomentum is not DL4J's own.
         MultiLayerConfiguration conf = MnistCnn.configuration(spec(2));
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
-        assertEquals(conf, back);
-        assertEquals(new SgdMomentum(0.01, 0.5), ((BaseLayer) back.getConf(5).getLayer()).getIUpdater());
+        assertThat(back).isEqualTo(conf);
+        assertThat(((BaseLayer) back.getConf(5).getLayer()).getIUpdater()).isEqualTo(new SgdMomentum(0.01, 0.5));
     }
 
     @Test
     void seedMakesInitialisationReproducible() {
-        assertEquals(MnistCnn.create(spec(5)).params(), MnistCnn.create(spec(5)).params());
-        assertNotEquals(MnistCnn.create(spec(5)).params(),
-                MnistCnn.create(new CnnSpec(5, 5, 0.2, "sgd", 0.01, 0.5, 2)).params());
+        assertThat(MnistCnn.create(spec(5)).params()).isEqualTo(MnistCnn.create(spec(5)).params());
+        assertThat(MnistCnn.create(new CnnSpec(5, 5, 0.2, "sgd", 0.01, 0.5, 2)).params())
+                .isNotEqualTo(MnistCnn.create(spec(5)).params());
     }
 }

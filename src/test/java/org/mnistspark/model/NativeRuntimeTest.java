@@ -7,9 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The default build must train with oneDNN convolutions; this fails when the helpers fall back to im2col. */
@@ -19,12 +17,12 @@ class NativeRuntimeTest {
         assumeTrue("-onednn".equals(NativeRuntime.buildProperties().getProperty("javacpp.platform.extension")),
                 "this build does not use the oneDNN CPU binary");
         NativeRuntime.configure();
-        assertTrue(NativeRuntime.oneDnnActive(), NativeRuntime.describe());
+        assertThat(NativeRuntime.oneDnnActive()).as(NativeRuntime.describe()).isTrue();
         MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 5, 0.2, "sgd", 0.01, 0.5, 1));
         ConvolutionLayer conv = (ConvolutionLayer) net.getLayer(0);
         Field helper = ConvolutionLayer.class.getDeclaredField("helper");
         helper.setAccessible(true);
-        assertInstanceOf(MKLDNNConvHelper.class, helper.get(conv), "convolution does not use oneDNN");
+        assertThat(helper.get(conv)).as("convolution does not use oneDNN").isInstanceOf(MKLDNNConvHelper.class);
     }
 
     @Test
@@ -32,11 +30,11 @@ class NativeRuntimeTest {
         NativeRuntime.configure();
         org.nd4j.linalg.factory.Nd4j.create(1); // loads the backend
         boolean real = org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
-        assertEquals(real, org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN());
+        assertThat(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN()).isEqualTo(real);
     }
 
     @Test
     void buildPropertiesCarryTheVersion() {
-        assertTrue(NativeRuntime.applicationVersion().matches("\\d+\\.\\d+\\.\\d+.*"), NativeRuntime.applicationVersion());
+        assertThat(NativeRuntime.applicationVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
     }
 }

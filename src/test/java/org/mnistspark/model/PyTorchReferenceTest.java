@@ -22,8 +22,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The model against the seed's PyTorch network itself: fixtures written by PyTorch 1.13 with
@@ -49,7 +49,7 @@ class PyTorchReferenceTest {
         for (int i = 0; i < 10_000; i++) {
             value = random.nextInt();
         }
-        assertEquals(4123659995L, Integer.toUnsignedLong(value));
+        assertThat(Integer.toUnsignedLong(value)).isEqualTo(4123659995L);
     }
 
     @ParameterizedTest
@@ -60,7 +60,7 @@ class PyTorchReferenceTest {
         MultiLayerNetwork net = MnistCnn.create(new CnnSpec(hidden, 5, 0.2, "sgd", 0.01, 0.5, seed));
         Map<String, Integer> layerOf = Map.of("conv1", 0, "conv2", 2, "fc1", 5, "fc2", 6);
         JsonNode files = reference.at("/initial_weights/" + name);
-        assertEquals(8, files.size());
+        assertThat(files.size()).isEqualTo(8);
         files.fields().forEachRemaining(entry -> {
             String[] module = entry.getKey().split("\\.");
             INDArray expected = Nd4j.createFromNpyFile(FIXTURES.resolve(entry.getValue().asText()).toFile());
@@ -68,8 +68,8 @@ class PyTorchReferenceTest {
             if (module[0].startsWith("fc") && module[1].equals("weight")) {
                 actual = actual.transpose(); // DL4J keeps dense weights as [in, out], PyTorch as [out, in]
             }
-            assertArrayEquals(expected.reshape(actual.shape()).dup('c').data().asFloat(),
-                    actual.dup('c').data().asFloat(), 1e-7f, name + " " + entry.getKey());
+            assertThat(actual.dup('c').data().asFloat()).as(name + " " + entry.getKey())
+                    .containsExactly(expected.reshape(actual.shape()).dup('c').data().asFloat(), within(1e-7f));
         });
     }
 
@@ -101,16 +101,17 @@ class PyTorchReferenceTest {
         // sgd (the seed's) and nesterov agree to float rounding. DL4J's own Adam drifts up to 1% from
         // PyTorch's within these steps (it is not PyTorch's formula to the digit), so it is held to 2%.
         double tolerance = optimizer.equals("adam") ? 2e-2 : 1e-4;
-        assertEquals(trainImages / 64, losses.size());
+        assertThat(losses.size()).isEqualTo(trainImages / 64);
         for (int step = 0; step < losses.size(); step++) {
             net.fit(Minibatches.toDataSet(train, fileOrder, step * 64, step * 64 + 64, MEAN, STD));
             double pytorch = losses.get(step).asDouble();
-            assertEquals(pytorch, net.score(), tolerance * pytorch, optimizer + " loss of step " + (step + 1));
+            assertThat(net.score()).as(optimizer + " loss of step " + (step + 1))
+                    .isCloseTo(pytorch, within(tolerance * pytorch));
         }
         int testImages = training.get("test_images").asInt();
         DataSet test = Minibatches.toDataSet(mnist.test(), IntStream.range(0, testImages).toArray(), 0, testImages,
                 MEAN, STD);
         double testLoss = expected.get("test_loss").asDouble();
-        assertEquals(testLoss, net.score(test, false), tolerance * testLoss, optimizer + " test loss");
+        assertThat(net.score(test, false)).as(optimizer + " test loss").isCloseTo(testLoss, within(tolerance * testLoss));
     }
 }

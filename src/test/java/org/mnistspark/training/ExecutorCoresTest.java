@@ -6,18 +6,18 @@ import org.mnistspark.TestSpark;
 
 import java.util.function.IntSupplier;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The waiting on a real cluster is covered by StandaloneClusterIT; here what the settings promise. */
 class ExecutorCoresTest {
     @Test
     void expectedCoresComeFromTheSettingsThatFixThem() {
-        assertEquals(6, ExecutorCores.expectedCores(new SparkConf(false).set("spark.cores.max", "6")));
-        assertEquals(12, ExecutorCores.expectedCores(new SparkConf(false)
-                .set("spark.executor.instances", "3").set("spark.executor.cores", "4")));
-        assertEquals(0, ExecutorCores.expectedCores(new SparkConf(false).set("spark.executor.instances", "3")),
-                "executor cores left to the cluster: unknown");
-        assertEquals(0, ExecutorCores.expectedCores(new SparkConf(false)));
+        assertThat(ExecutorCores.expectedCores(new SparkConf(false).set("spark.cores.max", "6"))).isEqualTo(6);
+        assertThat(ExecutorCores.expectedCores(new SparkConf(false)
+                .set("spark.executor.instances", "3").set("spark.executor.cores", "4"))).isEqualTo(12);
+        assertThat(ExecutorCores.expectedCores(new SparkConf(false).set("spark.executor.instances", "3")))
+                .as("executor cores left to the cluster: unknown").isEqualTo(0);
+        assertThat(ExecutorCores.expectedCores(new SparkConf(false))).isEqualTo(0);
     }
 
     /** A cluster on a fake clock: executors of 2 cores each register at the given seconds. */
@@ -30,23 +30,25 @@ class ExecutorCoresTest {
 
     @Test
     void waitsForExecutorsThatRegisterLateUntilTheCountSettles() {
-        assertEquals(new ExecutorCores.Registered(6, 3), cluster(0, 2.0, 3.5, 8.0), "8.0 is within 5 s of 3.5");
-        assertEquals(new ExecutorCores.Registered(4, 2), cluster(0, 1.0, 2.0, 30.0), "30 s is past the settled count");
+        assertThat(cluster(0, 2.0, 3.5, 8.0)).as("8.0 is within 5 s of 3.5")
+                .isEqualTo(new ExecutorCores.Registered(6, 3));
+        assertThat(cluster(0, 1.0, 2.0, 30.0)).as("30 s is past the settled count")
+                .isEqualTo(new ExecutorCores.Registered(4, 2));
     }
 
     @Test
     void stopsAsSoonAsThePromisedCoresAreThereAndGivesUpOnMissingOnes() {
-        assertEquals(new ExecutorCores.Registered(4, 2), cluster(4, 1.0, 2.0, 3.0));
-        assertEquals(new ExecutorCores.Registered(4, 2), cluster(8, 1.0, 2.0),
-                "a cluster smaller than spark.cores.max: what came, once it settled");
-        assertEquals(new ExecutorCores.Registered(2, 0), cluster(0),
-                "no executor at all: Spark's floor after the longest wait");
+        assertThat(cluster(4, 1.0, 2.0, 3.0)).isEqualTo(new ExecutorCores.Registered(4, 2));
+        assertThat(cluster(8, 1.0, 2.0)).as("a cluster smaller than spark.cores.max: what came, once it settled")
+                .isEqualTo(new ExecutorCores.Registered(4, 2));
+        assertThat(cluster(0)).as("no executor at all: Spark's floor after the longest wait")
+                .isEqualTo(new ExecutorCores.Registered(2, 0));
     }
 
     @Test
     void aLocalMasterHasItsThreads() {
         ExecutorCores.Count count = ExecutorCores.await(TestSpark.session().sparkContext());
-        assertEquals(2, count.cores(), "local[2]");
-        assertEquals("the local master's threads", count.how());
+        assertThat(count.cores()).as("local[2]").isEqualTo(2);
+        assertThat(count.how()).isEqualTo("the local master's threads");
     }
 }
