@@ -13,7 +13,7 @@ cd "$ROOT"
 TABLE="$ROOT/work/benchmark-results"
 EXPERIMENT="averaging-$(date +%Y%m%d-%H%M%S)"
 for frequency in ${FREQUENCIES:-1 2 5 10}; do
-  (run_local sweep --conf conf/mnist-sweep.conf --experiment "$EXPERIMENT" --results "$TABLE" --models "" \
+  (run_local sweep --experiment "$EXPERIMENT" --results "$TABLE" --models "" \
      --hidden-channels "${HIDDEN:-2}" --epochs "${EPOCHS:-2}" \
      --set training.averaging-frequency="$frequency" --rerun) | grep -E "^\[|done:"
 done

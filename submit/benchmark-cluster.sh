@@ -38,7 +38,7 @@ start=$SECONDS
 cluster_wall=$((SECONDS - start))
 CLUSTER_DIR="$OUT/cluster" "$ROOT/submit/local-cluster.sh" stop >/dev/null
 start=$SECONDS
-(cd "$ROOT" && SPARK_MASTER='local[2]' run_local sweep --conf conf/mnist-sweep.conf "${ARGS[@]}" \
+(cd "$ROOT" && SPARK_MASTER='local[2]' run_local sweep "${ARGS[@]}" \
   --experiment local --results "$OUT/results") > "$OUT/local.log" 2>&1 \
   || { echo "error: the local sweep failed; see $OUT/local.log" >&2; exit 1; }
 local_wall=$((SECONDS - start))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a Spark SQL query over the results table and prints the result.
+# Runs a Spark SQL query over the results table and prints the result (the query subcommand).
 # Views: trials (one row per trial) and epochs (one row per trial and epoch).
 #
 #   submit/results.sh                       best configuration per experiment
@@ -9,4 +9,4 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 build_if_needed
 cd "$ROOT"
-SPARK_MASTER="${SPARK_MASTER:-local[2]}" run_local query --conf conf/mnist-sweep.conf "$@"
+SPARK_MASTER="${SPARK_MASTER:-local[2]}" run_local query "$@"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Copies the verified MNIST files (data/mnist, fetched if missing) to any Hadoop path, for a cluster:
+# Copies the verified MNIST files (data/mnist, fetched if missing) to any Hadoop path, for a cluster
+# (the stage subcommand; no Spark job runs):
 #   submit/stage-data.sh s3a://bucket/mnist        (credentials: the default AWS chain)
 #   submit/stage-data.sh hdfs:///data/mnist
 # Each file's SHA-256 is checked before and after the copy; the target never holds a partial file.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-USAGE="usage: submit/stage-data.sh TARGET_PATH [job options]   (for example s3a://bucket/mnist)"
+USAGE="usage: submit/stage-data.sh TARGET_PATH [stage options]   (for example s3a://bucket/mnist)"
 TARGET="${1:?$USAGE}"
 [[ "$TARGET" != -* ]] || { echo "$USAGE" >&2; exit 2; }
 shift

@@ -1,15 +1,14 @@
 """The sweep's spark-submit arguments, for the EMR step and the Airflow DAGs.
 
-One source with the shell scripts: submit/spark-job.conf holds the Spark settings every cluster
-needs (submit/standalone.sh reads it too), submit/emr/spark-emr.conf what YARN on EMR needs on top,
-and spark_submit_args() lays the arguments out exactly as submit/standalone.sh does
-(tests compare the two). Standard library only: it runs with any Python 3.8+, Airflow's included.
+One source with the shell scripts: submit/spark-job.conf holds the Spark settings every run needs
+(submit/common.sh reads it too), submit/emr/spark-emr.conf what YARN on EMR needs on top, and
+spark_submit_args() lays the arguments out as submit/standalone.sh does (tests compare the two).
+The jar's manifest names the main class and the job names itself, so neither is passed.
+Standard library only: it runs with any Python 3.8+, Airflow's included.
 """
 import os
 
 SUBMIT_DIR = os.path.dirname(os.path.abspath(__file__))
-MAIN_CLASS = "org.mnistspark.cli.MnistSpark"
-APP_NAME = "mnist-spark"
 JOB_CONF = os.path.join(SUBMIT_DIR, "spark-job.conf")
 EMR_CONF = os.path.join(SUBMIT_DIR, "emr", "spark-emr.conf")
 
@@ -45,13 +44,12 @@ def job_args(conf_file, *options):
     return ["sweep", "--conf", conf_file] + list(options)
 
 
-def spark_submit_args(master, deploy_mode, jar, job, confs, executor_memory="1g"):
+def spark_submit_args(master, deploy_mode, jar, job, confs):
     """spark-submit's arguments (without the program name), in submit/standalone.sh's order."""
-    args = ["--master", master, "--deploy-mode", deploy_mode, "--name", APP_NAME, "--class", MAIN_CLASS,
-            "--executor-memory", executor_memory]
+    args = ["--master", master]
     for key, value in confs.items():
         args += ["--conf", key + "=" + value]
-    return args + [jar] + list(job)
+    return args + ["--deploy-mode", deploy_mode, jar] + list(job)
 
 
 def s3_locations(prefix):
@@ -66,14 +64,12 @@ def emr_spark_submit(jar, conf_file, s3_prefix, experiment):
     where = s3_locations(s3_prefix)
     job = job_args(conf_file, "--experiment", experiment, "--data", where["data"], "--results", where["results"],
                    "--models", where["models"], "--set", 'data.minibatch-dir="%s"' % where["minibatches"])
-    confs = spark_confs(EMR_CONF)
-    memory = confs.pop("spark.executor.memory", "1g")
-    return ["spark-submit"] + spark_submit_args("yarn", "cluster", jar, job, confs, memory)
+    return ["spark-submit"] + spark_submit_args("yarn", "cluster", jar, job, spark_confs(EMR_CONF))
 
 
 def emr_step(jar, conf_file, s3_prefix, experiment, action_on_failure="CONTINUE"):
     """The step as EMR's API takes it (boto3 add_job_flow_steps, Airflow's EmrAddStepsOperator)."""
-    return {"Name": "%s sweep %s" % (APP_NAME, experiment), "ActionOnFailure": action_on_failure,
+    return {"Name": "mnist-spark sweep %s" % experiment, "ActionOnFailure": action_on_failure,
             "HadoopJarStep": {"Jar": "command-runner.jar",
                               "Args": emr_spark_submit(jar, conf_file, s3_prefix, experiment)}}
 

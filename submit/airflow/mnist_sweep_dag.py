@@ -26,8 +26,10 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 # Each daily run is its own experiment, so its trials never mix with another day's.
 EXPERIMENT = "mnist-{{ ds_nodash }}"
-JAR = "{{ var.value.get('mnist_spark_jar', 'target/mnist-spark-0.1.0.jar') }}"
-CONF_FILE = "{{ var.value.get('mnist_spark_conf', 'conf/mnist-sweep.conf') }}"
+# Paths an Airflow worker can read (s3://, hdfs://, or its own disk); no defaults: a repository path
+# would mean nothing there.
+JAR = "{{ var.value.mnist_spark_jar }}"
+CONF_FILE = "{{ var.value.mnist_spark_conf }}"
 S3_PREFIX = "{{ var.value.mnist_spark_s3 }}"
 EMR_CLUSTER = "{{ var.value.mnist_spark_emr_cluster }}"
 
@@ -51,10 +53,10 @@ with DAG(
         task_id="sweep",
         conn_id="spark_default",
         application=JAR,
-        java_class=submit_args.MAIN_CLASS,
-        name=submit_args.APP_NAME,
+        # The jar's manifest names the main class, and the job names itself: no --class, no --name
+        # (the operator's default name would be "arrow-spark").
+        name=None,
         conf=submit_args.spark_confs(),
-        executor_memory="1g",
         application_args=submit_args.job_args(
             CONF_FILE, "--experiment", EXPERIMENT, "--data", where["data"], "--results", where["results"],
             "--models", where["models"], "--set", 'data.minibatch-dir="%s"' % where["minibatches"]),

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Renders the EMR step that runs the sweep, as JSON for `aws emr add-steps`.
 
-    python3 submit/emr/render_step.py --jar s3://BUCKET/jars/mnist-spark-0.1.0.jar \\
-        --conf-file s3a://BUCKET/conf/mnist-sweep.conf --s3 s3a://BUCKET/mnist-spark \\
+    python3 submit/emr/render_step.py --jar s3://BUCKET/jars/mnist-spark.jar \\
+        --conf-file s3a://BUCKET/conf/sweep.conf --s3 s3a://BUCKET/mnist-spark \\
         --experiment mnist-2026-11-21 > step.json
     aws emr add-steps --cluster-id j-XXXXXXXX --steps file://step.json
 

@@ -3,22 +3,29 @@ package org.mnistspark;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.model.NativeRuntime;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** One embedded local[2] Spark for all tests in a JVM (starting one takes seconds), bound to loopback. */
+/**
+ * One embedded local[2] Spark for all tests in a JVM (starting one takes seconds), bound to loopback,
+ * with the job's own Spark settings from submit/spark-job.conf, as spark-submit gives them.
+ */
 public final class TestSpark {
     private static SparkSession session;
 
     private TestSpark() {}
 
     public static synchronized SparkSession session() {
-        return session(java.util.Map.of());
+        return session(Map.of());
     }
 
     /** The session, created with these extra settings if it does not exist yet. */
-    public static synchronized SparkSession session(java.util.Map<String, String> settings) {
+    public static synchronized SparkSession session(Map<String, String> settings) {
         if (session != null && !settings.isEmpty()) { // they would be ignored: s3a would not point at the test server
             throw new IllegalStateException("Spark already runs in this JVM; settings " + settings.keySet()
                     + " need a fresh JVM (failsafe forks one per test class)");
@@ -26,6 +33,7 @@ public final class TestSpark {
         if (session == null) {
             NativeRuntime.configure();
             SparkSession.Builder builder = SparkSession.builder();
+            jobSettings().forEach(builder::config);
             settings.forEach(builder::config);
             session = builder
                     .appName("mnist-spark-tests")
@@ -33,12 +41,26 @@ public final class TestSpark {
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                    .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
                     .config("spark.sql.shuffle.partitions", "2")
                     .getOrCreate();
         }
         return session;
+    }
+
+    /** submit/spark-job.conf: the settings every way of running the job passes to spark-submit. */
+    public static Map<String, String> jobSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("submit/spark-job.conf"))) {
+                String[] keyValue = line.strip().split("\\s+", 2);
+                if (!keyValue[0].isEmpty() && !keyValue[0].startsWith("#")) {
+                    settings.put(keyValue[0], keyValue.length > 1 ? keyValue[1] : "");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return settings;
     }
 
     /** The MNIST folder fetched by submit/fetch-mnist.sh (the build runs it before the tests). */

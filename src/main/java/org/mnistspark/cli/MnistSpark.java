@@ -1,123 +1,144 @@
 package org.mnistspark.cli;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.InvalidConfigException;
-import org.mnistspark.config.SweepConfig;
 import org.mnistspark.data.InvalidDataException;
-import org.mnistspark.data.MnistStaging;
 import org.mnistspark.model.NativeRuntime;
-import org.mnistspark.results.ResultsTable;
-import org.mnistspark.results.TablePrinter;
-import org.mnistspark.sweep.Sweep;
-import org.mnistspark.sweep.SweepResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * The job's entry point, for spark-submit and for submit/local.sh.
+ * The job's entry point, for spark-submit and submit/local.sh: {@code mnist-spark [sweep|query|stage] ...}.
+ * Without a command (or with options only) it runs the sweep.
  *
- * <p>Like Spark's own examples, it sets only the application name: the master, executors and memory
- * come from spark-submit (or {@code -Dspark.master} for the embedded local run). It also asks for Kryo
- * with ND4J's registrator unless told otherwise, because ND4J arrays do not survive Spark's Java
- * serialization efficiently.
+ * <p>Like Spark's own examples, it sets only the application name: the master, executors, memory and
+ * every other Spark setting come from spark-submit ({@code submit/spark-job.conf}).
  *
  * <p>Exit codes: 0 success, 1 a trial or the job failed, 2 bad arguments or configuration.
  */
+@Command(name = "mnist-spark", mixinStandardHelpOptions = true, versionProvider = MnistSpark.Version.class,
+        description = "Trains the MNIST CNN with Spark and DL4J's parameter averaging over a grid of "
+                + "hyperparameters, and queries the Parquet results table.",
+        footer = {"", "Without a command, or with options only, it runs the sweep. Each command's options: "
+                + "mnist-spark COMMAND --help."},
+        subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    private static final List<String> COMMANDS = List.of("sweep", "query", "stage");
 
-    /** Best configuration per experiment: the query README.md shows. */
-    static final String BEST_PER_EXPERIMENT = """
-            SELECT experiment, trial_id, hidden_channels, kernel_size, dropout, learning_rate, epochs,
-                   test_accuracy_last, test_correct_last, test_images, test_loss_last, train_seconds
-            FROM (SELECT *, row_number() OVER (PARTITION BY experiment
-                                               ORDER BY test_accuracy_last DESC, test_loss_last) AS rank
-                  FROM trials WHERE status = 'succeeded')
-            WHERE rank = 1 ORDER BY experiment""";
-
-    private MnistSpark() {}
+    /** What a command runs with: Spark when it needs it, and where it prints. */
+    record Context(Supplier<SparkSession> spark, PrintStream out, PrintStream err) {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
-    }
-
-    static int run(String[] args) {
-        CommandLine commandLine;
-        SweepConfig config;
-        try {
-            commandLine = CommandLine.parse(args);
-            if (commandLine.command().equals("help")) {
-                System.out.print(CommandLine.USAGE);
-                return 0;
+        SparkSession[] started = new SparkSession[1];
+        Supplier<SparkSession> spark = () -> {
+            if (started[0] == null) {
+                NativeRuntime.configure(); // before anything loads ND4J in this JVM
+                started[0] = SparkSession.builder().appName(APP_NAME).getOrCreate();
             }
-            config = SweepConfig.load(commandLine.confFile(), commandLine.overrides());
-        } catch (InvalidConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        NativeRuntime.configure();
-        SparkConf sparkConf = new SparkConf()
-                .setAppName(APP_NAME)
-                .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
-        SparkSession spark = SparkSession.builder().config(sparkConf).getOrCreate();
+            return started[0];
+        };
+        int exitCode;
         try {
-            return execute(commandLine, config, spark, System.out);
+            exitCode = run(args, new Context(spark, System.out, System.err));
         } finally {
-            spark.stop();
+            if (started[0] != null) {
+                started[0].stop();
+            }
+        }
+        System.exit(exitCode);
+    }
+
+    /** Parses and runs one command; returns its exit code. The Spark session is not stopped. */
+    static int run(String[] args, Context context) {
+        return commandLine(context).execute(withCommand(args));
+    }
+
+    /** The command line with every subcommand and its options, reporting to the context's streams. */
+    static CommandLine commandLine(Context context) {
+        CommandLine commandLine = new CommandLine(MnistSpark.class, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                try {
+                    return type.getDeclaredConstructor(Context.class).newInstance(context);
+                } catch (NoSuchMethodException noContext) {
+                    return CommandLine.defaultFactory().create(type);
+                }
+            }
+        });
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            if (sub.getCommand() instanceof ConfiguredCommand configured) {
+                configured.options.addTo(sub.getCommandSpec(), configured.settings);
+            }
+        }
+        commandLine.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
+        commandLine.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
+        commandLine.setExpandAtFiles(false); // "@x" is a value, not a file of arguments
+        commandLine.setOverwrittenOptionsAllowed(true); // a later --epochs wins, as a later --set does
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, context.err()));
+        commandLine.setParameterExceptionHandler((e, arguments) -> { // one line and where to look, not all the usage
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            context.err().println("error: " + e.getMessage() + " (see '" + command + " --help')");
+            return BAD_INPUT;
+        });
+        return commandLine;
+    }
+
+    /** A bare or options-only command line means the sweep. */
+    static String[] withCommand(String[] args) {
+        boolean named = args.length > 0 && (COMMANDS.contains(args[0]) || List.of("-h", "--help", "-V", "--version",
+                "help").contains(args[0]));
+        if (named) {
+            return args;
+        }
+        String[] sweep = new String[args.length + 1];
+        sweep[0] = "sweep";
+        System.arraycopy(args, 0, sweep, 1, args.length);
+        return sweep;
+    }
+
+    /** One clear line per failure a user can fix; the whole trace only for the unexpected. */
+    static int report(Exception e, PrintStream err) {
+        if (e instanceof InvalidConfigException) {
+            err.println("error: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (e instanceof InvalidDataException || e instanceof FileNotFoundException) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        }
+        if (e instanceof IOException) {
+            // Unreachable or unreadable storage: the message names the path.
+            boolean verbose = Boolean.getBoolean("mnistspark.verbose");
+            err.println("error: cannot read or write " + e.getMessage()
+                    + (verbose ? "" : " (stack trace: -Dmnistspark.verbose=true)"));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return FAILED;
+        }
+        err.println("error: " + e);
+        e.printStackTrace(err);
+        return FAILED;
+    }
+
+    /** The version the build wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {APP_NAME + " " + NativeRuntime.applicationVersion()};
         }
     }
 
-    /** Runs a parsed command on a running Spark session, which it leaves running. */
-    static int execute(CommandLine commandLine, SweepConfig config, SparkSession spark, PrintStream out) {
-        try {
-            if (commandLine.command().equals("stage")) {
-                String staged = MnistStaging.stage(config.data().dir(), commandLine.stageTarget(),
-                        spark.sparkContext().hadoopConfiguration());
-                out.println("MNIST staged to " + staged + " (SHA-256 verified); use it with --data " + staged);
-                return 0;
-            }
-            if (commandLine.command().equals("query")) {
-                ResultsTable table = new ResultsTable(spark, config.output().results());
-                table.registerViews();
-                String sql = commandLine.sql() != null ? commandLine.sql() : BEST_PER_EXPERIMENT;
-                Dataset<Row> rows;
-                try {
-                    rows = spark.sql(sql);
-                } catch (Exception e) {
-                    if (!(e instanceof AnalysisException bad)) { // a Scala exception javac does not see declared
-                        throw e;
-                    }
-                    // A mistyped query is bad input: one line, not Spark's plan and stack trace.
-                    System.err.println("error: the query failed: " + bad.getSimpleMessage());
-                    return 2;
-                }
-                out.print(TablePrinter.format(rows, 10_000));
-                return 0;
-            }
-            SweepResult result = new Sweep(spark, config, out).run();
-            return result.succeeded() ? 0 : 1;
-        } catch (InvalidDataException | FileNotFoundException e) {
-            System.err.println("error: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            // Unreachable or unreadable storage: the message names the path; the trace is for --verbose users.
-            System.err.println("error: cannot read or write " + e.getMessage()
-                    + (Boolean.getBoolean("mnistspark.verbose") ? "" : " (stack trace: -Dmnistspark.verbose=true)"));
-            if (Boolean.getBoolean("mnistspark.verbose")) {
-                e.printStackTrace();
-            }
-            return 1;
-        } catch (Exception e) {
-            System.err.println("error: " + e);
-            e.printStackTrace();
-            return 1;
-        }
-    }
+    private MnistSpark() {}
 }

@@ -1,9 +1,5 @@
 package org.mnistspark.config;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /** One point of the sweep's grid: the hyperparameters of a single trial. */
@@ -20,21 +16,25 @@ public record TrialSpec(
         long seed,
         double trainFraction) {
 
-    /**
-     * A stable id: the same hyperparameters in the same experiment, with the same data and setup
-     * ({@code setup} names everything else that changes the result), always get the same id.
-     */
-    public String trialId(String experiment, String setup) {
-        String canonical = String.join("\n", experiment, canonical(), setup);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    static TrialSpec of(Grid.Point point) {
+        return new TrialSpec(
+                point.get(ModelOptions.HIDDEN_CHANNELS),
+                point.get(ModelOptions.KERNEL_SIZE),
+                point.get(ModelOptions.DROPOUT),
+                point.get(TrainingOptions.EPOCHS),
+                point.get(TrainingOptions.OPTIMIZER),
+                point.get(TrainingOptions.LEARNING_RATE),
+                point.get(TrainingOptions.MOMENTUM),
+                point.get(TrainingOptions.BATCH_SIZE),
+                point.get(TrainingOptions.AVERAGING_FREQUENCY),
+                point.get(TrainingOptions.SEED),
+                point.get(DataOptions.TRAIN_FRACTION));
     }
 
-    /** The hyperparameters as one locale-independent line, also used in progress output. */
+    /**
+     * The hyperparameters as one locale-independent line, for progress output and trial ids. Never
+     * change what existing fields print: trial ids are hashed from it, and finished trials are found by id.
+     */
     public String canonical() {
         return String.format(Locale.ROOT,
                 "hidden=%d kernel=%d dropout=%s epochs=%d optimizer=%s lr=%s momentum=%s batch=%d averaging=%d seed=%d fraction=%s",

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Sha256;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Minibatch files on storage every executor can read (a local folder for local Spark, HDFS or S3 on a
@@ -39,6 +41,17 @@ public final class MinibatchStore {
 
     public String root() {
         return root.toString();
+    }
+
+    /** Test minibatches hold this many images; evaluation speed only, not results, depends on it. */
+    static final int TEST_MINIBATCH = 500;
+
+    /** The test images in file order as minibatch files, written first if no complete copy exists. */
+    public List<String> ensureTestSet(String dataKey, MnistImages test, double mean, double std) throws IOException {
+        int[] order = IntStream.range(0, test.count()).toArray();
+        int count = (test.count() + TEST_MINIBATCH - 1) / TEST_MINIBATCH;
+        return ensure("test-" + Sha256.shortHex(dataKey), count, i -> Minibatches.toDataSet(test, order,
+                i * TEST_MINIBATCH, Math.min(test.count(), (i + 1) * TEST_MINIBATCH), mean, std));
     }
 
     /** The paths of set {@code name}, in order, written first unless a complete copy is published. */

@@ -3,14 +3,10 @@ package org.mnistspark.data;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Sha256;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,23 +69,7 @@ public record MnistDataset(String location, MnistImages train, MnistImages test,
     private static byte[] readAndSum(Path file, String name, Configuration hadoop, Map<String, String> sums)
             throws IOException {
         byte[] content = IdxReader.readAll(file, hadoop);
-        try {
-            sums.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        sums.put(name, Sha256.hex(content));
         return content;
-    }
-
-    static String sha256(FileSystem fs, Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(fs.open(file), digest)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

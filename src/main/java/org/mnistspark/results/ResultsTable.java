@@ -6,10 +6,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
+import org.mnistspark.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,21 +94,7 @@ public final class ResultsTable {
 
     /** Fails now, naming the location, if the table cannot be written: better than after hours of training. */
     public void checkWritable() throws IOException {
-        checkWritable(fs, new Path(root, STAGING));
-    }
-
-    /** Creates {@code dir} and a probe file in it, then removes the probe. */
-    public static void checkWritable(FileSystem fs, Path dir) throws IOException {
-        Path probe = new Path(dir, ".write-probe-" + UUID.randomUUID());
-        try {
-            if (!fs.mkdirs(dir)) {
-                throw new IOException("cannot create " + dir);
-            }
-            fs.create(probe, false).close();
-            fs.delete(probe, false);
-        } catch (IOException e) {
-            throw new IOException(fs.makeQualified(dir) + " is not writable: " + e.getMessage(), e);
-        }
+        Storage.checkWritable(fs, new Path(root, STAGING));
     }
 
     /** Ids of the trials of {@code experiment} that have a committed row. */
@@ -131,22 +117,16 @@ public final class ResultsTable {
         String name = "trial-" + trial.trialId() + "-" + trial.runId() + ".parquet";
         Path staging = new Path(new Path(root, STAGING), trial.runId() + "-" + UUID.randomUUID());
         try {
-            List<Row> epochRows = new ArrayList<>();
-            for (EpochRecord epoch : epochs) {
-                epochRows.add(RowFactory.create(epoch.values()));
-            }
-            Path stagedEpochs = writeOneFile(epochRows, EpochRecord.SCHEMA, new Path(staging, "epochs"));
-            Path stagedTrial = writeOneFile(List.of(RowFactory.create(trial.values())), TrialRecord.SCHEMA,
+            Path stagedEpochs = writeOneFile(epochs.stream().map(EpochRecord.COLUMNS::row).toList(),
+                    EpochRecord.SCHEMA, new Path(staging, "epochs"));
+            Path stagedTrial = writeOneFile(List.of(TrialRecord.COLUMNS.row(trial)), TrialRecord.SCHEMA,
                     new Path(staging, "trials"));
             Path movedEpochs = moveInto(stagedEpochs, epochsDir(), name);
             try {
                 moveInto(stagedTrial, trialsDir(), name); // the commit point
             } catch (IOException | RuntimeException e) {
-                try {
-                    fs.delete(movedEpochs, false); // unseen anyway: the epochs view keeps committed trials only
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
+                // unseen anyway: the epochs view keeps committed trials only
+                Storage.deleteKeepingCause(fs, movedEpochs, false, e);
                 throw e;
             }
         } finally {
@@ -180,8 +160,7 @@ public final class ResultsTable {
 
     private void deleteModelQuietly(String model) {
         try {
-            Path path = new Path(model);
-            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, false);
+            ModelStore.delete(model, spark.sparkContext().hadoopConfiguration());
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Could not delete the replaced model {}: {}", model, e.toString());
         }
@@ -208,9 +187,7 @@ public final class ResultsTable {
     private Path moveInto(Path file, Path dir, String name) throws IOException {
         fs.mkdirs(dir);
         Path target = new Path(dir, name);
-        if (!fs.rename(file, target)) {
-            throw new IOException("cannot rename " + file + " to " + target);
-        }
+        Storage.rename(fs, file, target);
         return target;
     }
 

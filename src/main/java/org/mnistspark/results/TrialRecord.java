@@ -1,8 +1,6 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.mnistspark.config.TrialSpec;
 
@@ -10,11 +8,19 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Objects;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.mnistspark.results.Columns.column;
+import static org.mnistspark.results.Columns.nullable;
 
 /**
  * One row of the {@code trials} table: a finished trial, its hyperparameters, setup and results.
- * {@link #SCHEMA} is the table's schema; columns are only ever added (see ResultsSchemaCompatibilityTest).
+ * Built with {@link #builder()}, field by name. {@link #SCHEMA} is the table's schema.
  */
 public record TrialRecord(
         String experiment,
@@ -49,6 +55,14 @@ public record TrialRecord(
     /** A trial that finished but whose loss became NaN or infinite. */
     public static final String DIVERGED = "diverged";
 
+    public TrialRecord {
+        for (Object required : new Object[] {experiment, trialId, runId, status, spec, testAccuracy, startedAt,
+                finishedAt, datasetLocation, datasetSha256, sparkMaster, appVersion}) {
+            Objects.requireNonNull(required, "a trial row needs every field but model_path");
+        }
+        testAccuracy = List.copyOf(testAccuracy);
+    }
+
     public double testAccuracyMin() {
         return testAccuracy.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }
@@ -65,62 +79,118 @@ public record TrialRecord(
         return testAccuracy.isEmpty() ? Double.NaN : testAccuracy.get(testAccuracy.size() - 1);
     }
 
-    private record Column(String name, DataType type, boolean nullable, Function<TrialRecord, Object> value) {}
+    static final Columns<TrialRecord> COLUMNS = new Columns<>(
+            column("experiment", StringType, TrialRecord::experiment),
+            column("trial_id", StringType, TrialRecord::trialId),
+            column("run_id", StringType, TrialRecord::runId),
+            column("status", StringType, TrialRecord::status),
+            column("hidden_channels", IntegerType, r -> r.spec().hiddenChannels()),
+            column("kernel_size", IntegerType, r -> r.spec().kernelSize()),
+            column("dropout", DoubleType, r -> r.spec().dropout()),
+            column("epochs", IntegerType, r -> r.spec().epochs()),
+            column("optimizer", StringType, r -> r.spec().optimizer()),
+            column("learning_rate", DoubleType, r -> r.spec().learningRate()),
+            column("momentum", DoubleType, r -> r.spec().momentum()),
+            column("batch_size", IntegerType, r -> r.spec().batchSize()),
+            column("batch_size_per_worker", IntegerType, TrialRecord::batchSizePerWorker),
+            column("averaging_frequency", IntegerType, r -> r.spec().averagingFrequency()),
+            column("worker_prefetch", IntegerType, TrialRecord::workerPrefetch),
+            column("seed", LongType, r -> r.spec().seed()),
+            column("train_fraction", DoubleType, r -> r.spec().trainFraction()),
+            column("workers", IntegerType, TrialRecord::workers),
+            column("parameters", LongType, TrialRecord::parameters),
+            column("train_images", LongType, TrialRecord::trainImages),
+            column("test_images", LongType, TrialRecord::testImages),
+            column("test_accuracy", DataTypes.createArrayType(DoubleType, false), TrialRecord::testAccuracy),
+            column("test_accuracy_min", DoubleType, TrialRecord::testAccuracyMin),
+            column("test_accuracy_max", DoubleType, TrialRecord::testAccuracyMax),
+            column("test_accuracy_avg", DoubleType, TrialRecord::testAccuracyAvg),
+            column("test_accuracy_last", DoubleType, TrialRecord::testAccuracyLast),
+            column("test_correct_last", LongType, TrialRecord::testCorrectLast),
+            column("test_loss_last", DoubleType, TrialRecord::testLossLast),
+            column("train_loss_last", DoubleType, TrialRecord::trainLossLast),
+            column("train_seconds", DoubleType, TrialRecord::trainSeconds),
+            column("images_per_second", DoubleType, TrialRecord::imagesPerSecond),
+            column("started_at", TimestampType, r -> Timestamp.from(r.startedAt())),
+            column("finished_at", TimestampType, r -> Timestamp.from(r.finishedAt())),
+            column("dataset_location", StringType, TrialRecord::datasetLocation),
+            column("dataset_sha256", DataTypes.createMapType(StringType, StringType, false),
+                    TrialRecord::datasetSha256),
+            column("normalization_mean", DoubleType, TrialRecord::normalizationMean),
+            column("normalization_std", DoubleType, TrialRecord::normalizationStd),
+            nullable("model_path", StringType, TrialRecord::modelPath),
+            column("spark_master", StringType, TrialRecord::sparkMaster),
+            column("app_version", StringType, TrialRecord::appVersion));
 
-    private static Column column(String name, DataType type, Function<TrialRecord, Object> value) {
-        return new Column(name, type, false, value);
+    public static final StructType SCHEMA = COLUMNS.schema();
+
+    public static Builder builder() {
+        return new Builder();
     }
 
-    private static final List<Column> COLUMNS = List.of(
-            column("experiment", DataTypes.StringType, TrialRecord::experiment),
-            column("trial_id", DataTypes.StringType, TrialRecord::trialId),
-            column("run_id", DataTypes.StringType, TrialRecord::runId),
-            column("status", DataTypes.StringType, TrialRecord::status),
-            column("hidden_channels", DataTypes.IntegerType, r -> r.spec().hiddenChannels()),
-            column("kernel_size", DataTypes.IntegerType, r -> r.spec().kernelSize()),
-            column("dropout", DataTypes.DoubleType, r -> r.spec().dropout()),
-            column("epochs", DataTypes.IntegerType, r -> r.spec().epochs()),
-            column("optimizer", DataTypes.StringType, r -> r.spec().optimizer()),
-            column("learning_rate", DataTypes.DoubleType, r -> r.spec().learningRate()),
-            column("momentum", DataTypes.DoubleType, r -> r.spec().momentum()),
-            column("batch_size", DataTypes.IntegerType, r -> r.spec().batchSize()),
-            column("batch_size_per_worker", DataTypes.IntegerType, TrialRecord::batchSizePerWorker),
-            column("averaging_frequency", DataTypes.IntegerType, r -> r.spec().averagingFrequency()),
-            column("worker_prefetch", DataTypes.IntegerType, TrialRecord::workerPrefetch),
-            column("seed", DataTypes.LongType, r -> r.spec().seed()),
-            column("train_fraction", DataTypes.DoubleType, r -> r.spec().trainFraction()),
-            column("workers", DataTypes.IntegerType, TrialRecord::workers),
-            column("parameters", DataTypes.LongType, TrialRecord::parameters),
-            column("train_images", DataTypes.LongType, TrialRecord::trainImages),
-            column("test_images", DataTypes.LongType, TrialRecord::testImages),
-            column("test_accuracy", DataTypes.createArrayType(DataTypes.DoubleType, false),
-                    TrialRecord::testAccuracy),
-            column("test_accuracy_min", DataTypes.DoubleType, TrialRecord::testAccuracyMin),
-            column("test_accuracy_max", DataTypes.DoubleType, TrialRecord::testAccuracyMax),
-            column("test_accuracy_avg", DataTypes.DoubleType, TrialRecord::testAccuracyAvg),
-            column("test_accuracy_last", DataTypes.DoubleType, TrialRecord::testAccuracyLast),
-            column("test_correct_last", DataTypes.LongType, TrialRecord::testCorrectLast),
-            column("test_loss_last", DataTypes.DoubleType, TrialRecord::testLossLast),
-            column("train_loss_last", DataTypes.DoubleType, TrialRecord::trainLossLast),
-            column("train_seconds", DataTypes.DoubleType, TrialRecord::trainSeconds),
-            column("images_per_second", DataTypes.DoubleType, TrialRecord::imagesPerSecond),
-            column("started_at", DataTypes.TimestampType, r -> Timestamp.from(r.startedAt())),
-            column("finished_at", DataTypes.TimestampType, r -> Timestamp.from(r.finishedAt())),
-            column("dataset_location", DataTypes.StringType, TrialRecord::datasetLocation),
-            column("dataset_sha256", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false),
-                    TrialRecord::datasetSha256),
-            column("normalization_mean", DataTypes.DoubleType, TrialRecord::normalizationMean),
-            column("normalization_std", DataTypes.DoubleType, TrialRecord::normalizationStd),
-            new Column("model_path", DataTypes.StringType, true, TrialRecord::modelPath),
-            column("spark_master", DataTypes.StringType, TrialRecord::sparkMaster),
-            column("app_version", DataTypes.StringType, TrialRecord::appVersion));
+    /** Sets each field by name; {@link #build()} checks that none but the model path is missing. */
+    public static final class Builder {
+        private String experiment;
+        private String trialId;
+        private String runId;
+        private String status;
+        private TrialSpec spec;
+        private int batchSizePerWorker;
+        private int workerPrefetch;
+        private int workers;
+        private long parameters;
+        private long trainImages;
+        private long testImages;
+        private List<Double> testAccuracy;
+        private long testCorrectLast;
+        private double testLossLast;
+        private double trainLossLast;
+        private double trainSeconds;
+        private double imagesPerSecond;
+        private Instant startedAt;
+        private Instant finishedAt;
+        private String datasetLocation;
+        private Map<String, String> datasetSha256;
+        private double normalizationMean;
+        private double normalizationStd;
+        private String modelPath;
+        private String sparkMaster;
+        private String appVersion;
 
-    public static final StructType SCHEMA = new StructType(COLUMNS.stream()
-            .map(c -> new StructField(c.name(), c.type(), c.nullable(), org.apache.spark.sql.types.Metadata.empty()))
-            .toArray(StructField[]::new));
+        private Builder() {}
 
-    /** The values in {@link #SCHEMA}'s order. */
-    Object[] values() {
-        return COLUMNS.stream().map(c -> c.value().apply(this)).toArray();
+        public Builder experiment(String v) { experiment = v; return this; }
+        public Builder trialId(String v) { trialId = v; return this; }
+        public Builder runId(String v) { runId = v; return this; }
+        public Builder status(String v) { status = v; return this; }
+        public Builder spec(TrialSpec v) { spec = v; return this; }
+        public Builder batchSizePerWorker(int v) { batchSizePerWorker = v; return this; }
+        public Builder workerPrefetch(int v) { workerPrefetch = v; return this; }
+        public Builder workers(int v) { workers = v; return this; }
+        public Builder parameters(long v) { parameters = v; return this; }
+        public Builder trainImages(long v) { trainImages = v; return this; }
+        public Builder testImages(long v) { testImages = v; return this; }
+        public Builder testAccuracy(List<Double> v) { testAccuracy = v; return this; }
+        public Builder testCorrectLast(long v) { testCorrectLast = v; return this; }
+        public Builder testLossLast(double v) { testLossLast = v; return this; }
+        public Builder trainLossLast(double v) { trainLossLast = v; return this; }
+        public Builder trainSeconds(double v) { trainSeconds = v; return this; }
+        public Builder imagesPerSecond(double v) { imagesPerSecond = v; return this; }
+        public Builder startedAt(Instant v) { startedAt = v; return this; }
+        public Builder finishedAt(Instant v) { finishedAt = v; return this; }
+        public Builder datasetLocation(String v) { datasetLocation = v; return this; }
+        public Builder datasetSha256(Map<String, String> v) { datasetSha256 = v; return this; }
+        public Builder normalizationMean(double v) { normalizationMean = v; return this; }
+        public Builder normalizationStd(double v) { normalizationStd = v; return this; }
+        public Builder modelPath(String v) { modelPath = v; return this; }
+        public Builder sparkMaster(String v) { sparkMaster = v; return this; }
+        public Builder appVersion(String v) { appVersion = v; return this; }
+
+        public TrialRecord build() {
+            return new TrialRecord(experiment, trialId, runId, status, spec, batchSizePerWorker, workerPrefetch,
+                    workers, parameters, trainImages, testImages, testAccuracy, testCorrectLast, testLossLast,
+                    trainLossLast, trainSeconds, imagesPerSecond, startedAt, finishedAt, datasetLocation,
+                    datasetSha256, normalizationMean, normalizationStd, modelPath, sparkMaster, appVersion);
+        }
     }
 }

@@ -1,5 +1,6 @@
 /**
- * The Parquet results table ({@code trials/} and {@code epochs/}): its schema, per-trial atomic
- * commits, reading back with Spark SQL, and printing query results.
+ * The job's outputs: the Parquet results table ({@code trials/} and {@code epochs/}) with its schema,
+ * per-trial atomic commits and reading back with Spark SQL; the queries the job prints; and the model
+ * files the table points to ({@link org.mnistspark.results.ModelStore}).
  */
 package org.mnistspark.results;

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.mnistspark.data.TrainingSet;
 import org.mnistspark.model.CnnSpec;
 import org.mnistspark.model.MnistCnn;
 
@@ -32,19 +33,10 @@ public final class TrialTrainer {
         this.workerPrefetch = workerPrefetch;
     }
 
-    /** The training data of one epoch: minibatch file paths in training order, and image counts. */
-    public interface EpochData {
-        List<String> minibatchPaths(int epoch) throws Exception;
-
-        long images();
-
-        int minibatchSize();
-    }
-
     /** A trained network and its per-epoch results. */
     public record Outcome(MultiLayerNetwork network, List<EpochResult> epochs) {}
 
-    public Outcome train(CnnSpec spec, int epochs, int averagingFrequency, EpochData data, List<String> testPaths,
+    public Outcome train(CnnSpec spec, int epochs, int averagingFrequency, TrainingSet data, List<String> testPaths,
                          int reportEveryMinibatches, TrainingProgress progress) throws Exception {
         MultiLayerNetwork network = MnistCnn.create(spec);
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, data.minibatchSize())

@@ -1,74 +1,139 @@
 package org.mnistspark.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mnistspark.Cli;
 import org.mnistspark.config.InvalidConfigException;
+import org.mnistspark.config.Setting;
 import org.mnistspark.config.SweepConfig;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mnistspark.cli.CliAccess.sweepConfig;
 
 class CommandLineTest {
     @Test
     void textOptionsStayTextEvenWhenTheyLookLikeNumbers() {
-        CommandLine line = CommandLine.parse(new String[] {"--experiment", "007", "--results", "1e5"});
-        SweepConfig config = SweepConfig.load(line.confFile(), line.overrides());
-        assertEquals("007", config.experiment());
-        assertEquals("1e5", config.output().results());
+        SweepConfig config = sweepConfig("--experiment", "007", "--results", "1e5");
+        assertThat(config.experiment()).isEqualTo("007");
+        assertThat(config.output().results()).isEqualTo("1e5");
     }
 
     @Test
-    void namedOptionsBecomeSettings() {
-        CommandLine line = CommandLine.parse(new String[] {"--conf", "conf/mnist-sweep.conf", "--epochs", "3",
-                "--hidden-channels", "2,5", "--experiment", "my exp/1", "--results", "s3a://b/results",
-                "--workers", "4", "--rerun", "--set", "training.learning-rate=0.1"});
-        assertEquals("sweep", line.command());
-        assertEquals("conf/mnist-sweep.conf", line.confFile());
-        SweepConfig config = SweepConfig.load(line.confFile(), line.overrides());
-        assertEquals(List.of(3), config.training().epochs());
-        assertEquals(List.of(2, 5), config.model().hiddenChannels());
-        assertEquals("my exp/1", config.experiment());
-        assertEquals("s3a://b/results", config.output().results());
-        assertEquals(4, config.data().workers());
-        assertTrue(config.output().rerun());
-        assertEquals(List.of(0.1), config.training().learningRate());
+    void optionsBecomeSettingsOverTheConfFile() {
+        SweepConfig config = sweepConfig("--conf", "conf/quick.conf", "--epochs", "3", "--hidden-channels", "2,5",
+                "--experiment", "my exp/1", "--results", "s3a://b/results", "--workers", "4", "--rerun",
+                "--set", "training.learning-rate=0.1");
+        assertThat(config.training().epochs()).containsExactly(3);
+        assertThat(config.model().hiddenChannels()).containsExactly(2, 5);
+        assertThat(config.experiment()).isEqualTo("my exp/1");
+        assertThat(config.output().results()).isEqualTo("s3a://b/results");
+        assertThat(config.data().workers()).isEqualTo(4);
+        assertThat(config.output().rerun()).isTrue();
+        assertThat(config.training().learningRate()).containsExactly(0.1);
+        assertThat(config.data().trainLimit()).as("from conf/quick.conf").isEqualTo(6000);
+        assertThat(config.origins().get("data.train-limit")).contains("conf/quick.conf");
+        assertThat(config.origins().get("training.epochs")).contains("command line");
     }
 
     @Test
-    void queryTakesSql() {
-        CommandLine line = CommandLine.parse(new String[] {"query", "--results", "r", "SELECT 1"});
-        assertEquals("query", line.command());
-        assertEquals("SELECT 1", line.sql());
+    void everyGridKeyTakesAListOnTheCommandLine() {
+        SweepConfig config = sweepConfig("--epochs", "1,2", "--train-fraction", "0.25,0.5", "--optimizer", "sgd,adam",
+                "--learning-rate", "0.01,0.02", "--momentum", "0.5,0.9", "--batch-size", "32,64",
+                "--averaging-frequency", "1,5", "--seed", "1,2", "--kernel-size", "3,5", "--dropout", "0,0.2",
+                "--hidden-channels", "2,5");
+        assertThat(config.training().epochs()).containsExactly(1, 2);
+        assertThat(config.data().trainFraction()).containsExactly(0.25, 0.5);
+        assertThat(config.training().optimizer()).containsExactly("sgd", "adam");
+        assertThat(config.training().learningRate()).containsExactly(0.01, 0.02);
+        assertThat(config.training().momentum()).containsExactly(0.5, 0.9);
+        assertThat(config.training().batchSize()).containsExactly(32, 64);
+        assertThat(config.training().averagingFrequency()).containsExactly(1, 5);
+        assertThat(config.training().seed()).containsExactly(1L, 2L);
+        assertThat(config.model().kernelSize()).containsExactly(3, 5);
+        assertThat(config.model().dropout()).containsExactly(0.0, 0.2);
+        assertThat(config.model().hiddenChannels()).containsExactly(2, 5);
+        // 2^11 combinations, less adam's second momentum: adam ignores momentum, so it is trained once.
+        assertThat(config.trials()).hasSize(2048 - 512);
     }
 
     @Test
-    void stageNeedsATarget() {
-        assertEquals("s3a://b/mnist", CommandLine.parse(new String[] {"stage", "--to", "s3a://b/mnist"}).stageTarget());
-        assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"stage"}))
-                .getMessage().contains("stage needs --to"));
-        assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"--to", "x"}))
-                .getMessage().contains("unknown option --to"));
+    void aLaterSettingWinsWhetherOptionOrSet() {
+        assertThat(sweepConfig("--set", "training.epochs=2", "--epochs", "5").training().epochs()).containsExactly(5);
+        assertThat(sweepConfig("--epochs", "5", "--set", "training.epochs=2").training().epochs()).containsExactly(2);
+        assertThat(sweepConfig("--epochs", "5", "--epochs", "3").training().epochs()).containsExactly(3);
     }
 
     @Test
-    void rejectsUnknownOptionsAndMissingValues() {
-        assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"--epoch", "3"}))
-                .getMessage().contains("unknown option --epoch"));
-        assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"--epochs"}))
-                .getMessage().contains("--epochs needs a value"));
-        assertTrue(assertThrows(InvalidConfigException.class,
-                () -> CommandLine.parse(new String[] {"--experiment", "--epochs", "2"}))
-                .getMessage().contains("--experiment needs a value"), "an option is not a value");
-        assertTrue(assertThrows(InvalidConfigException.class, () -> CommandLine.parse(new String[] {"stray"}))
-                .getMessage().contains("unexpected argument 'stray'"));
+    void everySettingHasItsOwnOptionWithHelp() {
+        List<String> options = SweepConfig.SETTINGS.stream().map(Setting::option).toList();
+        assertThat(options).doesNotHaveDuplicates().allMatch(o -> o.startsWith("--"));
+        Cli.Result help = Cli.run(failingSpark(), "sweep", "--help");
+        assertThat(help.exitCode()).isZero();
+        for (Setting<?> setting : SweepConfig.SETTINGS) {
+            assertThat(help.out()).contains(setting.option()).contains(setting.description().substring(0, 20));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sweep", "query", "stage"})
+    void eachCommandHasItsHelp(String command) {
+        Cli.Result help = Cli.run(failingSpark(), command, "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: mnist-spark " + (command.equals("sweep") ? "[sweep]" : command))
+                .contains("--conf").contains("--set");
     }
 
     @Test
-    void badConfigurationExitsWithTwoBeforeSparkStarts() {
-        assertEquals(2, MnistSpark.run(new String[] {"--set", "model.dropout=1.5"}));
-        assertEquals(2, MnistSpark.run(new String[] {"--conf", "no/such/file.conf"}));
-        assertEquals(0, MnistSpark.run(new String[] {"--help"}));
+    void aBareCommandLineOrOptionsAloneMeanTheSweep() {
+        assertThat(MnistSpark.withCommand(new String[0])).containsExactly("sweep");
+        assertThat(MnistSpark.withCommand(new String[] {"--epochs", "1"})).containsExactly("sweep", "--epochs", "1");
+        assertThat(MnistSpark.withCommand(new String[] {"query", "SELECT 1"})).containsExactly("query", "SELECT 1");
+        assertThat(MnistSpark.withCommand(new String[] {"--help"})).containsExactly("--help");
+    }
+
+    @Test
+    void unknownOptionsAndMissingValuesAreOneLineAndExitCodeTwoWithoutSpark() {
+        assertBadInput(Cli.run(failingSpark(), "--epoch", "3"), "Unknown option", "--epoch");
+        assertBadInput(Cli.run(failingSpark(), "--epochs"), "--epochs");
+        assertBadInput(Cli.run(failingSpark(), "--experiment", "--epochs", "2"), "--experiment");
+        assertBadInput(Cli.run(failingSpark(), "stage"), "--to");
+        assertBadInput(Cli.run(failingSpark(), "query", "SELECT 1", "SELECT 2"), "SELECT 2");
+        assertBadInput(Cli.run(failingSpark(), "--to", "x"), "--to");
+    }
+
+    @Test
+    void badSettingsExitWithTwoNamingTheKeyBeforeSparkStarts() {
+        assertBadInput(Cli.run(failingSpark(), "--dropout", "1.5"), "model.dropout", "command line");
+        assertBadInput(Cli.run(failingSpark(), "--epochs", "two"), "training.epochs", "expected");
+        assertBadInput(Cli.run(failingSpark(), "--conf", "no/such/file.conf"), "no/such/file.conf");
+        assertBadInput(Cli.run(failingSpark(), "--set", "model.layers=3"), "model.layers");
+        assertBadInput(Cli.run(failingSpark(), "query", "--set", "data=5"), "'data'");
+        assertThat(Cli.run(failingSpark(), "--help").exitCode()).isZero();
+        assertThat(Cli.run(failingSpark(), "--version").out()).startsWith("mnist-spark ");
+    }
+
+    @Test
+    void settingsParseThroughTheSameRulesAsTheFile() {
+        assertThatThrownBy(() -> sweepConfig("--hidden-channels", "2,x"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("model.hidden-channels");
+        assertThatThrownBy(() -> sweepConfig("--hidden-channels", "5,5"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("listed twice");
+    }
+
+    private static void assertBadInput(Cli.Result result, String... named) {
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count()).as(result.err()).isEqualTo(1);
+        assertThat(result.err()).contains(named).doesNotContain("\tat ");
+    }
+
+    /** Bad input must be caught before any Spark starts. */
+    private static java.util.function.Supplier<org.apache.spark.sql.SparkSession> failingSpark() {
+        return () -> {
+            throw new AssertionError("Spark was started");
+        };
     }
 }

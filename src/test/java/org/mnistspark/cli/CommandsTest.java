@@ -2,40 +2,32 @@ package org.mnistspark.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.Cli;
 import org.mnistspark.TestSpark;
-import org.mnistspark.config.SweepConfig;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistStaging;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The query command (submit/results.sh) on real tables (the version-1 fixture and a fresh one) read with
- * Spark SQL, and the stage command (submit/stage-data.sh) on real files.
+ * Spark SQL, and the stage command (submit/stage-data.sh) on real files, without Spark.
  */
 class CommandsTest {
     private static final String FIXTURE = "src/test/resources/results-v1";
 
     @Test
     void withoutSqlItPrintsTheBestConfigurationPerExperiment() {
-        String[] args = {"query", "--results", FIXTURE};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, execute(args, out, new ByteArrayOutputStream()));
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("fixture-v1") && printed.contains("v1-trial") && printed.contains("0.9691"),
-                printed);
+        Cli.Result result = Cli.run("query", "--results", FIXTURE);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("fixture-v1", "v1-trial", "0.9691");
     }
 
     @Test
@@ -48,35 +40,34 @@ class CommandsTest {
                 Records.trial("exp-b", "b-only", "r4", 2, List.of(0.93)))) {
             table.commit(trial, Records.epochs(trial), false);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, execute(new String[] {"query", "--results", dir.toString()}, out, new ByteArrayOutputStream()));
-        List<String> rows = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("exp-")).toList();
-        assertEquals(2, rows.size(), "one row per experiment: " + rows);
-        assertTrue(rows.get(0).contains("a-best") && rows.get(0).contains("0.97"), rows.get(0));
-        assertTrue(rows.get(1).contains("b-only"), rows.get(1));
+        Cli.Result result = Cli.run("query", "--results", dir.toString());
+        assertThat(result.exitCode()).isZero();
+        List<String> rows = result.out().lines().filter(l -> l.startsWith("exp-")).toList();
+        assertThat(rows).as("one row per experiment").hasSize(2);
+        assertThat(rows.get(0)).contains("a-best", "0.97");
+        assertThat(rows.get(1)).contains("b-only");
     }
 
     @Test
     void aBadQueryIsOneLineNamingTheProblemAndExitCodeTwo() {
-        String[] args = {"query", "--results", FIXTURE, "SELECT no_such_column FROM trials"};
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, execute(args, new ByteArrayOutputStream(), err));
-        String printed = err.toString(StandardCharsets.UTF_8);
-        List<String> errors = printed.lines().filter(line -> line.startsWith("error:")).toList();
-        assertEquals(1, errors.size(), printed);
-        assertTrue(errors.get(0).startsWith("error: the query failed:") && errors.get(0).contains("no_such_column"),
-                printed);
-        assertFalse(printed.contains("\tat ") || printed.contains("Project"), "no plan or stack trace: " + printed);
+        Cli.Result result = Cli.run("query", "--results", FIXTURE, "SELECT no_such_column FROM trials");
+        assertThat(result.exitCode()).isEqualTo(2);
+        List<String> errors = result.err().lines().filter(line -> line.startsWith("error:")).toList();
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).startsWith("error: the query failed:").contains("no_such_column");
+        assertThat(result.err()).as("no plan or stack trace").doesNotContain("\tat ", "Project");
     }
 
     @Test
-    void stageCopiesVerifiedMnistAndSaysWhereTo(@TempDir Path dir) {
+    void stageCopiesVerifiedMnistAndSaysWhereToWithoutSpark(@TempDir Path dir) {
         Path target = dir.resolve("staged");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String[] args = {"stage", "--data", TestSpark.mnistDir().toString(), "--to", target.toString()};
-        assertEquals(0, execute(args, out, new ByteArrayOutputStream()));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("use it with --data file:" + target), out.toString());
-        assertTrue(Files.isRegularFile(target.resolve(MnistDataset.TEST_LABELS)));
+        Cli.Result result = Cli.run(() -> {
+            throw new AssertionError("staging needs no Spark");
+        }, "stage", "--data", TestSpark.mnistDir().toString(), "--to", target.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("use it with --data file:" + target);
+        assertThat(target.resolve(MnistDataset.TEST_LABELS)).isRegularFile();
+        assertThat(target).isDirectoryNotContaining("glob:**/*.tmp"); // no scratch copies left (Hadoop's .crc files aside)
     }
 
     @Test
@@ -87,24 +78,9 @@ class CommandsTest {
         }
         Files.write(source.resolve(MnistDataset.TEST_LABELS), new byte[] {0, 0, 8, 1}); // truncated
         Path target = dir.resolve("staged");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] args = {"stage", "--data", source.toString(), "--to", target.toString()};
-        assertEquals(1, execute(args, new ByteArrayOutputStream(), err));
-        String printed = err.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.startsWith("error: ") && printed.contains(MnistDataset.TEST_LABELS)
-                && printed.contains("SHA-256"), printed);
-        assertFalse(Files.exists(target), "nothing staged");
-    }
-
-    private static int execute(String[] args, ByteArrayOutputStream out, ByteArrayOutputStream err) {
-        CommandLine line = CommandLine.parse(args);
-        PrintStream originalErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return MnistSpark.execute(line, SweepConfig.load(line.confFile(), line.overrides()), TestSpark.session(),
-                    new PrintStream(out, true, StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(originalErr);
-        }
+        Cli.Result result = Cli.run("stage", "--data", source.toString(), "--to", target.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("error: ").contains(MnistDataset.TEST_LABELS, "SHA-256");
+        assertThat(target).as("nothing staged").doesNotExist();
     }
 }

@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 (a master and two worker JVMs started by
@@ -73,8 +73,8 @@ class StandaloneClusterIT {
             }
         }));
         Run start = run(clusterEnv, 5, "submit/local-cluster.sh", "start", "2");
-        assertEquals(0, start.exitCode(), start.output());
-        assertTrue(start.output().contains("2 workers alive"), start.output());
+        assertThat(start.exitCode()).as(start.output()).isZero();
+        assertThat(start.output()).contains("2 workers alive");
     }
 
     @AfterAll
@@ -103,29 +103,29 @@ class StandaloneClusterIT {
                 submitCommand("it-standalone", "--train-limit", "3000", "--test-limit", "500", "--hidden-channels", "5,10",
                         "--epochs", "1", "--workers", "2", "--set", "training.learning-rate=0.05",
                         "--set", "training.momentum=0.9"));
-        assertEquals(0, sweep.exitCode(), sweep.output());
-        assertTrue(sweep.output().contains("on " + master + " with 2 workers"), sweep.output());
+        assertThat(sweep.exitCode()).as(sweep.output()).isZero();
+        assertThat(sweep.output()).contains("on " + master + " with 2 workers");
 
         ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
         List<Row> rows = table.trials().where("experiment = 'it-standalone'")
                 .select("hidden_channels", "spark_master", "test_accuracy_last", "train_images", "workers")
                 .orderBy("hidden_channels").collectAsList();
-        assertEquals(2, rows.size());
+        assertThat(rows).hasSize(2);
         for (Row row : rows) {
-            assertEquals(master, row.getString(1));
+            assertThat(row.getString(1)).isEqualTo(master);
             // It learned (chance is 0.1). 3000 images, one epoch: 0.79-0.86 over seeds 1-4 on local[2], so a
             // bar near 0.8 only measures noise; the real accuracy targets are the full sweep's (README).
-            assertTrue(row.getDouble(2) >= 0.6, "accuracy " + row.getDouble(2));
-            assertEquals(3000L, row.getLong(3));
-            assertEquals(2, row.getInt(4));
+            assertThat(row.getDouble(2)).as("accuracy").isGreaterThanOrEqualTo(0.6);
+            assertThat(row.getLong(3)).isEqualTo(3000L);
+            assertThat(row.getInt(4)).isEqualTo(2);
         }
-        assertEquals(2, table.epochs().count());
+        assertThat(table.epochs().count()).isEqualTo(2);
 
         // Each worker launched an executor JVM that loaded ND4J and ran tasks: training happened there.
         for (String worker : List.of("worker-1", "worker-2")) {
             String logs = executorLogs(CLUSTER.resolve(worker));
-            assertTrue(logs.contains("Loaded [CpuBackend] backend"), worker + " executor never loaded ND4J:\n" + logs);
-            assertTrue(logs.contains("Finished task"), worker + " executor ran no task");
+            assertThat(logs).as(worker + " executor loaded ND4J").contains("Loaded [CpuBackend] backend");
+            assertThat(logs).as(worker + " executor ran no task").contains("Finished task");
         }
     }
 
@@ -159,7 +159,7 @@ class StandaloneClusterIT {
         while (!Files.readString(log).contains("epoch 1/2 [") && System.nanoTime() < deadline && sweep.isAlive()) {
             Thread.sleep(200);
         }
-        assertTrue(Files.readString(log).contains("epoch 1/2 ["), "training never started:\n" + Files.readString(log));
+        assertThat(Files.readString(log)).as("training never started:\n" + Files.readString(log)).contains("epoch 1/2 [");
         // Only an executor of this test's cluster: a child of one of its worker JVMs.
         java.util.Set<Long> workers = new java.util.HashSet<>();
         for (String worker : List.of("worker-1.pid", "worker-2.pid")) {
@@ -170,7 +170,7 @@ class StandaloneClusterIT {
                 .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
                 .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of this cluster to kill"));
         executor.destroyForcibly(); // SIGKILL
-        assertTrue(sweep.waitFor(10, TimeUnit.MINUTES), "the sweep hangs after losing an executor");
+        assertThat(sweep.waitFor(10, TimeUnit.MINUTES)).as("the sweep hangs after losing an executor").isTrue();
         String output = Files.readString(log);
         System.out.println("[executor killed] sweep exit code " + sweep.exitValue() + "\n" + output);
 
@@ -178,16 +178,16 @@ class StandaloneClusterIT {
         long trials = table.trials().where("experiment = 'it-executor-killed'").count();
         long epochs = table.allEpochRows().where("experiment = 'it-executor-killed'").count(); // committed or not
         if (sweep.exitValue() == 0) {
-            assertEquals(1, trials, output);
-            assertEquals(2, epochs, "a whole trial: both epochs");
+            assertThat(trials).as(output).isEqualTo(1);
+            assertThat(epochs).as("a whole trial: both epochs").isEqualTo(2);
         } else {
-            assertEquals(0, trials, output);
-            assertEquals(0, epochs);
+            assertThat(trials).as(output).isZero();
+            assertThat(epochs).isZero();
         }
-        assertEquals(2, table.trials().where("experiment = 'it-standalone'").count(), "earlier rows are untouched");
+        assertThat(table.trials().where("experiment = 'it-standalone'").count()).as("earlier rows are untouched").isEqualTo(2);
         if (Files.exists(results.resolve("_staging"))) {
             try (Stream<Path> staged = Files.list(results.resolve("_staging"))) {
-                assertTrue(staged.findAny().isEmpty(), "nothing left in _staging");
+                assertThat(staged).as("nothing left in _staging").isEmpty();
             }
         }
     }
@@ -206,13 +206,12 @@ class StandaloneClusterIT {
         Run sweep = run(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "TOTAL_EXECUTOR_CORES", "4"), 10,
                 submitCommand("it-default-workers", "--train-limit", "1200", "--test-limit", "200",
                         "--hidden-channels", "2", "--epochs", "1"));
-        assertEquals(0, sweep.exitCode(), sweep.output());
-        assertTrue(sweep.output().contains("on " + master + " with 4 workers (the executors' total cores (2 executors"),
-                sweep.output());
+        assertThat(sweep.exitCode()).as(sweep.output()).isZero();
+        assertThat(sweep.output()).contains("on " + master + " with 4 workers (the executors' total cores (2 executors");
         Row row = new ResultsTable(TestSpark.session(), results.toString()).trials()
                 .where("experiment = 'it-default-workers'").select("workers", "status").collectAsList().get(0);
-        assertEquals(4, row.getInt(0));
-        assertEquals("succeeded", row.getString(1));
+        assertThat(row.getInt(0)).isEqualTo(4);
+        assertThat(row.getString(1)).isEqualTo("succeeded");
     }
 
     /** Everything the executors of one worker wrote to stderr: each app folder, each executor, its stderr. */

@@ -4,15 +4,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mnistspark.storage.Storage;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SweepConfigTest {
     @TempDir
@@ -27,46 +28,52 @@ class SweepConfigTest {
     @Test
     void defaultsAreTheReferenceSweep() {
         SweepConfig config = SweepConfig.load(null, List.of());
-        assertEquals(List.of(2, 5, 10, 20, 32), config.model().hiddenChannels());
-        assertEquals(List.of(2), config.training().epochs());
-        assertEquals(List.of(0.2), config.model().dropout());
-        assertEquals(List.of(5), config.model().kernelSize());
-        assertEquals(List.of("sgd"), config.training().optimizer());
-        assertEquals(List.of(0.01), config.training().learningRate());
-        assertEquals(List.of(0.5), config.training().momentum());
-        assertEquals(List.of(64), config.training().batchSize());
-        assertEquals(List.of(1L), config.training().seed());
-        assertEquals(0.1307, config.normalization().mean());
-        assertEquals(0.3081, config.normalization().std());
-        assertEquals(5, config.trials().size());
+        assertThat(config.model().hiddenChannels()).containsExactly(2, 5, 10, 20, 32);
+        assertThat(config.training().epochs()).containsExactly(2);
+        assertThat(config.model().dropout()).containsExactly(0.2);
+        assertThat(config.model().kernelSize()).containsExactly(5);
+        assertThat(config.training().optimizer()).containsExactly("sgd");
+        assertThat(config.training().learningRate()).containsExactly(0.01);
+        assertThat(config.training().momentum()).containsExactly(0.5);
+        assertThat(config.training().batchSize()).containsExactly(64);
+        assertThat(config.training().seed()).containsExactly(1L);
+        assertThat(config.normalization().mean()).isEqualTo(0.1307);
+        assertThat(config.normalization().std()).isEqualTo(0.3081);
+        assertThat(config.experiment()).isEqualTo("mnist-cnn");
+        assertThat(config.trials()).hasSize(5);
+        assertThat(config.origins()).hasSize(SweepConfig.SETTINGS.size())
+                .allSatisfy((key, origin) -> assertThat(origin).endsWith("(built-in defaults)"));
     }
 
-    @Test
-    void theShippedConfFileIsValidAndMatchesTheReference() {
-        SweepConfig config = SweepConfig.load("conf/mnist-sweep.conf", List.of());
-        assertEquals(List.of(2, 5, 10, 20, 32), config.model().hiddenChannels());
-        assertTrue(config.origins().get("model.hidden-channels").contains("conf/mnist-sweep.conf"));
+    /** conf/ holds examples that differ from the defaults, and each one loads. */
+    @ParameterizedTest
+    @ValueSource(strings = {"conf/quick.conf", "conf/large.conf"})
+    void theShippedExamplesAreValidAndDifferFromTheDefaults(String file) {
+        SweepConfig config = SweepConfig.load(file, List.of());
+        SweepConfig defaults = SweepConfig.load(null, List.of());
+        assertThat(config.experiment()).isNotEqualTo(defaults.experiment());
+        assertThat(config.trials()).isNotEqualTo(defaults.trials());
+        assertThat(config.origins().values()).filteredOn(origin -> origin.contains(file)).isNotEmpty();
     }
 
     @Test
     void commandLineBeatsFileBeatsDefaultsAndOriginsSaySo() throws IOException {
         String file = conf("training { epochs = 3, learning-rate = 0.05 }\nexperiment = from-file\n");
         SweepConfig config = SweepConfig.load(file, List.of("training.epochs=4"));
-        assertEquals(List.of(4), config.training().epochs());
-        assertEquals(List.of(0.05), config.training().learningRate());
-        assertEquals(List.of(0.5), config.training().momentum());
-        assertEquals("from-file", config.experiment());
-        assertTrue(config.origins().get("training.epochs").contains("command line"), config.origins().toString());
-        assertTrue(config.origins().get("training.learning-rate").contains(file + ": 1"),
-                config.origins().get("training.learning-rate"));
-        assertTrue(config.origins().get("training.momentum").contains("built-in defaults"));
-        assertTrue(config.describe().contains("training.epochs"));
+        assertThat(config.training().epochs()).containsExactly(4);
+        assertThat(config.training().learningRate()).containsExactly(0.05);
+        assertThat(config.training().momentum()).containsExactly(0.5);
+        assertThat(config.experiment()).isEqualTo("from-file");
+        assertThat(config.origins().get("training.epochs")).contains("command line");
+        assertThat(config.origins().get("training.learning-rate")).contains(file + ": 1");
+        assertThat(config.origins().get("training.momentum")).contains("built-in defaults");
+        assertThat(config.describe()).contains("training.epochs", "[4]");
     }
 
     @Test
     void laterCommandLineSettingsWin() {
         SweepConfig config = SweepConfig.load(null, List.of("training.epochs=2", "training.epochs=5"));
-        assertEquals(List.of(5), config.training().epochs());
+        assertThat(config.training().epochs()).containsExactly(5);
     }
 
     @Test
@@ -74,39 +81,30 @@ class SweepConfigTest {
         SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=[2,5,10]",
                 "training.learning-rate=[0.01,0.1]", "model.dropout=0.3", "data.train-fraction=[0.25,1.0]"));
         List<TrialSpec> trials = config.trials();
-        assertEquals(12, trials.size());
-        assertEquals(12, trials.stream().distinct().count());
-        assertTrue(trials.stream().allMatch(t -> t.dropout() == 0.3));
-        assertEquals(2, trials.get(0).hiddenChannels());
-        assertEquals(5, trials.get(1).hiddenChannels()); // hidden channels vary fastest
+        assertThat(trials).hasSize(12).doesNotHaveDuplicates().allMatch(t -> t.dropout() == 0.3);
+        assertThat(trials).extracting(TrialSpec::hiddenChannels).as("hidden channels vary fastest")
+                .startsWith(2, 5, 10, 2);
+        assertThat(trials).extracting(TrialSpec::trainFraction).as("the train fraction varies slowest")
+                .containsSequence(0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 1.0);
     }
 
     @Test
     void aBatchSizeGridIsRejectedWhileTheWorkersBatchIsFixed() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SweepConfig.load(null,
-                List.of("training.batch-size=[32,64]", "training.batch-size-per-worker=16")));
-        assertTrue(e.getMessage().contains("training.batch-size = [32,64]  (command line)"), e.getMessage());
-        assertEquals(1, SweepConfig.load(null, List.of("model.hidden-channels=5", "training.batch-size=32",
-                "training.batch-size-per-worker=16")).trials().size(), "one batch size is fine");
+        assertThatThrownBy(() -> SweepConfig.load(null,
+                List.of("training.batch-size=[32,64]", "training.batch-size-per-worker=16")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("training.batch-size = [32, 64]  (command line)")
+                .hasMessageContaining("training.batch-size-per-worker");
+        assertThat(SweepConfig.load(null, List.of("model.hidden-channels=5", "training.batch-size=32",
+                "training.batch-size-per-worker=16")).trials()).as("one batch size is fine").hasSize(1);
     }
 
     @Test
     void adamIsTrainedOncePerMomentumGridBecauseItIgnoresMomentum() {
         SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=5",
                 "training.optimizer=[sgd,adam]", "training.momentum=[0.5,0.9]"));
-        List<String> trials = config.trials().stream().map(t -> t.optimizer() + " " + t.momentum()).toList();
-        assertEquals(List.of("sgd 0.5", "sgd 0.9", "adam 0.5"), trials);
-    }
-
-    @Test
-    void trialIdIsStableAndDependsOnEverythingThatMatters() {
-        TrialSpec a = SweepConfig.load(null, List.of()).trials().get(0);
-        TrialSpec same = SweepConfig.load(null, List.of()).trials().get(0);
-        TrialSpec otherLr = SweepConfig.load(null, List.of("training.learning-rate=0.02")).trials().get(0);
-        assertEquals(a.trialId("e", "setup"), same.trialId("e", "setup"));
-        assertTrue(!a.trialId("e", "setup").equals(a.trialId("f", "setup")));
-        assertTrue(!a.trialId("e", "setup").equals(a.trialId("e", "other setup")));
-        assertTrue(!a.trialId("e", "setup").equals(otherLr.trialId("e", "setup")));
+        assertThat(config.trials()).extracting(t -> t.optimizer() + " " + t.momentum())
+                .containsExactly("sgd 0.5", "sgd 0.9", "adam 0.5");
     }
 
     @ParameterizedTest
@@ -138,59 +136,54 @@ class SweepConfigTest {
             "model.hidden-channels=[2,x]; model.hidden-channels",
     })
     void rejectsInvalidValuesNamingTheKey(String setting, String key) {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(null, List.of(setting)));
-        assertTrue(e.getMessage().contains(key), e.getMessage());
-        assertTrue(e.getMessage().contains("command line"), e.getMessage());
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of(setting)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("command line");
     }
 
     @Test
     void rejectsInvalidValueInFileNamingFileAndLine() throws IOException {
         String file = conf("experiment = x\ntraining {\n  epochs = 0\n}\n");
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SweepConfig.load(file, List.of()));
-        assertTrue(e.getMessage().contains("training.epochs") && e.getMessage().contains(file + ": 3"),
-                e.getMessage());
+        assertThatThrownBy(() -> SweepConfig.load(file, List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("training.epochs").hasMessageContaining(file + ": 3");
     }
 
     @Test
     void rejectsUnknownKeysInFileAndOnCommandLine() throws IOException {
         String file = conf("training { epoch = 3 }");
-        InvalidConfigException inFile = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(file, List.of()));
-        assertTrue(inFile.getMessage().contains("unknown setting 'training.epoch'")
-                && inFile.getMessage().contains(file), inFile.getMessage());
-        InvalidConfigException onCommandLine = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(null, List.of("model.layers=3")));
-        assertTrue(onCommandLine.getMessage().contains("'model.layers'"), onCommandLine.getMessage());
+        assertThatThrownBy(() -> SweepConfig.load(file, List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown setting 'training.epoch'").hasMessageContaining(file);
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of("model.layers=3")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'model.layers'");
     }
 
     @Test
     void rejectsMissingAndMalformedFiles() throws IOException {
-        InvalidConfigException missing = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(dir.resolve("nope.conf").toString(), List.of()));
-        assertTrue(missing.getMessage().contains("nope.conf"), missing.getMessage());
+        assertThatThrownBy(() -> SweepConfig.load(dir.resolve("nope.conf").toString(), List.of()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("nope.conf");
         String broken = conf("training { epochs = ");
-        InvalidConfigException malformed = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(broken, List.of()));
-        assertTrue(malformed.getMessage().contains(broken), malformed.getMessage());
+        assertThatThrownBy(() -> SweepConfig.load(broken, List.of()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining(broken);
     }
 
     @Test
     void readsTheFileFromAHadoopPath() throws IOException {
         String file = conf("training { epochs = 7 }");
         SweepConfig config = SweepConfig.load(Path.of(file).toUri().toString(), List.of());
-        assertEquals(List.of(7), config.training().epochs());
-        assertTrue(config.origins().get("training.epochs").contains("file:"), config.origins().get("training.epochs"));
-        InvalidConfigException missing = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(dir.resolve("gone.conf").toUri().toString(), List.of()));
-        assertTrue(missing.getMessage().contains("gone.conf"), missing.getMessage());
+        assertThat(config.training().epochs()).containsExactly(7);
+        assertThat(config.origins().get("training.epochs")).contains("file:");
+        assertThatThrownBy(() -> SweepConfig.load(dir.resolve("gone.conf").toUri().toString(), List.of()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("gone.conf");
     }
 
     @Test
     void hadoopSettingsGivenToSparkSubmitApplyBeforeSparkStarts() {
         System.setProperty("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9");
         try {
-            assertEquals("http://127.0.0.1:9", SweepConfig.hadoopConfiguration().get("fs.s3a.endpoint"));
+            assertThat(Storage.hadoopConfiguration().get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9");
         } finally {
             System.clearProperty("spark.hadoop.fs.s3a.endpoint");
         }
@@ -198,17 +191,13 @@ class SweepConfigTest {
 
     @Test
     void rejectsSetWithoutEquals() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> SweepConfig.load(null, List.of("training.epochs")));
-        assertTrue(e.getMessage().contains("key=value"), e.getMessage());
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of("training.epochs")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("key=value");
     }
 
     @Test
     void kernelSizesThatFit28PixelImages() {
-        assertTrue(SweepConfig.kernelFits(5));
-        assertTrue(SweepConfig.kernelFits(3));
-        assertTrue(SweepConfig.kernelFits(9));
-        assertTrue(!SweepConfig.kernelFits(10));
-        assertTrue(!SweepConfig.kernelFits(0));
+        assertThat(List.of(3, 5, 9)).allMatch(ModelOptions::kernelFits);
+        assertThat(List.of(0, 10)).noneMatch(ModelOptions::kernelFits);
     }
 }

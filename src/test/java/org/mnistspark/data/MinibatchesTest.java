@@ -16,10 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class MinibatchesTest {
     @TempDir
@@ -51,18 +49,18 @@ class MinibatchesTest {
         int[] all = labelCounts(images, Minibatches.stratifiedSubset(images, 1.0, 1));
         int[] quarter = labelCounts(images, Minibatches.stratifiedSubset(images, 0.25, 1));
         for (int label = 0; label < 10; label++) {
-            assertEquals(Math.round(all[label] * 0.25), quarter[label], 0.0, "label " + label);
+            assertThat((long) quarter[label]).as("label " + label).isEqualTo(Math.round(all[label] * 0.25));
         }
-        assertEquals(1000, Arrays.stream(all).sum());
+        assertThat(Arrays.stream(all).sum()).isEqualTo(1000);
     }
 
     @Test
     void subsetIsSeededAndWithoutDuplicates() {
         MnistImages images = images();
         int[] a = Minibatches.stratifiedSubset(images, 0.5, 1);
-        assertArrayEquals(a, Minibatches.stratifiedSubset(images, 0.5, 1));
-        assertFalse(Arrays.equals(a, Minibatches.stratifiedSubset(images, 0.5, 2)));
-        assertEquals(a.length, Arrays.stream(a).distinct().count());
+        assertThat(Minibatches.stratifiedSubset(images, 0.5, 1)).isEqualTo(a);
+        assertThat(Minibatches.stratifiedSubset(images, 0.5, 2)).isNotEqualTo(a);
+        assertThat(a).doesNotHaveDuplicates();
     }
 
     @Test
@@ -70,26 +68,24 @@ class MinibatchesTest {
         int[] subset = Minibatches.stratifiedSubset(images(), 1.0, 1);
         int[] first = Minibatches.epochOrder(subset, 1, 1);
         int[] second = Minibatches.epochOrder(subset, 1, 2);
-        assertFalse(Arrays.equals(first, second));
-        assertFalse(Arrays.equals(first, subset));
-        assertArrayEquals(first, Minibatches.epochOrder(subset, 1, 1));
-        int[] sorted = first.clone();
-        Arrays.sort(sorted);
-        assertArrayEquals(subset, sorted);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(subset).isNotEqualTo(first);
+        assertThat(Minibatches.epochOrder(subset, 1, 1)).isEqualTo(first);
+        assertThat(first).containsExactlyInAnyOrder(subset);
     }
 
     @Test
     void minibatchIsNormalizedAndOneHot() {
         MnistImages images = new MnistImages(2, 1, 2, new byte[] {0, (byte) 255, 51, 102}, new byte[] {3, 9});
         DataSet batch = Minibatches.toDataSet(images, new int[] {1, 0}, 0, 2, 0.1307, 0.3081);
-        assertArrayEquals(new long[] {2, 2}, batch.getFeatures().shape());
-        assertEquals((0.2 - 0.1307) / 0.3081, batch.getFeatures().getDouble(0, 0), 1e-6);
-        assertEquals((0.4 - 0.1307) / 0.3081, batch.getFeatures().getDouble(0, 1), 1e-6);
-        assertEquals((0 - 0.1307) / 0.3081, batch.getFeatures().getDouble(1, 0), 1e-6);
-        assertEquals((1 - 0.1307) / 0.3081, batch.getFeatures().getDouble(1, 1), 1e-6);
-        assertEquals(1.0, batch.getLabels().getDouble(0, 9));
-        assertEquals(1.0, batch.getLabels().getDouble(1, 3));
-        assertEquals(2.0, batch.getLabels().sumNumber().doubleValue());
+        assertThat(batch.getFeatures().shape()).containsExactly(2, 2);
+        assertThat(batch.getFeatures().getDouble(0, 0)).isCloseTo((0.2 - 0.1307) / 0.3081, within(1e-6));
+        assertThat(batch.getFeatures().getDouble(0, 1)).isCloseTo((0.4 - 0.1307) / 0.3081, within(1e-6));
+        assertThat(batch.getFeatures().getDouble(1, 0)).isCloseTo((0 - 0.1307) / 0.3081, within(1e-6));
+        assertThat(batch.getFeatures().getDouble(1, 1)).isCloseTo((1 - 0.1307) / 0.3081, within(1e-6));
+        assertThat(batch.getLabels().getDouble(0, 9)).isEqualTo(1.0);
+        assertThat(batch.getLabels().getDouble(1, 3)).isEqualTo(1.0);
+        assertThat(batch.getLabels().sumNumber().doubleValue()).isEqualTo(2.0);
     }
 
     @Test
@@ -106,15 +102,16 @@ class MinibatchesTest {
             }
             return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
         });
-        assertEquals(Minibatches.toDataSet(images, order, 500, 510, 0, 1), load(outer.get(0)),
-                "the writer that published first wins; the other uses its copy");
+        assertThat(load(outer.get(0))).as("the writer that published first wins; the other uses its copy")
+                .isEqualTo(Minibatches.toDataSet(images, order, 500, 510, 0, 1));
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(2, files.filter(f -> !f.getFileName().toString().startsWith(".")).count(),
-                    "the marker and the one published copy; the loser removed its own (checksum files aside)");
+            assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".")))
+                    .as("the marker and the one published copy; the loser removed its own (checksum files aside)")
+                    .hasSize(2);
         }
-        assertEquals(outer, store().ensure("set", 2, i -> {
+        assertThat(store().ensure("set", 2, i -> {
             throw new AssertionError("a published set must not be written again");
-        }));
+        })).isEqualTo(outer);
     }
 
     @Test
@@ -127,13 +124,13 @@ class MinibatchesTest {
             calls[0]++;
             return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
         });
-        assertEquals(4, paths.size());
-        assertEquals(4, calls[0]);
-        assertEquals(paths, store.ensure("set", 4, i -> {
+        assertThat(paths).hasSize(4);
+        assertThat(calls[0]).isEqualTo(4);
+        assertThat(store.ensure("set", 4, i -> {
             throw new AssertionError("a complete set must not be written again");
-        }));
-        assertEquals(Minibatches.toDataSet(images, order, 20, 30, 0, 1), load(paths.get(2)));
-        assertTrue(Files.exists(dir.resolve("set" + MinibatchStore.MARKER_SUFFIX)));
+        })).isEqualTo(paths);
+        assertThat(load(paths.get(2))).isEqualTo(Minibatches.toDataSet(images, order, 20, 30, 0, 1));
+        assertThat(dir.resolve("set" + MinibatchStore.MARKER_SUFFIX)).exists();
     }
 
     private MinibatchStore store() throws IOException {

@@ -1,10 +1,16 @@
 package org.mnistspark.results;
 
+import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.TrialSpec;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 /** Hand-made rows for table tests. */
 public final class Records {
@@ -21,22 +27,29 @@ public final class Records {
 
     public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy,
                                     String modelPath, String status) {
-        TrialSpec spec = new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0);
-        return new TrialRecord(experiment, trialId, runId, status, spec, 32, 2, 2, 21_840L, 60_000L, 10_000L, accuracy,
-                Math.round(accuracy.get(accuracy.size() - 1) * 10_000), 0.1, 0.3, 42.5, 2800.0,
-                Instant.parse("2026-11-21T08:00:00Z"), Instant.parse("2026-11-21T08:01:00Z"), "file:/data/mnist",
-                Map.of("train-images-idx3-ubyte", "ba89"), 0.1307, 0.3081, modelPath, "local[2]", "0.1.0");
+        return TrialRecord.builder()
+                .experiment(experiment).trialId(trialId).runId(runId).status(status)
+                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0))
+                .batchSizePerWorker(32).workerPrefetch(2).workers(2).parameters(21_840L)
+                .trainImages(60_000L).testImages(10_000L).testAccuracy(accuracy)
+                .testCorrectLast(Math.round(accuracy.get(accuracy.size() - 1) * 10_000))
+                .testLossLast(0.1).trainLossLast(0.3).trainSeconds(42.5).imagesPerSecond(2800.0)
+                .startedAt(Instant.parse("2026-11-21T08:00:00Z")).finishedAt(Instant.parse("2026-11-21T08:01:00Z"))
+                .datasetLocation("file:/data/mnist").datasetSha256(Map.of("train-images-idx3-ubyte", "ba89"))
+                .normalizationMean(0.1307).normalizationStd(0.3081).modelPath(modelPath)
+                .sparkMaster("local[2]").appVersion("0.1.0")
+                .build();
     }
 
     /**
      * Two writers (experiments "{prefix}a" and "{prefix}b"), each with its own ResultsTable on
      * {@code location}, commit {@code trialsEach} trials at the same time.
      */
-    public static void commitFromTwoWritersAtOnce(org.apache.spark.sql.SparkSession spark, String location,
-                                                  String prefix, int trialsEach) throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    public static void commitFromTwoWritersAtOnce(SparkSession spark, String location, String prefix, int trialsEach)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+            List<Future<?>> writers = new ArrayList<>();
             for (String writer : List.of("a", "b")) {
                 writers.add(pool.submit(() -> {
                     ResultsTable table = new ResultsTable(spark, location);
@@ -48,7 +61,7 @@ public final class Records {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> writer : writers) {
+            for (Future<?> writer : writers) {
                 writer.get();
             }
         } finally {
@@ -57,7 +70,7 @@ public final class Records {
     }
 
     public static List<EpochRecord> epochs(TrialRecord trial) {
-        return java.util.stream.IntStream.range(0, trial.testAccuracy().size())
+        return IntStream.range(0, trial.testAccuracy().size())
                 .mapToObj(i -> new EpochRecord(trial.experiment(), trial.trialId(), trial.runId(), i + 1, 0.5 - i * 0.1,
                         0.2 - i * 0.05, trial.testAccuracy().get(i), Math.round(trial.testAccuracy().get(i) * 10_000),
                         10_000, 60_000, 20.0, 3000.0))

@@ -15,8 +15,7 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code src/test/resources/results-v1/} is a results table written by version 0.1.0 (regenerate it
@@ -39,10 +38,10 @@ class ResultsSchemaCompatibilityTest {
 
     private static void assertStillPresent(StructType old, StructType current) {
         for (StructField field : old.fields()) {
-            assertTrue(List.of(current.fieldNames()).contains(field.name()), "column " + field.name() + " was removed");
+            assertThat(current.fieldNames()).as("column " + field.name() + " was removed").contains(field.name());
             // simpleString ignores nullability, which Parquet does not keep for array elements and map values.
-            assertEquals(field.dataType().simpleString(), current.apply(field.name()).dataType().simpleString(),
-                    "column " + field.name() + " changed type");
+            assertThat(current.apply(field.name()).dataType().simpleString()).as("column " + field.name() + " changed type")
+                    .isEqualTo(field.dataType().simpleString());
         }
     }
 
@@ -57,13 +56,13 @@ class ResultsSchemaCompatibilityTest {
         Row old = spark.sql("SELECT trial_id, hidden_channels, test_accuracy_last, test_correct_last, "
                 + "dataset_sha256['train-images-idx3-ubyte'] FROM trials WHERE experiment = 'fixture-v1'")
                 .collectAsList().get(0);
-        assertEquals("v1-trial", old.getString(0));
-        assertEquals(10, old.getInt(1));
-        assertEquals(0.9691, old.getDouble(2));
-        assertEquals(9691L, old.getLong(3));
-        assertEquals("ba89", old.getString(4));
-        assertEquals(2, spark.sql("SELECT * FROM trials").count());
-        assertEquals(4, spark.sql("SELECT * FROM epochs").count());
+        assertThat(old.getString(0)).isEqualTo("v1-trial");
+        assertThat(old.getInt(1)).isEqualTo(10);
+        assertThat(old.getDouble(2)).isEqualTo(0.9691);
+        assertThat(old.getLong(3)).isEqualTo(9691L);
+        assertThat(old.getString(4)).isEqualTo("ba89");
+        assertThat(spark.sql("SELECT * FROM trials").count()).isEqualTo(2);
+        assertThat(spark.sql("SELECT * FROM epochs").count()).isEqualTo(4);
     }
 
     private static void copy(Path from, Path to) throws IOException {

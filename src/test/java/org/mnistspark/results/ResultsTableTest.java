@@ -11,12 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.mnistspark.TestFiles.listing;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultsTableTest {
     @TempDir
@@ -34,28 +33,28 @@ class ResultsTableTest {
         Row row = spark.sql("SELECT trial_id, hidden_channels, test_accuracy, test_accuracy_min, test_accuracy_max, "
                 + "test_accuracy_avg, test_accuracy_last, test_correct_last, dataset_sha256['train-images-idx3-ubyte'], "
                 + "started_at FROM trials WHERE experiment = 'exp'").collectAsList().get(0);
-        assertEquals("t1", row.getString(0));
-        assertEquals(10, row.getInt(1));
-        assertEquals(List.of(0.9512, 0.9688), row.getList(2));
-        assertEquals(0.9512, row.getDouble(3));
-        assertEquals(0.9688, row.getDouble(4));
-        assertEquals((0.9512 + 0.9688) / 2, row.getDouble(5), 1e-12);
-        assertEquals(0.9688, row.getDouble(6));
-        assertEquals(9688L, row.getLong(7));
-        assertEquals("ba89", row.getString(8));
-        assertEquals(java.sql.Timestamp.from(trial.startedAt()), row.getTimestamp(9));
-        assertEquals(2L, spark.sql("SELECT * FROM epochs WHERE trial_id = 't1'").count());
-        assertEquals(Set.of("t1"), table.committedTrialIds("exp"));
-        assertEquals(Set.of(), table.committedTrialIds("other"));
-        assertTrue(listing(dir.resolve(ResultsTable.STAGING)).isEmpty(), "staging is cleaned up");
+        assertThat(row.getString(0)).isEqualTo("t1");
+        assertThat(row.getInt(1)).isEqualTo(10);
+        assertThat(row.<Double>getList(2)).containsExactly(0.9512, 0.9688);
+        assertThat(row.getDouble(3)).isEqualTo(0.9512);
+        assertThat(row.getDouble(4)).isEqualTo(0.9688);
+        assertThat(row.getDouble(5)).isCloseTo((0.9512 + 0.9688) / 2, within(1e-12));
+        assertThat(row.getDouble(6)).isEqualTo(0.9688);
+        assertThat(row.getLong(7)).isEqualTo(9688L);
+        assertThat(row.getString(8)).isEqualTo("ba89");
+        assertThat(row.getTimestamp(9)).isEqualTo(java.sql.Timestamp.from(trial.startedAt()));
+        assertThat(spark.sql("SELECT * FROM epochs WHERE trial_id = 't1'").count()).isEqualTo(2L);
+        assertThat(table.committedTrialIds("exp")).containsExactly("t1");
+        assertThat(table.committedTrialIds("other")).isEmpty();
+        assertThat(listing(dir.resolve(ResultsTable.STAGING))).as("staging is cleaned up").isEmpty();
     }
 
     @Test
     void emptyTableReadsAsNoRows() throws IOException {
         ResultsTable table = new ResultsTable(spark, dir.resolve("none").toString());
-        assertEquals(0, table.trials().count());
-        assertEquals(0, table.epochs().count());
-        assertEquals(Set.of(), table.committedTrialIds("exp"));
+        assertThat(table.trials().count()).isZero();
+        assertThat(table.epochs().count()).isZero();
+        assertThat(table.committedTrialIds("exp")).isEmpty();
     }
 
     @Test
@@ -74,20 +73,20 @@ class ResultsTableTest {
         table.commit(again, Records.epochs(again), true);
         List<String> runs = table.trials().orderBy("run_id").select("run_id").as(
                 org.apache.spark.sql.Encoders.STRING()).collectAsList();
-        assertEquals(List.of("run-2", "run-3"), runs);
-        assertEquals(2, table.epochs().count());
-        assertEquals(List.of(false, true, true), model.stream().map(Files::exists).toList(),
-                "the replaced run's model goes with its row; the others stay");
+        assertThat(runs).containsExactly("run-2", "run-3");
+        assertThat(table.epochs().count()).isEqualTo(2);
+        assertThat(model).as("the replaced run's model goes with its row; the others stay")
+                .extracting(Files::exists).containsExactly(false, true, true);
     }
 
     @Test
     void twoWritersAtOnceKeepEveryRow() throws Exception {
         Records.commitFromTwoWritersAtOnce(spark, dir.toString(), "exp-", 6);
         ResultsTable tableA = new ResultsTable(spark, dir.toString());
-        assertEquals(12, tableA.trials().count());
-        assertEquals(24, tableA.epochs().count());
-        assertEquals(6, tableA.committedTrialIds("exp-a").size());
-        assertEquals(6, tableA.committedTrialIds("exp-b").size());
+        assertThat(tableA.trials().count()).isEqualTo(12);
+        assertThat(tableA.epochs().count()).isEqualTo(24);
+        assertThat(tableA.committedTrialIds("exp-a")).hasSize(6);
+        assertThat(tableA.committedTrialIds("exp-b")).hasSize(6);
     }
 
     @Test
@@ -103,16 +102,16 @@ class ResultsTableTest {
         Files.move(trials, aside);
         Files.writeString(trials, "not a folder");
         TrialRecord doomed = Records.trial("exp", "t2", "run-2", 5, List.of(0.9));
-        assertThrows(IOException.class, () -> table.commit(doomed, Records.epochs(doomed), false));
+        assertThatThrownBy(() -> table.commit(doomed, Records.epochs(doomed), false)).isInstanceOf(IOException.class);
         Files.delete(trials);
         Files.move(aside, trials);
 
-        assertEquals(before, listing(dir.resolve("trials")));
-        assertEquals(Set.of("t1"), table.committedTrialIds("exp"));
-        assertEquals(1, table.epochs().count());
-        assertEquals(1, listing(dir.resolve("epochs")).stream().filter(f -> f.endsWith(".parquet")).count(),
-                "the failed trial's epochs file is removed again");
-        assertTrue(listing(dir.resolve(ResultsTable.STAGING)).isEmpty());
+        assertThat(listing(dir.resolve("trials"))).isEqualTo(before);
+        assertThat(table.committedTrialIds("exp")).containsExactly("t1");
+        assertThat(table.epochs().count()).isEqualTo(1);
+        assertThat(listing(dir.resolve("epochs"))).as("the failed trial's epochs file is removed again")
+                .filteredOn(f -> f.endsWith(".parquet")).hasSize(1);
+        assertThat(listing(dir.resolve(ResultsTable.STAGING))).isEmpty();
     }
 
     @Test
@@ -120,10 +119,9 @@ class ResultsTableTest {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "not a folder");
         ResultsTable table = new ResultsTable(spark, file.resolve("results").toString());
-        IOException e = assertThrows(IOException.class, table::checkWritable);
-        assertTrue(e.getMessage().contains(file.resolve("results").toString()) && e.getMessage().contains("not writable"),
-                e.getMessage());
+        assertThatThrownBy(table::checkWritable).isInstanceOf(IOException.class)
+                .hasMessageContaining(file.resolve("results").toString()).hasMessageContaining("not writable");
         new ResultsTable(spark, dir.resolve("fine").toString()).checkWritable();
-        assertTrue(listing(dir.resolve("fine").resolve(ResultsTable.STAGING)).isEmpty(), "the probe is removed");
+        assertThat(listing(dir.resolve("fine").resolve(ResultsTable.STAGING))).as("the probe is removed").isEmpty();
     }
 }

@@ -30,9 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /** MNIST, minibatches, models and the results table on s3a://, against a real S3-compatible server on loopback. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,28 +72,28 @@ class S3StorageIT {
     void stagedMnistTrainsAndTheTableReadsBackFromS3() throws Exception {
         String staged = MnistStaging.stage(TestSpark.mnistDir().toString(), "s3a://mnist/data",
                 spark.sparkContext().hadoopConfiguration());
-        assertEquals("s3a://mnist/data", staged);
+        assertThat(staged).isEqualTo("s3a://mnist/data");
 
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         SweepResult result = new Sweep(spark, SweepConfig.load(null, settings()),
                 new PrintStream(output, true, StandardCharsets.UTF_8)).run();
         String printed = output.toString(StandardCharsets.UTF_8);
-        assertEquals(1, result.count(TrialSummary.Outcome.TRAINED), printed);
-        assertFalse(printed.contains(S3ProxyServer.CREDENTIAL), "the secret key is never printed");
+        assertThat(result.count(TrialSummary.Outcome.TRAINED)).as(printed).isEqualTo(1);
+        assertThat(printed).as("the secret key is never printed").doesNotContain(S3ProxyServer.CREDENTIAL);
 
         ResultsTable table = new ResultsTable(spark, "s3a://mnist/results");
         table.registerViews();
         Row row = spark.sql("SELECT dataset_location, model_path, test_accuracy_last, train_images, "
                 + "to_json(struct(*)) FROM trials WHERE experiment = 's3'").collectAsList().get(0);
-        assertEquals("s3a://mnist/data", row.getString(0));
-        assertTrue(row.getString(1).startsWith("s3a://mnist/models/"), row.getString(1));
+        assertThat(row.getString(0)).isEqualTo("s3a://mnist/data");
+        assertThat(row.getString(1)).startsWith("s3a://mnist/models/");
         FileSystem fs = new Path(row.getString(1)).getFileSystem(spark.sparkContext().hadoopConfiguration());
-        assertTrue(fs.exists(new Path(row.getString(1))), "the model is in S3");
-        assertTrue(row.getDouble(2) >= 0.6, "it learned (chance is 0.1; 0.79-0.86 measured): " + row.getDouble(2));
-        assertEquals(3000L, row.getLong(3));
-        assertFalse(row.getString(4).contains(S3ProxyServer.CREDENTIAL), "the secret key is never in the results");
-        assertEquals(1, spark.sql("SELECT * FROM epochs WHERE experiment = 's3'").count());
-        assertTrue(fs.exists(new Path("s3a://mnist/minibatches")), "executors read their minibatches from S3");
+        assertThat(fs.exists(new Path(row.getString(1)))).as("the model is in S3").isTrue();
+        assertThat(row.getDouble(2)).as("it learned (chance is 0.1; 0.79-0.86 measured)").isGreaterThanOrEqualTo(0.6);
+        assertThat(row.getLong(3)).isEqualTo(3000L);
+        assertThat(row.getString(4)).as("the secret key is never in the results").doesNotContain(S3ProxyServer.CREDENTIAL);
+        assertThat(spark.sql("SELECT * FROM epochs WHERE experiment = 's3'").count()).isEqualTo(1);
+        assertThat(fs.exists(new Path("s3a://mnist/minibatches"))).as("executors read their minibatches from S3").isTrue();
     }
 
     /** Two whole sweeps, trained at the same time in one Spark application, commit into one s3a:// table. */
@@ -109,14 +108,14 @@ class S3StorageIT {
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run()));
         }
         for (Future<SweepResult> sweep : sweeps) {
-            assertEquals(2, sweep.get().count(TrialSummary.Outcome.TRAINED));
+            assertThat(sweep.get().count(TrialSummary.Outcome.TRAINED)).isEqualTo(2);
         }
         pool.shutdown();
         ResultsTable table = new ResultsTable(spark, "s3a://mnist/results");
-        assertEquals(2, table.committedTrialIds("s3-parallel-a").size());
-        assertEquals(2, table.committedTrialIds("s3-parallel-b").size());
-        assertEquals(4, table.epochs().where("experiment LIKE 's3-parallel-%'").count());
-        assertEquals(1, table.trials().where("experiment = 's3'").count(), "earlier rows are untouched");
+        assertThat(table.committedTrialIds("s3-parallel-a")).hasSize(2);
+        assertThat(table.committedTrialIds("s3-parallel-b")).hasSize(2);
+        assertThat(table.epochs().where("experiment LIKE 's3-parallel-%'").count()).isEqualTo(4);
+        assertThat(table.trials().where("experiment = 's3'").count()).as("earlier rows are untouched").isEqualTo(1);
     }
 
     /**
@@ -136,7 +135,7 @@ class S3StorageIT {
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertFalse(sweep.isDone(), "the server must stop while the trial still writes: " + output);
+        assertThat(sweep.isDone()).as("the server must stop while the trial still writes: " + output).isFalse();
         server.stop();
         String outcome;
         try {
@@ -154,14 +153,14 @@ class S3StorageIT {
         long trials = table.trials().where("experiment = 's3-fault'").count();
         long epochs = table.allEpochRows().where("experiment = 's3-fault'").count(); // committed or not
         if (outcome.equals("TRAINED")) {
-            assertEquals(1, trials);
-            assertEquals(1, epochs);
+            assertThat(trials).isEqualTo(1);
+            assertThat(epochs).isEqualTo(1);
         } else {
-            assertEquals(0, trials, outcome);
-            assertEquals(0, epochs, outcome);
+            assertThat(trials).as(outcome).isZero();
+            assertThat(epochs).as(outcome).isZero();
         }
-        assertEquals(1, table.trials().where("experiment = 's3'").count(), "earlier rows are untouched");
-        assertEquals(8, new ResultsTable(spark, "s3a://mnist/concurrent").trials().count());
+        assertThat(table.trials().where("experiment = 's3'").count()).as("earlier rows are untouched").isEqualTo(1);
+        assertThat(new ResultsTable(spark, "s3a://mnist/concurrent").trials().count()).isEqualTo(8);
     }
 
     @Test
@@ -169,9 +168,9 @@ class S3StorageIT {
     void twoWritersAtOnceOnTheSameS3TableKeepEveryRow() throws Exception {
         Records.commitFromTwoWritersAtOnce(spark, "s3a://mnist/concurrent", "writer-", 4);
         ResultsTable table = new ResultsTable(spark, "s3a://mnist/concurrent");
-        assertEquals(8, table.trials().count());
-        assertEquals(16, table.epochs().count());
-        assertEquals(4, table.committedTrialIds("writer-a").size());
-        assertEquals(4, table.committedTrialIds("writer-b").size());
+        assertThat(table.trials().count()).isEqualTo(8);
+        assertThat(table.epochs().count()).isEqualTo(16);
+        assertThat(table.committedTrialIds("writer-a")).hasSize(4);
+        assertThat(table.committedTrialIds("writer-b")).hasSize(4);
     }
 }

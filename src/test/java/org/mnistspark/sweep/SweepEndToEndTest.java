@@ -33,11 +33,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.mnistspark.TestFiles.listing;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole job on an embedded local[2] Spark with a real MNIST subset: 6,000 training and 1,000 test
@@ -88,16 +87,15 @@ class SweepEndToEndTest {
         SweepResult result = sweep(output);
         String printed = output.toString(StandardCharsets.UTF_8);
 
-        assertEquals(2, result.count(TrialSummary.Outcome.TRAINED), printed);
-        assertTrue(printed.contains("epoch 1/2 ["), "progress lines");
-        assertTrue(printed.contains("test accuracy"), "per-epoch test results");
+        assertThat(result.count(TrialSummary.Outcome.TRAINED)).as(printed).isEqualTo(2);
+        assertThat(printed).as("progress lines and per-epoch test results").contains("epoch 1/2 [", "test accuracy");
         for (TrialSummary trial : result.trials()) {
             TrialRecord record = trial.record();
-            assertTrue(record.testAccuracyLast() >= ACCURACY_BAR,
-                    "trial " + trial.spec().canonical() + " reached only " + record.testAccuracyLast());
-            assertEquals(6000, record.trainImages());
-            assertEquals(1000, record.testImages());
-            assertEquals(TrialRecord.SUCCEEDED, record.status());
+            assertThat(record.testAccuracyLast()).as("trial " + trial.spec().canonical())
+                    .isGreaterThanOrEqualTo(ACCURACY_BAR);
+            assertThat(record.trainImages()).isEqualTo(6000);
+            assertThat(record.testImages()).isEqualTo(1000);
+            assertThat(record.status()).isEqualTo(TrialRecord.SUCCEEDED);
         }
 
         ResultsTable table = table();
@@ -106,30 +104,30 @@ class SweepEndToEndTest {
                 + "test_correct_last, test_images, test_accuracy_min, test_accuracy_max, test_accuracy_avg, workers, "
                 + "batch_size_per_worker, model_path FROM trials WHERE experiment = 'e2e' ORDER BY hidden_channels")
                 .collectAsList();
-        assertEquals(2, rows.size());
+        assertThat(rows).hasSize(2);
         for (int i = 0; i < 2; i++) {
             Row row = rows.get(i);
             TrialRecord record = result.trials().get(i).record();
-            assertEquals(record.trialId(), row.getString(0));
-            assertEquals(i == 0 ? 5 : 10, row.getInt(1));
+            assertThat(row.getString(0)).isEqualTo(record.trialId());
+            assertThat(row.getInt(1)).isEqualTo(i == 0 ? 5 : 10);
             List<Double> accuracy = row.getList(2);
-            assertEquals(record.testAccuracy(), accuracy);
-            assertEquals(accuracy.get(1), row.getDouble(3));
-            assertEquals(row.getLong(4) / (double) row.getLong(5), row.getDouble(3), 1e-15, "exact accuracy");
-            assertEquals(Math.min(accuracy.get(0), accuracy.get(1)), row.getDouble(6));
-            assertEquals(Math.max(accuracy.get(0), accuracy.get(1)), row.getDouble(7));
-            assertEquals((accuracy.get(0) + accuracy.get(1)) / 2, row.getDouble(8), 1e-15);
-            assertEquals(2, row.getInt(9));
-            assertEquals(32, row.getInt(10), "64 per update over 2 workers");
-            assertTrue(Files.isRegularFile(Paths.get(URI.create(row.getString(11)))));
+            assertThat(accuracy).isEqualTo(record.testAccuracy());
+            assertThat(row.getDouble(3)).isEqualTo(accuracy.get(1));
+            assertThat(row.getDouble(3)).as("exact accuracy").isCloseTo(row.getLong(4) / (double) row.getLong(5), within(1e-15));
+            assertThat(row.getDouble(6)).isEqualTo(Math.min(accuracy.get(0), accuracy.get(1)));
+            assertThat(row.getDouble(7)).isEqualTo(Math.max(accuracy.get(0), accuracy.get(1)));
+            assertThat(row.getDouble(8)).isCloseTo((accuracy.get(0) + accuracy.get(1)) / 2, within(1e-15));
+            assertThat(row.getInt(9)).isEqualTo(2);
+            assertThat(row.getInt(10)).as("64 per update over 2 workers").isEqualTo(32);
+            assertThat(Paths.get(URI.create(row.getString(11)))).isRegularFile();
         }
         List<Row> epochs = spark.sql("SELECT trial_id, epoch, test_accuracy FROM epochs WHERE experiment = 'e2e' "
                 + "ORDER BY trial_id, epoch").collectAsList();
-        assertEquals(4, epochs.size());
+        assertThat(epochs).hasSize(4);
         for (Row epoch : epochs) {
             TrialRecord record = result.trials().stream().filter(t -> t.trialId().equals(epoch.getString(0)))
                     .findFirst().orElseThrow().record();
-            assertEquals(record.testAccuracy().get(epoch.getInt(1) - 1), epoch.getDouble(2));
+            assertThat(epoch.getDouble(2)).isEqualTo(record.testAccuracy().get(epoch.getInt(1) - 1));
         }
     }
 
@@ -145,7 +143,7 @@ class SweepEndToEndTest {
         DataSet images = Minibatches.toDataSet(test, order, 0, 1000, 0.1307, 0.3081);
         int[] predicted = model.predict(images.getFeatures());
         long correct = java.util.stream.IntStream.range(0, 1000).filter(i -> predicted[i] == test.label(i)).count();
-        assertEquals(row.getLong(1), correct);
+        assertThat(correct).isEqualTo(row.getLong(1));
     }
 
     @Test
@@ -154,10 +152,10 @@ class SweepEndToEndTest {
         List<String> before = listing(work.resolve("results/trials"));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         SweepResult result = sweep(output);
-        assertEquals(2, result.count(TrialSummary.Outcome.SKIPPED), output.toString(StandardCharsets.UTF_8));
-        assertEquals(0, result.count(TrialSummary.Outcome.TRAINED));
-        assertEquals(before, listing(work.resolve("results/trials")));
-        assertEquals(2, table().trials().count());
+        assertThat(result.count(TrialSummary.Outcome.SKIPPED)).as(output.toString(StandardCharsets.UTF_8)).isEqualTo(2);
+        assertThat(result.count(TrialSummary.Outcome.TRAINED)).isZero();
+        assertThat(listing(work.resolve("results/trials"))).isEqualTo(before);
+        assertThat(table().trials().count()).isEqualTo(2);
     }
 
     @Test
@@ -173,12 +171,11 @@ class SweepEndToEndTest {
         Files.write(badData.resolve(MnistDataset.TEST_LABELS), labels);
         List<String> before = listing(work.resolve("results/trials"));
 
-        InvalidDataException e = assertThrows(InvalidDataException.class, () -> sweep(new ByteArrayOutputStream(),
-                "data.dir=\"" + badData + "\"", "output.rerun=true"));
-        assertTrue(e.getMessage().contains(MnistDataset.TEST_LABELS) && e.getMessage().contains("label 12"),
-                e.getMessage());
-        assertEquals(before, listing(work.resolve("results/trials")));
-        assertEquals(2, table().trials().count());
+        assertThatThrownBy(() -> sweep(new ByteArrayOutputStream(), "data.dir=\"" + badData + "\"", "output.rerun=true"))
+                .isInstanceOf(InvalidDataException.class)
+                .hasMessageContaining(MnistDataset.TEST_LABELS).hasMessageContaining("label 12");
+        assertThat(listing(work.resolve("results/trials"))).isEqualTo(before);
+        assertThat(table().trials().count()).isEqualTo(2);
     }
 
     @Test
@@ -186,11 +183,12 @@ class SweepEndToEndTest {
     void unwritableModelsFolderIsReportedBeforeTrainingAndChangesNothing() throws Exception {
         Path notAFolder = work.resolve("models-file");
         Files.writeString(notAFolder, "the models folder cannot be created under a file");
-        IOException e = assertThrows(IOException.class, () -> sweep(new ByteArrayOutputStream(),
-                "model.hidden-channels=[3]", "training.epochs=1", "output.models=\"" + notAFolder.resolve("sub") + "\""));
-        assertTrue(e.getMessage().contains("models-file") && e.getMessage().contains("not writable"), e.getMessage());
-        assertEquals(2, table().trials().count());
-        assertEquals(4, table().allEpochRows().count(), "no epoch rows of the failed trial on storage");
+        assertThatThrownBy(() -> sweep(new ByteArrayOutputStream(), "model.hidden-channels=[3]", "training.epochs=1",
+                "output.models=\"" + notAFolder.resolve("sub") + "\""))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("models-file").hasMessageContaining("not writable");
+        assertThat(table().trials().count()).isEqualTo(2);
+        assertThat(table().allEpochRows().count()).as("no epoch rows of the failed trial on storage").isEqualTo(4);
     }
 
     @Test
@@ -210,16 +208,16 @@ class SweepEndToEndTest {
             Files.delete(epochs);
             Files.move(aside, epochs);
         }
-        assertFalse(result.succeeded());
-        assertEquals(1, result.count(TrialSummary.Outcome.FAILED), output.toString(StandardCharsets.UTF_8));
-        assertEquals(2, table().trials().count());
-        assertEquals(4, table().allEpochRows().count(), "no epoch rows of the failed trial on storage");
-        assertTrue(listing(work.resolve("results/_staging")).isEmpty());
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.count(TrialSummary.Outcome.FAILED)).as(output.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+        assertThat(table().trials().count()).isEqualTo(2);
+        assertThat(table().allEpochRows().count()).as("no epoch rows of the failed trial on storage").isEqualTo(4);
+        assertThat(listing(work.resolve("results/_staging"))).isEmpty();
         String failedId = result.trials().stream().filter(t -> t.outcome() == TrialSummary.Outcome.FAILED)
                 .findFirst().orElseThrow().trialId();
         try (Stream<Path> models = Files.walk(work.resolve("models"))) {
-            assertEquals(List.of(), models.map(p -> p.getFileName().toString())
-                    .filter(name -> name.contains(failedId)).toList(), "the failed trial's model is removed too");
+            assertThat(models.map(p -> p.getFileName().toString())).as("the failed trial's model is removed too")
+                    .noneMatch(name -> name.contains(failedId));
         }
     }
 }

@@ -7,7 +7,7 @@ import org.mnistspark.config.TrialSpec;
 import java.util.List;
 import java.util.TreeMap;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Resuming a sweep finds finished trials by id, so ids must be the same in every JVM and every version.
@@ -15,17 +15,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * fails, existing results tables would retrain everything.
  */
 class TrialIdTest {
-    @Test
-    void defaultSweepsFirstTrialKeepsItsId() {
+    static final String PINNED = "0faa1000dba28851";
+
+    static String mnistDataKey() {
         TreeMap<String, String> sums = new TreeMap<>();
         sums.put("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5");
         sums.put("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
         sums.put("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
         sums.put("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7");
-        TrialSpec first = SweepConfig.load(null, List.of()).trials().get(0);
-        String setup = Sweep.setup(Sweep.dataKey(sums, 60_000, 10_000, 0.1307, 0.3081), 2, 32);
-        assertEquals(PINNED, first.trialId("mnist-cnn", setup));
+        return TrialIdentity.dataKey(sums, 60_000, 10_000, 0.1307, 0.3081);
     }
 
-    static final String PINNED = "0faa1000dba28851";
+    @Test
+    void defaultSweepsFirstTrialKeepsItsId() {
+        TrialSpec first = SweepConfig.load(null, List.of()).trials().get(0);
+        assertThat(TrialIdentity.trialId("mnist-cnn", first, TrialIdentity.setup(mnistDataKey(), 2, 32)))
+                .isEqualTo(PINNED);
+    }
+
+    @Test
+    void theIdDependsOnEverythingThatChangesTheResult() {
+        TrialSpec spec = SweepConfig.load(null, List.of()).trials().get(0);
+        TrialSpec otherLr = SweepConfig.load(null, List.of("training.learning-rate=0.02")).trials().get(0);
+        String setup = TrialIdentity.setup(mnistDataKey(), 2, 32);
+        String id = TrialIdentity.trialId("e", spec, setup);
+        assertThat(TrialIdentity.trialId("e", SweepConfig.load(null, List.of()).trials().get(0), setup)).isEqualTo(id);
+        assertThat(List.of(TrialIdentity.trialId("f", spec, setup),
+                TrialIdentity.trialId("e", spec, TrialIdentity.setup(mnistDataKey(), 4, 16)),
+                TrialIdentity.trialId("e", otherLr, setup))).doesNotContain(id).doesNotHaveDuplicates();
+    }
 }

@@ -1,0 +1,150 @@
+package org.mnistspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Storage;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The mechanism behind {@link SweepConfig} (its declarations are the {@link Setting}s): three layers
+ * of HOCON, highest precedence first, the command line, a {@code --conf} file, and the declared
+ * defaults; unknown keys rejected; each value read, checked and recorded with the layer (file and
+ * line) it came from.
+ */
+final class ConfParser {
+    static final String DEFAULTS_ORIGIN = "built-in defaults";
+    static final String COMMAND_LINE_ORIGIN = "command line";
+
+    private final Config merged;
+    private final Map<String, String> origins = new TreeMap<>();
+
+    private ConfParser(Config merged) {
+        this.merged = merged;
+    }
+
+    /**
+     * @param declared  every setting there is; any other key is rejected
+     * @param file      a HOCON file, local or any Hadoop path; null for none
+     * @param overrides command-line settings in order, each {@code key=value} in HOCON syntax; a later
+     *                  one wins
+     */
+    static ConfParser load(Collection<Setting<?>> declared, String file, List<String> overrides) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        declared.forEach(s -> defaults.put(s.key(), s.defaultValue()));
+        Set<String> known = defaults.keySet();
+        Config fromFile = file == null ? ConfigFactory.empty() : readFile(file);
+        Config fromCommandLine = ConfigFactory.empty();
+        for (String override : overrides) {
+            if (!override.contains("=")) {
+                throw new InvalidConfigException("--set expects key=value, got '" + override + "'");
+            }
+            try {
+                Config one = ConfigFactory.parseString(override,
+                        ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE_ORIGIN));
+                fromCommandLine = one.withFallback(fromCommandLine);
+            } catch (ConfigException e) {
+                throw new InvalidConfigException("cannot parse command-line setting '" + override + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        rejectUnknownKeys(fromFile, known);
+        rejectUnknownKeys(fromCommandLine, known);
+        try {
+            return new ConfParser(fromCommandLine.withFallback(fromFile)
+                    .withFallback(ConfigFactory.parseMap(defaults, DEFAULTS_ORIGIN)).resolve());
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        }
+    }
+
+    /** The setting's checked value; also records where it came from. */
+    <T> T get(Setting<T> setting) {
+        ConfigValue value;
+        try {
+            value = merged.getValue(setting.key());
+        } catch (ConfigException e) { // --set training.epochs=null, say
+            throw new InvalidConfigException("invalid setting " + setting.key() + ": " + e.getMessage(), e);
+        }
+        T typed;
+        try {
+            typed = setting.read(value);
+        } catch (IllegalArgumentException problem) {
+            throw new InvalidConfigException("invalid setting " + setting.key() + " = " + render(value.unwrapped())
+                    + " (" + origin(value) + "): " + problem.getMessage());
+        }
+        origins.put(setting.key(), render(typed) + "  (" + origin(value) + ")");
+        return typed;
+    }
+
+    /** key → "value  (origin)" of every setting read so far. */
+    Map<String, String> origins() {
+        return Map.copyOf(origins);
+    }
+
+    private static String origin(ConfigValue value) {
+        String description = value.origin().description();
+        return description.startsWith(COMMAND_LINE_ORIGIN) ? COMMAND_LINE_ORIGIN : description;
+    }
+
+    private static String render(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(ConfParser::render).collect(Collectors.joining(", ", "[", "]"));
+        }
+        return value instanceof String text && text.isEmpty() ? "\"\"" : String.valueOf(value);
+    }
+
+    private static void rejectUnknownKeys(Config layer, Set<String> known) {
+        for (Map.Entry<String, ConfigValue> entry : layer.entrySet()) {
+            if (!known.contains(entry.getKey())) {
+                throw new InvalidConfigException("unknown setting '" + entry.getKey() + "' ("
+                        + origin(entry.getValue()) + "); every setting and its option is listed by "
+                        + "'sweep --help' and in README.md");
+            }
+        }
+    }
+
+    /** A local file, or a Hadoop path such as s3a://bucket/conf/sweep.conf (no Spark needed). */
+    private static Config readFile(String file) {
+        String text;
+        try {
+            if (file.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+                Path path = new Path(file);
+                FileSystem fs = path.getFileSystem(Storage.hadoopConfiguration());
+                if (!fs.exists(path)) {
+                    throw new InvalidConfigException("configuration file not found: " + file);
+                }
+                try (InputStream in = fs.open(path)) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            } else {
+                File local = new File(file);
+                if (!local.isFile()) {
+                    throw new InvalidConfigException("configuration file not found: " + file);
+                }
+                text = Files.readString(local.toPath());
+            }
+            return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                    .setOriginDescription(file));
+        } catch (IOException | ConfigException e) {
+            throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

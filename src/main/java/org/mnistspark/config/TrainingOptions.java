@@ -1,0 +1,60 @@
+package org.mnistspark.config;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.mnistspark.config.Setting.DOUBLE;
+import static org.mnistspark.config.Setting.INT;
+import static org.mnistspark.config.Setting.LONG;
+import static org.mnistspark.config.Setting.TEXT;
+
+/**
+ * Optimisation and parameter averaging.
+ *
+ * @param batchSize          grid: examples per update summed over all workers, as in the one-process reference
+ * @param batchSizePerWorker each worker's minibatch; 0: batch-size / workers, rounded up
+ * @param averagingFrequency grid: minibatches each worker fits between two averagings
+ * @param workerPrefetch     minibatches each worker loads ahead on another thread; 0: none
+ */
+public record TrainingOptions(List<Integer> epochs, List<String> optimizer, List<Double> learningRate,
+                              List<Double> momentum, List<Integer> batchSize, int batchSizePerWorker,
+                              List<Integer> averagingFrequency, int workerPrefetch, List<Long> seed) {
+
+    public static final Set<String> OPTIMIZERS = Set.of("sgd", "nesterov", "adam");
+
+    static final Setting<List<Integer>> EPOCHS = Setting.grid("training.epochs", "--epochs", INT, List.of(2),
+            n -> n > 0, "must be at least 1", "Passes over the training set.");
+    static final Setting<List<String>> OPTIMIZER = Setting.grid("training.optimizer", "--optimizer", TEXT,
+            List.of("sgd"), OPTIMIZERS::contains, "must be sgd, nesterov or adam",
+            "sgd (PyTorch's SGD with momentum, the seed's), nesterov (Nesterov momentum) or adam.");
+    static final Setting<List<Double>> LEARNING_RATE = Setting.grid("training.learning-rate", "--learning-rate",
+            DOUBLE, List.of(0.01), x -> x > 0 && Double.isFinite(x), "must be positive", "The optimizer's step size.");
+    static final Setting<List<Double>> MOMENTUM = Setting.grid("training.momentum", "--momentum", DOUBLE,
+            List.of(0.5), m -> m >= 0 && m < 1, "must be in [0, 1)", "Momentum of sgd and nesterov (adam ignores it).");
+    static final Setting<List<Integer>> BATCH_SIZE = Setting.grid("training.batch-size", "--batch-size", INT,
+            List.of(64), n -> n > 0, "must be at least 1",
+            "Examples per parameter update summed over all workers, as in the one-process reference; each "
+                    + "worker's minibatch is batch-size / workers, rounded up, unless batch-size-per-worker is set.");
+    static final Setting<Integer> BATCH_SIZE_PER_WORKER = Setting.single("training.batch-size-per-worker",
+            "--batch-size-per-worker", INT, 0, n -> n >= 0, "must be 0 (derived) or a positive count",
+            "Each worker's minibatch; 0: derived from batch-size.");
+    static final Setting<List<Integer>> AVERAGING_FREQUENCY = Setting.grid("training.averaging-frequency",
+            "--averaging-frequency", INT, List.of(5), n -> n > 0, "must be at least 1",
+            "Minibatches each worker fits between two parameter averagings.");
+    static final Setting<Integer> WORKER_PREFETCH = Setting.single("training.worker-prefetch", "--worker-prefetch",
+            INT, 0, n -> n >= 0, "must be 0 or more",
+            "Minibatches each worker loads ahead of training on another thread; 0: none (measured no faster "
+                    + "on local disk, and DL4J 1.0.0-M2 can hang on an unreadable minibatch while prefetching).");
+    static final Setting<List<Long>> SEED = Setting.grid("training.seed", "--seed", LONG, List.of(1L), n -> true, "",
+            "Seeds the initial weights (those PyTorch draws after torch.manual_seed(seed)), shuffling, subsets "
+                    + "and dropout.");
+
+    static final List<Setting<?>> SETTINGS = List.of(EPOCHS, OPTIMIZER, LEARNING_RATE, MOMENTUM, BATCH_SIZE,
+            BATCH_SIZE_PER_WORKER, AVERAGING_FREQUENCY, WORKER_PREFETCH, SEED);
+
+    static TrainingOptions read(ConfParser p) {
+        return new TrainingOptions(p.get(EPOCHS), p.get(OPTIMIZER), p.get(LEARNING_RATE), p.get(MOMENTUM),
+                p.get(BATCH_SIZE), p.get(BATCH_SIZE_PER_WORKER), p.get(AVERAGING_FREQUENCY), p.get(WORKER_PREFETCH),
+                p.get(SEED));
+    }
+}
