@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +36,11 @@ final class ConfParser {
 
     private final Config merged;
     private final Map<String, String> origins = new TreeMap<>();
+    private final List<String> warnings;
 
-    private ConfParser(Config merged) {
+    private ConfParser(Config merged, List<String> warnings) {
         this.merged = merged;
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -45,8 +48,11 @@ final class ConfParser {
      * @param file      a HOCON file, local or any Hadoop path; null for none
      * @param overrides command-line settings in order, each {@code key=value} in HOCON syntax; a later
      *                  one wins
+     * @param retired   keys an older version had, each with why it is gone: ignored with a warning, so
+     *                  that an old file or scheduler still runs
      */
-    static ConfParser load(Collection<Setting<?>> declared, String file, List<String> overrides) {
+    static ConfParser load(Collection<Setting<?>> declared, Map<String, String> retired, String file,
+                           List<String> overrides) {
         Map<String, Object> defaults = new LinkedHashMap<>();
         declared.forEach(s -> defaults.put(s.key(), s.defaultValue()));
         Set<String> known = defaults.keySet();
@@ -65,11 +71,14 @@ final class ConfParser {
                         + e.getMessage(), e);
             }
         }
+        List<String> warnings = new ArrayList<>();
+        fromFile = withoutRetired(fromFile, retired, warnings);
+        fromCommandLine = withoutRetired(fromCommandLine, retired, warnings);
         rejectUnknownKeys(fromFile, known);
         rejectUnknownKeys(fromCommandLine, known);
         try {
             return new ConfParser(fromCommandLine.withFallback(fromFile)
-                    .withFallback(ConfigFactory.parseMap(defaults, DEFAULTS_ORIGIN)).resolve());
+                    .withFallback(ConfigFactory.parseMap(defaults, DEFAULTS_ORIGIN)).resolve(), warnings);
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }
@@ -92,6 +101,22 @@ final class ConfParser {
         }
         origins.put(setting.key(), render(typed) + "  (" + origin(value) + ")");
         return typed;
+    }
+
+    /** What was ignored, and why. */
+    List<String> warnings() {
+        return warnings;
+    }
+
+    private static Config withoutRetired(Config layer, Map<String, String> retired, List<String> warnings) {
+        for (Map.Entry<String, String> gone : retired.entrySet()) {
+            if (layer.hasPathOrNull(gone.getKey())) {
+                warnings.add("ignored " + gone.getKey() + " (" + origin(layer.getValue(gone.getKey()))
+                        + "): no longer used; " + gone.getValue());
+                layer = layer.withoutPath(gone.getKey());
+            }
+        }
+        return layer;
     }
 
     /** key → "value  (origin)" of every setting read so far. */

@@ -15,10 +15,8 @@ import static org.mnistspark.config.Setting.TEXT;
  * @param trainLimit    only the first N training images (0: all)
  * @param testLimit     only the first N test images (0: all)
  * @param workers       parallel workers; 0: the executors' total cores
- * @param minibatchDir  where the minibatch files executors read are written; every executor must see it
  */
-public record DataOptions(String dir, List<Double> trainFraction, int trainLimit, int testLimit, int workers,
-                          String minibatchDir) {
+public record DataOptions(String dir, List<Double> trainFraction, int trainLimit, int testLimit, int workers) {
 
     static final Setting<String> DIR = Setting.single("data.dir", "--data", PATH, "data/mnist",
             s -> !s.isBlank(), "must not be empty",
@@ -34,16 +32,10 @@ public record DataOptions(String dir, List<Double> trainFraction, int trainLimit
     static final Setting<Integer> WORKERS = Setting.single("data.workers", "--workers", INT, 0,
             n -> n >= 0, "must be 0 (all executor cores) or a positive count",
             "Parallel workers (partitions trained at once); 0: the executors' total cores.");
-    static final Setting<String> MINIBATCH_DIR = Setting.single("data.minibatch-dir", "--minibatch-dir", PATH,
-            "work/minibatches", s -> !s.isBlank(), "must not be empty",
-            "Where the minibatch files that executors read are written. Every executor must see it: "
-                    + "a local folder for local Spark, HDFS or S3 on a cluster.");
-
-    static final List<Setting<?>> SETTINGS = List.of(DIR, TRAIN_FRACTION, TRAIN_LIMIT, TEST_LIMIT, WORKERS,
-            MINIBATCH_DIR);
+    static final List<Setting<?>> SETTINGS = List.of(DIR, TRAIN_FRACTION, TRAIN_LIMIT, TEST_LIMIT, WORKERS);
 
     static DataOptions read(ConfParser p) {
         return new DataOptions(p.get(DIR), p.get(TRAIN_FRACTION), p.get(TRAIN_LIMIT), p.get(TEST_LIMIT),
-                p.get(WORKERS), p.get(MINIBATCH_DIR));
+                p.get(WORKERS));
     }
 }

@@ -29,7 +29,8 @@ public record SweepConfig(
         TrainingOptions training,
         NormalizationOptions normalization,
         OutputOptions output,
-        Map<String, String> origins) {
+        Map<String, String> origins,
+        List<String> warnings) {
 
     static final Setting<String> EXPERIMENT = Setting.single("experiment", "--experiment", TEXT, "mnist-cnn",
             s -> !s.isBlank() && s.length() <= 200, "must be 1 to 200 characters",
@@ -39,6 +40,10 @@ public record SweepConfig(
     public static final List<Setting<?>> SETTINGS = Stream.of(List.<Setting<?>>of(EXPERIMENT), DataOptions.SETTINGS,
             ModelOptions.SETTINGS, TrainingOptions.SETTINGS, NormalizationOptions.SETTINGS, OutputOptions.SETTINGS)
             .flatMap(List::stream).toList();
+
+    /** Settings of earlier versions, ignored with a warning so that old files and schedulers still run. */
+    static final Map<String, String> RETIRED = Map.of("data.minibatch-dir",
+            "executors get the images as a Spark broadcast, and no minibatch files are written");
 
     /** The settings of the results table's location, for commands that only read it. */
     public static final List<Setting<?>> RESULTS_LOCATION = List.of(OutputOptions.RESULTS);
@@ -54,9 +59,10 @@ public record SweepConfig(
      * @throws InvalidConfigException naming the file, key or value that is wrong
      */
     public static SweepConfig load(String file, List<String> overrides) {
-        ConfParser p = ConfParser.load(SETTINGS, file, overrides);
+        ConfParser p = ConfParser.load(SETTINGS, RETIRED, file, overrides);
         SweepConfig config = new SweepConfig(p.get(EXPERIMENT), DataOptions.read(p), ModelOptions.read(p),
-                TrainingOptions.read(p), NormalizationOptions.read(p), OutputOptions.read(p), p.origins());
+                TrainingOptions.read(p), NormalizationOptions.read(p), OutputOptions.read(p), p.origins(),
+                p.warnings());
         config.checkTogether();
         return config;
     }
@@ -81,6 +87,7 @@ public record SweepConfig(
         List<Grid.Dimension<?>> dimensions = List.of(
                 new Grid.Dimension<>(DataOptions.TRAIN_FRACTION, data.trainFraction()),
                 new Grid.Dimension<>(TrainingOptions.SEED, training.seed()),
+                new Grid.Dimension<>(TrainingOptions.ENGINE, training.engine()),
                 new Grid.Dimension<>(TrainingOptions.EPOCHS, training.epochs()),
                 new Grid.Dimension<>(TrainingOptions.OPTIMIZER, training.optimizer()),
                 new Grid.Dimension<>(TrainingOptions.LEARNING_RATE, training.learningRate()),

@@ -11,16 +11,26 @@ import static org.mnistspark.config.Setting.TEXT;
 /**
  * Optimisation and parameter averaging.
  *
+ * @param engine             grid: how averaging rounds run on Spark, dl4j or persistent
  * @param batchSize          grid: examples per update summed over all workers, as in the one-process reference
  * @param batchSizePerWorker each worker's minibatch; 0: batch-size / workers, rounded up
  * @param averagingFrequency grid: minibatches each worker fits between two averagings
  * @param workerPrefetch     minibatches each worker loads ahead on another thread; 0: none
  */
-public record TrainingOptions(List<Integer> epochs, List<String> optimizer, List<Double> learningRate,
+public record TrainingOptions(List<String> engine, List<Integer> epochs, List<String> optimizer, List<Double> learningRate,
                               List<Double> momentum, List<Integer> batchSize, int batchSizePerWorker,
                               List<Integer> averagingFrequency, int workerPrefetch, List<Long> seed) {
 
     public static final Set<String> OPTIMIZERS = Set.of("sgd", "nesterov", "adam");
+    /** DL4J's ParameterAveragingTrainingMaster; trials trained before there was a choice used it. */
+    public static final String DL4J_ENGINE = "dl4j";
+    /** Each worker's network stays in its executor between averaging rounds. */
+    public static final String PERSISTENT_ENGINE = "persistent";
+
+    static final Setting<List<String>> ENGINE = Setting.grid("training.engine", "--engine", TEXT,
+            List.of(PERSISTENT_ENGINE), List.of(DL4J_ENGINE, PERSISTENT_ENGINE)::contains, "must be dl4j or persistent",
+            "How averaging rounds run on Spark: persistent (each worker's network stays in its executor between "
+                    + "rounds) or dl4j (DL4J's ParameterAveragingTrainingMaster: a new network per worker and round).");
 
     static final Setting<List<Integer>> EPOCHS = Setting.grid("training.epochs", "--epochs", INT, List.of(2),
             n -> n > 0, "must be at least 1", "Passes over the training set.");
@@ -49,11 +59,11 @@ public record TrainingOptions(List<Integer> epochs, List<String> optimizer, List
             "Seeds the initial weights (those PyTorch draws after torch.manual_seed(seed)), shuffling, subsets "
                     + "and dropout.");
 
-    static final List<Setting<?>> SETTINGS = List.of(EPOCHS, OPTIMIZER, LEARNING_RATE, MOMENTUM, BATCH_SIZE,
+    static final List<Setting<?>> SETTINGS = List.of(ENGINE, EPOCHS, OPTIMIZER, LEARNING_RATE, MOMENTUM, BATCH_SIZE,
             BATCH_SIZE_PER_WORKER, AVERAGING_FREQUENCY, WORKER_PREFETCH, SEED);
 
     static TrainingOptions read(ConfParser p) {
-        return new TrainingOptions(p.get(EPOCHS), p.get(OPTIMIZER), p.get(LEARNING_RATE), p.get(MOMENTUM),
+        return new TrainingOptions(p.get(ENGINE), p.get(EPOCHS), p.get(OPTIMIZER), p.get(LEARNING_RATE), p.get(MOMENTUM),
                 p.get(BATCH_SIZE), p.get(BATCH_SIZE_PER_WORKER), p.get(AVERAGING_FREQUENCY), p.get(WORKER_PREFETCH),
                 p.get(SEED));
     }

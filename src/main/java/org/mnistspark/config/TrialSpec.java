@@ -14,7 +14,8 @@ public record TrialSpec(
         int batchSize,
         int averagingFrequency,
         long seed,
-        double trainFraction) {
+        double trainFraction,
+        String engine) {
 
     static TrialSpec of(Grid.Point point) {
         return new TrialSpec(
@@ -28,17 +29,21 @@ public record TrialSpec(
                 point.get(TrainingOptions.BATCH_SIZE),
                 point.get(TrainingOptions.AVERAGING_FREQUENCY),
                 point.get(TrainingOptions.SEED),
-                point.get(DataOptions.TRAIN_FRACTION));
+                point.get(DataOptions.TRAIN_FRACTION),
+                point.get(TrainingOptions.ENGINE));
     }
 
     /**
      * The hyperparameters as one locale-independent line, for progress output and trial ids. Never
-     * change what existing fields print: trial ids are hashed from it, and finished trials are found by id.
+     * change what existing fields print: trial ids are hashed from it, and finished trials are found by
+     * id. A field added later prints only where it differs from what trials did before it existed, so
+     * those trials keep their ids.
      */
     public String canonical() {
         return String.format(Locale.ROOT,
                 "hidden=%d kernel=%d dropout=%s epochs=%d optimizer=%s lr=%s momentum=%s batch=%d averaging=%d seed=%d fraction=%s",
                 hiddenChannels, kernelSize, dropout, epochs, optimizer, learningRate, momentum, batchSize,
-                averagingFrequency, seed, trainFraction);
+                averagingFrequency, seed, trainFraction)
+                + (engine.equals(TrainingOptions.DL4J_ENGINE) ? "" : " engine=" + engine);
     }
 }

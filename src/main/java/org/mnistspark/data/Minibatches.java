@@ -66,6 +66,11 @@ public final class Minibatches {
      * {@code (pixel/255 - mean) / std}, labels one-hot {@code [n, 10]}.
      */
     public static DataSet toDataSet(MnistImages images, int[] order, int from, int to, double mean, double std) {
+        return toDataSet(images, order, from, to, normalization(mean, std));
+    }
+
+    /** The same with the normalization's lookup table ({@link #normalization}) made once. */
+    static DataSet toDataSet(MnistImages images, int[] order, int from, int to, float[] normalized) {
         int n = to - from;
         int pixels = images.pixelsPerImage();
         float[] features = new float[n * pixels];
@@ -74,12 +79,22 @@ public final class Minibatches {
         for (int row = 0; row < n; row++) {
             int image = order[from + row];
             int offset = image * pixels;
+            int target = row * pixels;
             for (int p = 0; p < pixels; p++) {
-                features[row * pixels + p] = (float) (((source[offset + p] & 0xFF) / 255.0 - mean) / std);
+                features[target + p] = normalized[source[offset + p] & 0xFF];
             }
             labels[row * 10 + images.label(image)] = 1f;
         }
         return new DataSet(Nd4j.create(features, new long[] {n, pixels}, DataType.FLOAT),
                 Nd4j.create(labels, new long[] {n, 10}, DataType.FLOAT));
+    }
+
+    /** Every pixel value's normalized float: one lookup per pixel instead of arithmetic. */
+    static float[] normalization(double mean, double std) {
+        float[] table = new float[256];
+        for (int value = 0; value < 256; value++) {
+            table[value] = (float) ((value / 255.0 - mean) / std);
+        }
+        return table;
     }
 }

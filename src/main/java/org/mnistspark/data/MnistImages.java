@@ -1,12 +1,53 @@
 package org.mnistspark.data;
 
+import java.io.Serializable;
+import java.util.Arrays;
+
 /**
- * A set of greyscale images with their labels, as read from IDX files.
- *
- * @param pixels {@code count * rows * cols} unsigned bytes, image after image, row-major
- * @param labels {@code count} labels in 0-9
+ * A set of greyscale images with their labels, as read from IDX files: unsigned bytes, about 47 MB for
+ * MNIST's 60,000 training images. A plain class, not a record, because Spark's Kryo cannot write
+ * records, and executors receive the images as a broadcast.
  */
-public record MnistImages(int count, int rows, int cols, byte[] pixels, byte[] labels) {
+public final class MnistImages implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int count;
+    private final int rows;
+    private final int cols;
+    private final byte[] pixels;
+    private final byte[] labels;
+
+    /**
+     * @param pixels {@code count * rows * cols} unsigned bytes, image after image, row-major
+     * @param labels {@code count} labels in 0-9
+     */
+    public MnistImages(int count, int rows, int cols, byte[] pixels, byte[] labels) {
+        this.count = count;
+        this.rows = rows;
+        this.cols = cols;
+        this.pixels = pixels;
+        this.labels = labels;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public byte[] pixels() {
+        return pixels;
+    }
+
+    public byte[] labels() {
+        return labels;
+    }
 
     public int pixelsPerImage() {
         return rows * cols;
@@ -21,8 +62,7 @@ public record MnistImages(int count, int rows, int cols, byte[] pixels, byte[] l
         if (limit <= 0 || limit >= count) {
             return this;
         }
-        byte[] p = java.util.Arrays.copyOf(pixels, limit * pixelsPerImage());
-        byte[] l = java.util.Arrays.copyOf(labels, limit);
-        return new MnistImages(limit, rows, cols, p, l);
+        return new MnistImages(limit, rows, cols, Arrays.copyOf(pixels, limit * pixelsPerImage()),
+                Arrays.copyOf(labels, limit));
     }
 }

@@ -1,47 +1,32 @@
 package org.mnistspark.data;
 
-import org.mnistspark.storage.Sha256;
+import org.nd4j.linalg.dataset.DataSet;
 
-import java.io.IOException;
-import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The minibatches one trial trains on: a seeded, stratified share of the training images, cut into
- * minibatches of one size, in a new seeded order every epoch, written once to storage every executor
- * can read ({@link MinibatchStore}) and reused by every trial with the same data, seed and sizes.
+ * minibatches of one size, in a new seeded order every epoch, made from the images in memory as they
+ * are needed (a lookup per pixel; nothing is written or read back). Every JVM that makes them gets
+ * the same minibatches: the order depends only on the images, the share, the seed and the epoch.
+ *
+ * <p>Not thread-safe: each worker keeps its own.
  */
 public final class TrainingSet {
-    private final MinibatchStore store;
     private final MnistImages images;
     private final int[] subset;
     private final long seed;
     private final int minibatchSize;
-    private final double mean;
-    private final double std;
-    private final String name;
+    private final float[] normalized;
+    private int orderEpoch = -1;
+    private int[] order;
 
-    /**
-     * @param dataKey identifies {@code images} and the normalization; names the stored sets
-     */
-    public TrainingSet(MinibatchStore store, String dataKey, MnistImages images, double fraction, long seed,
-                       int minibatchSize, double mean, double std) {
-        this.store = store;
+    public TrainingSet(MnistImages images, double fraction, long seed, int minibatchSize, double mean, double std) {
         this.images = images;
         this.subset = Minibatches.stratifiedSubset(images, fraction, seed);
         this.seed = seed;
         this.minibatchSize = minibatchSize;
-        this.mean = mean;
-        this.std = std;
-        this.name = "train-" + Sha256.shortHex(dataKey + "|fraction=" + fraction + "|seed=" + seed
-                + "|perWorker=" + minibatchSize);
-    }
-
-    /** The epoch's minibatch files in training order, written first if no complete copy exists. */
-    public List<String> minibatchPaths(int epoch) throws IOException {
-        int[] order = Minibatches.epochOrder(subset, seed, epoch);
-        int count = (order.length + minibatchSize - 1) / minibatchSize;
-        return store.ensure(name + "-e" + epoch, count, i -> Minibatches.toDataSet(images, order,
-                i * minibatchSize, Math.min(order.length, (i + 1) * minibatchSize), mean, std));
+        this.normalized = Minibatches.normalization(mean, std);
     }
 
     /** Images per epoch. */
@@ -51,5 +36,29 @@ public final class TrainingSet {
 
     public int minibatchSize() {
         return minibatchSize;
+    }
+
+    /** Minibatches per epoch; the last one may be smaller. */
+    public int minibatches() {
+        return (subset.length + minibatchSize - 1) / minibatchSize;
+    }
+
+    /** Minibatch {@code index} (from 0) of {@code epoch} (from 1). */
+    public DataSet minibatch(int epoch, int index) {
+        if (epoch != orderEpoch) {
+            order = Minibatches.epochOrder(subset, seed, epoch);
+            orderEpoch = epoch;
+        }
+        int from = index * minibatchSize;
+        return Minibatches.toDataSet(images, order, from, Math.min(order.length, from + minibatchSize), normalized);
+    }
+
+    /**
+     * The seed of the random numbers (dropout masks) used while fitting minibatch {@code index} of
+     * {@code epoch}: fixed by the trial's seed, so a trial trains the same way on every run, whichever
+     * worker, thread or executor fits it.
+     */
+    public long randomSeed(int epoch, int index) {
+        return new SplittableRandom(seed * 1_000_003L + ((long) epoch << 32 | index)).nextLong(); // mixed by SplittableRandom
     }
 }

@@ -7,11 +7,19 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.mnistspark.results.Columns.column;
+import static org.mnistspark.results.Columns.nullable;
 
-/** One row of the {@code epochs} table: one epoch of one trial run. */
+/**
+ * One row of the {@code epochs} table: one epoch of one trial run.
+ *
+ * @param fitSeconds   of {@code seconds}, a worker's time inside DL4J's fit (null in rows of version 1)
+ * @param dataSeconds  a worker's time making minibatches
+ * @param setupSeconds a worker's time loading the averaged state (persistent engine)
+ */
 public record EpochRecord(String experiment, String trialId, String runId, int epoch, double trainLoss,
                           double testLoss, double testAccuracy, long testCorrect, long testImages,
-                          long trainImages, double seconds, double imagesPerSecond) {
+                          long trainImages, double seconds, double imagesPerSecond, double fitSeconds,
+                          double dataSeconds, double setupSeconds) {
 
     static final Columns<EpochRecord> COLUMNS = new Columns<>(
             column("experiment", StringType, EpochRecord::experiment),
@@ -25,7 +33,10 @@ public record EpochRecord(String experiment, String trialId, String runId, int e
             column("test_images", LongType, EpochRecord::testImages),
             column("train_images", LongType, EpochRecord::trainImages),
             column("seconds", DoubleType, EpochRecord::seconds),
-            column("images_per_second", DoubleType, EpochRecord::imagesPerSecond));
+            column("images_per_second", DoubleType, EpochRecord::imagesPerSecond),
+            nullable("fit_seconds", DoubleType, EpochRecord::fitSeconds),
+            nullable("data_seconds", DoubleType, EpochRecord::dataSeconds),
+            nullable("setup_seconds", DoubleType, EpochRecord::setupSeconds));
 
     public static final StructType SCHEMA = COLUMNS.schema();
 }

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
+import org.mnistspark.config.TrainingOptions;
 import org.mnistspark.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +62,10 @@ public final class ResultsTable {
         return new Path(root, "epochs");
     }
 
-    /** The committed trials, all of them. */
+    /** The committed trials, all of them. Rows written before engines had a column were trained with dl4j. */
     public Dataset<Row> trials() throws IOException {
-        return read(trialsDir(), TrialRecord.SCHEMA);
+        return read(trialsDir(), TrialRecord.SCHEMA).withColumn("engine",
+                functions.coalesce(functions.col("engine"), functions.lit(TrainingOptions.DL4J_ENGINE)));
     }
 
     /** Epoch rows of committed trials. */

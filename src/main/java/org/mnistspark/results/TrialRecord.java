@@ -120,7 +120,9 @@ public record TrialRecord(
             column("normalization_std", DoubleType, TrialRecord::normalizationStd),
             nullable("model_path", StringType, TrialRecord::modelPath),
             column("spark_master", StringType, TrialRecord::sparkMaster),
-            column("app_version", StringType, TrialRecord::appVersion));
+            column("app_version", StringType, TrialRecord::appVersion),
+            // Rows of version 1 have none: ResultsTable reads them as dl4j, the only engine then.
+            nullable("engine", StringType, r -> r.spec().engine()));
 
     public static final StructType SCHEMA = COLUMNS.schema();
 

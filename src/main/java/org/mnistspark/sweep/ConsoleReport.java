@@ -5,11 +5,9 @@ import org.apache.spark.sql.Row;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.results.TablePrinter;
-import org.mnistspark.training.EpochResult;
 import org.mnistspark.training.TrainingProgress;
 
 import java.io.PrintStream;
-import java.util.Locale;
 
 /** What a sweep prints while it runs: the setup, each trial's progress and results, and the summary. */
 final class ConsoleReport {
@@ -25,6 +23,7 @@ final class ConsoleReport {
                 config.experiment(), trials, trials == 1 ? "" : "s", master, workers, howCounted);
         out.println(runtime);
         out.print("Settings:\n" + config.describe());
+        config.warnings().forEach(warning -> out.println("Warning: " + warning));
     }
 
     void data(String location, long trainImages, long testImages) {
@@ -45,21 +44,11 @@ final class ConsoleReport {
 
     /** Progress lines of one trial of {@code epochs} epochs. */
     TrainingProgress progress(int epochs) {
-        return new TrainingProgress() {
-            @Override
-            public void minibatches(int epoch, long imagesDone, long imagesInEpoch, double loss, double imagesPerSecond) {
-                out.printf(Locale.ROOT, "  epoch %d/%d [%6d/%d %5.1f%%] loss %.4f  %.0f images/s%n", epoch, epochs,
-                        imagesDone, imagesInEpoch, 100.0 * imagesDone / imagesInEpoch, loss, imagesPerSecond);
-            }
+        return TrainingProgress.printing(out, epochs);
+    }
 
-            @Override
-            public void epochDone(EpochResult r) {
-                out.printf(Locale.ROOT, "  epoch %d/%d done: test loss %.6f, test accuracy %d/%d = %.4f; "
-                                + "train loss %.6f; %.1f s, %.0f images/s%n", r.epoch(), epochs, r.testLoss(),
-                        r.testCorrect(), r.testExamples(), r.testAccuracy(), r.trainLoss(), r.seconds(),
-                        r.imagesPerSecond());
-            }
-        };
+    void networksBuilt(String engine, int built) {
+        out.printf("  %s engine: %d worker network%s built%n", engine, built, built == 1 ? "" : "s");
     }
 
     void summary(SweepResult result, Dataset<Row> rows, String resultsSetting) {

@@ -5,10 +5,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.config.TrialSpec;
-import org.mnistspark.data.MinibatchStore;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistImages;
-import org.mnistspark.data.TrainingSet;
 import org.mnistspark.model.CnnSpec;
 import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.results.EpochRecord;
@@ -18,6 +16,8 @@ import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.training.EpochResult;
 import org.mnistspark.training.ExecutorCores;
+import org.mnistspark.training.SharedImages;
+import org.mnistspark.training.TrainingRun;
 import org.mnistspark.training.TrialTrainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +49,8 @@ public final class Sweep {
     }
 
     /** What every trial of one sweep shares. */
-    private record Shared(MnistDataset dataset, MnistImages train, int testImages, List<String> testMinibatches,
-                          String dataKey, MinibatchStore minibatches, ResultsTable table, ModelStore models,
-                          TrialTrainer trainer, int workers) {}
+    private record Shared(MnistDataset dataset, SharedImages images, String dataKey, ResultsTable table,
+                          ModelStore models, TrialTrainer trainer, int workers) {}
 
     public SweepResult run() throws IOException {
         NativeRuntime.configure();
@@ -63,8 +62,15 @@ public final class Sweep {
         report.started(NativeRuntime.applicationVersion(), config, grid.size(), sc.master(), workers.cores(),
                 workers.how(), NativeRuntime.describe());
 
-        Shared shared = prepare(sc.hadoopConfiguration(), new TrialTrainer(sc, workers.cores(),
-                config.training().workerPrefetch()), workers.cores());
+        Shared shared = prepare(sc, workers.cores());
+        try {
+            return run(grid, shared);
+        } finally {
+            shared.images().close();
+        }
+    }
+
+    private SweepResult run(List<TrialSpec> grid, Shared shared) throws IOException {
         Set<String> committed = shared.table().committedTrialIds(config.experiment());
         List<TrialSummary> summaries = new ArrayList<>();
         for (int index = 0; index < grid.size(); index++) {
@@ -96,7 +102,8 @@ public final class Sweep {
     }
 
     /** Reads and checks everything before the first trial, so that bad input changes nothing. */
-    private Shared prepare(Configuration hadoop, TrialTrainer trainer, int workers) throws IOException {
+    private Shared prepare(JavaSparkContext sc, int workers) throws IOException {
+        Configuration hadoop = sc.hadoopConfiguration();
         MnistDataset dataset = MnistDataset.load(config.data().dir(), hadoop);
         MnistImages train = dataset.train().first(config.data().trainLimit());
         MnistImages test = dataset.test().first(config.data().testLimit());
@@ -106,13 +113,11 @@ public final class Sweep {
         table.checkWritable();
         ModelStore models = new ModelStore(config.output().models(), hadoop);
         models.checkWritable();
-        MinibatchStore minibatches = new MinibatchStore(config.data().minibatchDir(), hadoop);
-        double mean = config.normalization().mean();
-        double std = config.normalization().std();
-        String dataKey = TrialIdentity.dataKey(dataset.sha256(), train.count(), test.count(), mean, std);
-        List<String> testMinibatches = minibatches.ensureTestSet(dataKey, test, mean, std);
-        return new Shared(dataset, train, test.count(), testMinibatches, dataKey, minibatches, table, models,
-                trainer, workers);
+        String dataKey = TrialIdentity.dataKey(dataset.sha256(), train.count(), test.count(),
+                config.normalization().mean(), config.normalization().std());
+        SharedImages images = new SharedImages(sc, train, test);
+        return new Shared(dataset, images, dataKey, table, models,
+                new TrialTrainer(sc, images, workers, config.training().workerPrefetch()), workers);
     }
 
     /** Each worker's minibatch: fixed by the configuration, or the global batch shared out, rounded up. */
@@ -125,12 +130,13 @@ public final class Sweep {
         Instant started = Instant.now();
         double mean = config.normalization().mean();
         double std = config.normalization().std();
-        TrainingSet data = new TrainingSet(in.minibatches(), in.dataKey(), in.train(), spec.trainFraction(),
-                spec.seed(), perWorker, mean, std);
         CnnSpec cnn = new CnnSpec(spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.optimizer(),
                 spec.learningRate(), spec.momentum(), spec.seed());
-        TrialTrainer.Outcome outcome = in.trainer().train(cnn, spec.epochs(), spec.averagingFrequency(), data,
-                in.testMinibatches(), config.output().progressEvery(), report.progress(spec.epochs()));
+        TrainingRun run = new TrainingRun(spec.engine(), spec.epochs(), spec.trainFraction(), spec.seed(), perWorker,
+                spec.averagingFrequency(), mean, std);
+        TrialTrainer.Outcome outcome = in.trainer().train(cnn, run, config.output().progressEvery(),
+                report.progress(spec.epochs()));
+        report.networksBuilt(spec.engine(), outcome.networksBuilt());
 
         String runId = UUID.randomUUID().toString();
         String modelPath = in.models().save(outcome.network(), config.experiment(), trialId, runId);
@@ -144,7 +150,7 @@ public final class Sweep {
                 .status(finite ? TrialRecord.SUCCEEDED : TrialRecord.DIVERGED)
                 .spec(spec).batchSizePerWorker(perWorker).workerPrefetch(config.training().workerPrefetch())
                 .workers(in.workers()).parameters(outcome.network().numParams())
-                .trainImages(data.images()).testImages(in.testImages())
+                .trainImages(last.trainImages()).testImages(in.images().test().count())
                 .testAccuracy(epochs.stream().map(EpochResult::testAccuracy).toList())
                 .testCorrectLast(last.testCorrect()).testLossLast(last.testLoss()).trainLossLast(last.trainLoss())
                 .trainSeconds(seconds).imagesPerSecond(imagesTrained / seconds)
@@ -156,7 +162,8 @@ public final class Sweep {
                 .build();
         List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(config.experiment(), trialId, runId,
                 e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
-                e.trainImages(), e.seconds(), e.imagesPerSecond())).toList();
+                e.trainImages(), e.seconds(), e.imagesPerSecond(), e.time().fitSeconds(), e.time().dataSeconds(),
+                e.time().setupSeconds())).toList();
         try {
             in.table().commit(record, epochRecords, config.output().rerun());
         } catch (IOException | RuntimeException e) {

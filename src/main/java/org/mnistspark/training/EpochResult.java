@@ -7,6 +7,21 @@ package org.mnistspark.training;
  * @param testLoss     mean negative log-likelihood over the test set (dropout off)
  * @param testAccuracy testCorrect / testExamples, exactly
  * @param seconds      wall time of the epoch's training, without evaluation
+ * @param time         where a worker's share of those seconds went
  */
 public record EpochResult(int epoch, double trainLoss, double testLoss, long testCorrect, long testExamples,
-                          double testAccuracy, double seconds, double imagesPerSecond, long trainImages) {}
+                          double testAccuracy, double seconds, double imagesPerSecond, long trainImages,
+                          Breakdown time) {
+
+    /**
+     * An epoch's wall time split up, per worker (summed over workers, divided by their number).
+     *
+     * @param fitSeconds   inside DL4J's fit: forward, backward and update (ND4J, oneDNN)
+     * @param dataSeconds  making minibatches from the images in memory
+     * @param setupSeconds loading the averaged state into the worker's network (the persistent engine;
+     *                     DL4J's engine builds a network each round, which counts as other)
+     * @param otherSeconds the rest: Spark's jobs and scheduling, the averaging, waiting for the slowest
+     *                     worker, and DL4J's per-round network building
+     */
+    public record Breakdown(double fitSeconds, double dataSeconds, double setupSeconds, double otherSeconds) {}
+}

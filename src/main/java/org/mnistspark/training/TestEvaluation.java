@@ -1,26 +1,24 @@
 package org.mnistspark.training;
 
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.datavec.spark.util.BroadcastHadoopConfigHolder;
-import org.datavec.spark.util.SerializableHadoopConfig;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mnistspark.data.Minibatches;
+import org.mnistspark.data.MnistImages;
 import org.mnistspark.model.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.InputStream;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * Test loss and accuracy of a network over the test minibatch files, computed where the files are read
- * (on the executors) in one pass. The loss is PyTorch's test loss: the mean negative log-likelihood of
+ * Test loss and accuracy of a network over the test images, computed on the executors from the
+ * broadcast images in one pass. The loss is PyTorch's test loss: the mean negative log-likelihood of
  * the true label, with dropout off.
  */
 final class TestEvaluation {
@@ -62,32 +60,52 @@ final class TestEvaluation {
 
     private TestEvaluation() {}
 
-    static Totals evaluate(JavaSparkContext sc, MultiLayerNetwork network, List<String> testPaths, int partitions) {
+    /** Test images per minibatch; speed only, not results, depends on it. */
+    static final int MINIBATCH = 500;
+
+    /**
+     * Evaluates the network on the broadcast test images, in {@code partitions} tasks, each building the
+     * network once from a broadcast of its configuration and parameters.
+     */
+    static Totals evaluate(JavaSparkContext sc, MultiLayerNetwork network, Broadcast<MnistImages> test, int count,
+                           int partitions, double mean, double std) {
         Broadcast<String> configuration = sc.broadcast(network.getLayerWiseConfigurations().toJson());
-        Broadcast<INDArray> parameters = sc.broadcast(network.params().dup());
-        Broadcast<SerializableHadoopConfig> hadoop = BroadcastHadoopConfigHolder.get(sc);
+        Broadcast<float[]> parameters = sc.broadcast(network.params().toFloatVector());
         try {
-            JavaRDD<String> paths = sc.parallelize(testPaths, Math.max(1, Math.min(partitions, testPaths.size())));
-            return paths.mapPartitions((Iterator<String> files) -> {
-                NativeRuntime.configure();
-                MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
-                net.init(parameters.value().dup(), false);
-                Totals totals = new Totals(0, 0, 0);
-                while (files.hasNext()) {
-                    Path file = new Path(files.next());
-                    FileSystem fs = file.getFileSystem(hadoop.value().getConfiguration());
-                    DataSet minibatch = new DataSet();
-                    try (InputStream in = fs.open(file)) {
-                        minibatch.load(in);
-                    }
-                    totals = totals.plus(score(net.output(minibatch.getFeatures(), false), minibatch.getLabels()));
-                }
-                return List.of(totals).iterator();
-            }).reduce(Totals::plus);
+            List<Integer> minibatches = IntStream.range(0, (count + MINIBATCH - 1) / MINIBATCH).boxed().toList();
+            return sc.parallelize(minibatches, Math.max(1, Math.min(partitions, minibatches.size())))
+                    .mapPartitions((Iterator<Integer> indices) -> {
+                        NativeRuntime.configure();
+                        MultiLayerNetwork net = new MultiLayerNetwork(
+                                MultiLayerConfiguration.fromJson(configuration.value()));
+                        net.init(Nd4j.create(parameters.value(), new long[] {1, parameters.value().length}, 'c'), false);
+                        Totals totals = new Totals(0, 0, 0);
+                        while (indices.hasNext()) {
+                            totals = totals.plus(evaluate(net, test.value(), indices.next(), mean, std));
+                        }
+                        return List.of(totals).iterator();
+                    }).reduce(Totals::plus);
         } finally {
             configuration.destroy();
             parameters.destroy();
         }
+    }
+
+    /** The network on all of {@code test}, in this JVM. */
+    static Totals evaluate(MultiLayerNetwork network, MnistImages test, double mean, double std) {
+        Totals totals = new Totals(0, 0, 0);
+        for (int index = 0; index * MINIBATCH < test.count(); index++) {
+            totals = totals.plus(evaluate(network, test, index, mean, std));
+        }
+        return totals;
+    }
+
+    /** Test minibatch {@code index}: images {@code [index × MINIBATCH, ...)} in file order. */
+    private static Totals evaluate(MultiLayerNetwork network, MnistImages test, int index, double mean, double std) {
+        int from = index * MINIBATCH;
+        DataSet minibatch = Minibatches.toDataSet(test, IntStream.range(0, test.count()).toArray(), from,
+                Math.min(test.count(), from + MINIBATCH), mean, std);
+        return score(network.output(minibatch.getFeatures(), false), minibatch.getLabels());
     }
 
     /** NLL sum and correct count of one minibatch's softmax outputs against one-hot labels. */

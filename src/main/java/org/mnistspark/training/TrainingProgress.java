@@ -1,10 +1,35 @@
 package org.mnistspark.training;
 
-/** What the trainer reports while it runs; the sweep prints it. */
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** What the trainer reports while it runs. */
 public interface TrainingProgress {
     /** Called after an averaging round when another report is due. */
     void minibatches(int epoch, long imagesDone, long imagesInEpoch, double loss, double imagesPerSecond);
 
     /** Called after each epoch's evaluation. */
     void epochDone(EpochResult result);
+
+    /** Progress as console lines, for a trial of {@code epochs} epochs. */
+    static TrainingProgress printing(PrintStream out, int epochs) {
+        return new TrainingProgress() {
+            @Override
+            public void minibatches(int epoch, long imagesDone, long imagesInEpoch, double loss, double imagesPerSecond) {
+                out.printf(Locale.ROOT, "  epoch %d/%d [%6d/%d %5.1f%%] loss %.4f  %.0f images/s%n", epoch, epochs,
+                        imagesDone, imagesInEpoch, 100.0 * imagesDone / imagesInEpoch, loss, imagesPerSecond);
+            }
+
+            @Override
+            public void epochDone(EpochResult r) {
+                EpochResult.Breakdown t = r.time();
+                out.printf(Locale.ROOT, "  epoch %d/%d done: test loss %.6f, test accuracy %d/%d = %.4f; "
+                                + "train loss %.6f; %.1f s, %.0f images/s%n"
+                                + "    per worker: fit %.1f s, data %.1f s, setup %.1f s, other %.1f s "
+                                + "(Spark jobs, averaging, waiting)%n", r.epoch(), epochs, r.testLoss(),
+                        r.testCorrect(), r.testExamples(), r.testAccuracy(), r.trainLoss(), r.seconds(),
+                        r.imagesPerSecond(), t.fitSeconds(), t.dataSeconds(), t.setupSeconds(), t.otherSeconds());
+            }
+        };
+    }
 }

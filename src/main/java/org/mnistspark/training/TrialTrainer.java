@@ -2,9 +2,7 @@ package org.mnistspark.training;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.mnistspark.config.TrainingOptions;
 import org.mnistspark.data.TrainingSet;
 import org.mnistspark.model.CnnSpec;
 import org.mnistspark.model.MnistCnn;
@@ -13,79 +11,110 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trains one network with DL4J's parameter averaging on Spark and evaluates it on the test set after
- * every epoch.
+ * Trains one network on Spark with parameter averaging and evaluates it on the test images after every
+ * epoch.
  *
- * <p>Each averaging round is one {@code fitPaths} call over exactly {@code workers × averagingFrequency}
- * minibatch files, sliced evenly into {@code workers} partitions: each worker fits its minibatches, read
- * from shared storage, and the driver averages parameters and updater state. Driving the rounds here
- * (rather than handing DL4J the whole epoch) lets the driver report progress and keeps the data order
- * exactly the seeded one.
+ * <p>An epoch is a sequence of averaging rounds. A round covers the next {@code workers ×
+ * averagingFrequency} minibatches of the epoch's seeded order, cut into {@code workers} consecutive
+ * slices the way Spark's parallelize cuts a list: worker {@code i} fits slice {@code i} from the
+ * averaged state, and the averages of the workers' parameters and updater states become the next
+ * state. Driving the rounds here lets the driver report progress and keeps the data order exactly the
+ * seeded one. The {@link Engine} decides how a round runs: {@link Dl4jAveraging} or {@link PersistentWorkers}.
  */
 public final class TrialTrainer {
     private final JavaSparkContext sc;
+    private final SharedImages images;
     private final int workers;
     private final int workerPrefetch;
 
-    public TrialTrainer(JavaSparkContext sc, int workers, int workerPrefetch) {
+    public TrialTrainer(JavaSparkContext sc, SharedImages images, int workers, int workerPrefetch) {
         this.sc = sc;
+        this.images = images;
         this.workers = workers;
         this.workerPrefetch = workerPrefetch;
     }
 
-    /** A trained network and its per-epoch results. */
-    public record Outcome(MultiLayerNetwork network, List<EpochResult> epochs) {}
+    /**
+     * A trained network and its per-epoch results.
+     *
+     * @param networksBuilt how many worker networks executors built: the persistent engine builds one per
+     *                      worker, plus one for every move to another executor
+     */
+    public record Outcome(MultiLayerNetwork network, List<EpochResult> epochs, int networksBuilt) {}
 
-    public Outcome train(CnnSpec spec, int epochs, int averagingFrequency, TrainingSet data, List<String> testPaths,
-                         int reportEveryMinibatches, TrainingProgress progress) throws Exception {
+    public Outcome train(CnnSpec spec, TrainingRun run, int reportEveryMinibatches, TrainingProgress progress)
+            throws Exception {
         MultiLayerNetwork network = MnistCnn.create(spec);
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, data.minibatchSize())
-                .batchSizePerWorker(data.minibatchSize())
-                .averagingFrequency(averagingFrequency)
-                .workerPrefetchNumBatches(workerPrefetch)
-                .saveUpdater(true) // average momentum too, so averaging every step equals synchronous SGD
-                .repartionData(Repartition.Never) // our partitions are already balanced
-                .collectTrainingStats(false)
-                // DL4J caches the paths RDD of every round and never frees it; it is a parallelized list
-                // of a few names, so recomputing it is free and caching it only fills the block manager.
-                .storageLevelStreams(null)
-                .rngSeed(spec.seed())
-                .build();
-        SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(sc, network, master);
-        MinibatchLoader loader = new MinibatchLoader();
-        int perRound = workers * averagingFrequency;
-
+        TrialPlan plan = new TrialPlan(network.getLayerWiseConfigurations(), run);
+        TrainingSet data = plan.trainingSet(images.train()); // the driver's copy: counts only
+        int minibatches = data.minibatches();
+        int perRound = workers * run.averagingFrequency();
+        WorkerTimes times = new WorkerTimes(sc.sc());
         List<EpochResult> results = new ArrayList<>();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            List<String> paths = data.minibatchPaths(epoch);
-            long start = System.nanoTime();
-            double weightedLoss = 0;
-            long imagesDone = 0;
-            int minibatchesDone = 0;
-            int nextReport = reportEveryMinibatches;
-            for (int from = 0; from < paths.size(); from += perRound) {
-                List<String> round = paths.subList(from, Math.min(paths.size(), from + perRound));
-                sparkNetwork.fitPaths(sc.parallelize(round, Math.min(workers, round.size())), loader);
-                long roundImages = Math.min((long) round.size() * data.minibatchSize(), data.images() - imagesDone);
-                imagesDone += roundImages;
-                minibatchesDone += round.size();
-                double loss = sparkNetwork.getScore();
-                weightedLoss += loss * roundImages;
-                if (minibatchesDone >= nextReport || minibatchesDone == paths.size()) {
-                    nextReport = (minibatchesDone / reportEveryMinibatches + 1) * reportEveryMinibatches;
-                    progress.minibatches(epoch, imagesDone, data.images(), loss, imagesDone / seconds(start));
+        int rounds = 0;
+        try (Engine engine = engine(run, network, plan, times)) {
+            for (int epoch = 1; epoch <= run.epochs(); epoch++) {
+                double[] timesBefore = times.total();
+                long start = System.nanoTime();
+                double weightedLoss = 0;
+                long imagesDone = 0;
+                int nextReport = reportEveryMinibatches;
+                for (int from = 0; from < minibatches; from += perRound) {
+                    int to = Math.min(minibatches, from + perRound);
+                    double loss = engine.round(epoch, slices(from, to, workers));
+                    rounds++;
+                    long roundImages = Math.min((long) (to - from) * data.minibatchSize(), data.images() - imagesDone);
+                    imagesDone += roundImages;
+                    weightedLoss += loss * roundImages;
+                    if (to >= nextReport || to == minibatches) {
+                        nextReport = (to / reportEveryMinibatches + 1) * reportEveryMinibatches;
+                        progress.minibatches(epoch, imagesDone, data.images(), loss, imagesDone / seconds(start));
+                    }
                 }
+                double seconds = seconds(start);
+                TestEvaluation.Totals test = TestEvaluation.evaluate(sc, network, images.testBroadcast,
+                        images.test().count(), workers, run.mean(), run.std());
+                EpochResult result = new EpochResult(epoch, weightedLoss / imagesDone, test.nllSum() / test.examples(),
+                        test.correct(), test.examples(), (double) test.correct() / test.examples(), seconds,
+                        imagesDone / seconds, imagesDone, breakdown(seconds, timesBefore, times.total()));
+                results.add(result);
+                progress.epochDone(result);
             }
-            double seconds = seconds(start);
-            network = sparkNetwork.getNetwork();
-            TestEvaluation.Totals test = TestEvaluation.evaluate(sc, network, testPaths, workers);
-            EpochResult result = new EpochResult(epoch, weightedLoss / imagesDone, test.nllSum() / test.examples(),
-                    test.correct(), test.examples(), (double) test.correct() / test.examples(), seconds,
-                    imagesDone / seconds, imagesDone);
-            results.add(result);
-            progress.epochDone(result);
+            int built = engine instanceof PersistentWorkers persistent ? persistent.rebuilt() : rounds * workers;
+            return new Outcome(network, List.copyOf(results), built);
         }
-        return new Outcome(sparkNetwork.getNetwork(), List.copyOf(results));
+    }
+
+    private Engine engine(TrainingRun run, MultiLayerNetwork network, TrialPlan plan, WorkerTimes times) {
+        return switch (run.engine()) {
+            case TrainingOptions.DL4J_ENGINE -> new Dl4jAveraging(sc, network, plan, images, workers, run.averagingFrequency(),
+                    workerPrefetch, times);
+            case TrainingOptions.PERSISTENT_ENGINE -> new PersistentWorkers(sc, network, plan, images, workers, run.averagingFrequency(),
+                    times);
+            default -> throw new IllegalArgumentException("unknown training engine " + run.engine());
+        };
+    }
+
+    /**
+     * Minibatches {@code [from, to)} cut into consecutive slices, one per worker, as Spark's parallelize
+     * cuts a list of {@code to - from} elements into {@code min(workers, to - from)} partitions.
+     */
+    static List<Engine.Slice> slices(int from, int to, int workers) {
+        int n = to - from;
+        int parts = Math.min(workers, n);
+        List<Engine.Slice> slices = new ArrayList<>(parts);
+        for (int i = 0; i < parts; i++) {
+            slices.add(new Engine.Slice(i, from + (int) ((long) i * n / parts), from + (int) ((long) (i + 1) * n / parts)));
+        }
+        return slices;
+    }
+
+    /** Per worker: the accumulators' growth over the epoch divided by the workers; the rest is other. */
+    private EpochResult.Breakdown breakdown(double seconds, double[] before, double[] after) {
+        double fit = (after[0] - before[0]) / workers;
+        double data = (after[1] - before[1]) / workers;
+        double setup = (after[2] - before[2]) / workers;
+        return new EpochResult.Breakdown(fit, data, setup, Math.max(0, seconds - fit - data - setup));
     }
 
     private static double seconds(long startNanos) {

@@ -44,7 +44,7 @@ class CommandLineTest {
         SweepConfig config = sweepConfig("--epochs", "1,2", "--train-fraction", "0.25,0.5", "--optimizer", "sgd,adam",
                 "--learning-rate", "0.01,0.02", "--momentum", "0.5,0.9", "--batch-size", "32,64",
                 "--averaging-frequency", "1,5", "--seed", "1,2", "--kernel-size", "3,5", "--dropout", "0,0.2",
-                "--hidden-channels", "2,5");
+                "--hidden-channels", "2,5", "--engine", "dl4j,persistent");
         assertThat(config.training().epochs()).containsExactly(1, 2);
         assertThat(config.data().trainFraction()).containsExactly(0.25, 0.5);
         assertThat(config.training().optimizer()).containsExactly("sgd", "adam");
@@ -56,8 +56,9 @@ class CommandLineTest {
         assertThat(config.model().kernelSize()).containsExactly(3, 5);
         assertThat(config.model().dropout()).containsExactly(0.0, 0.2);
         assertThat(config.model().hiddenChannels()).containsExactly(2, 5);
-        // 2^11 combinations, less adam's second momentum: adam ignores momentum, so it is trained once.
-        assertThat(config.trials()).hasSize(2048 - 512);
+        assertThat(config.training().engine()).containsExactly("dl4j", "persistent");
+        // 2^12 combinations, less adam's second momentum: adam ignores momentum, so it is trained once.
+        assertThat(config.trials()).hasSize(4096 - 1024);
     }
 
     @Test

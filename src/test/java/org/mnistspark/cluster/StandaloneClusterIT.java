@@ -84,12 +84,11 @@ class StandaloneClusterIT {
         }
     }
 
-    /** submit/standalone.sh to this cluster, into this test's table, models and minibatch folders. */
+    /** submit/standalone.sh to this cluster, into this test's table and models folders. */
     static String[] submitCommand(String experiment, String... options) {
         List<String> command = new ArrayList<>(List.of("submit/standalone.sh", "spark://127.0.0.1:" + masterPort,
                 "--experiment", experiment, "--results", WORK.resolve("results").toString(),
-                "--models", WORK.resolve("models").toString(),
-                "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\""));
+                "--models", WORK.resolve("models").toString()));
         command.addAll(List.of(options));
         return command.toArray(String[]::new);
     }

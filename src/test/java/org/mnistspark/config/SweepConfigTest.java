@@ -190,6 +190,16 @@ class SweepConfigTest {
     }
 
     @Test
+    void aRetiredSettingIsIgnoredWithAWarningSoOldFilesStillRun() throws IOException {
+        String file = conf("data { minibatch-dir = \"s3a://b/work/minibatches\" }\n");
+        SweepConfig config = SweepConfig.load(file, List.of("data.minibatch-dir=\"work/minibatches\""));
+        assertThat(config.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("data.minibatch-dir",
+                "no longer used"));
+        assertThat(config.warnings().get(0)).contains(file);
+        assertThat(SweepConfig.load(null, List.of()).warnings()).isEmpty();
+    }
+
+    @Test
     void rejectsSetWithoutEquals() {
         assertThatThrownBy(() -> SweepConfig.load(null, List.of("training.epochs")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("key=value");

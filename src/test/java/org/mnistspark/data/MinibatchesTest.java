@@ -1,28 +1,16 @@
 package org.mnistspark.data;
 
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
+import org.mnistspark.data.TrainingSet;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 class MinibatchesTest {
-    @TempDir
-    Path dir;
-
     /** 1,000 images, label i % 10 except that label 0 is twice as common as the others. */
     private static MnistImages images() {
         int n = 1000;
@@ -89,59 +77,40 @@ class MinibatchesTest {
     }
 
     @Test
-    void aSetCompletedByAnotherWriterMeanwhileIsKeptNotReplaced() throws Exception {
+    void eachEpochCoversTheShareOnceInMinibatchesOfOneSize() {
         MnistImages images = images();
-        int[] order = Minibatches.stratifiedSubset(images, 1.0, 1);
-        List<String> outer = store().ensure("set", 2, i -> {
-            if (i == 1) { // while this writer is busy, another one completes the same set
-                try {
-                    store().ensure("set", 2, j -> Minibatches.toDataSet(images, order, 500 + j * 10, 510 + j * 10, 0, 1));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+        TrainingSet set = new TrainingSet(images, 0.5, 7, 32, 0, 1);
+        int[] share = Minibatches.stratifiedSubset(images, 0.5, 7);
+        assertThat(set.images()).isEqualTo(share.length);
+        assertThat(set.minibatches()).isEqualTo((share.length + 31) / 32);
+        List<Double> seen = new java.util.ArrayList<>();
+        for (int index = 0; index < set.minibatches(); index++) {
+            DataSet minibatch = set.minibatch(1, index);
+            assertThat(minibatch.numExamples()).isEqualTo(index < set.minibatches() - 1 ? 32 : share.length % 32);
+            for (int row = 0; row < minibatch.numExamples(); row++) {
+                seen.add(minibatch.getFeatures().getDouble(row, 0)); // pixel 0 is the image's index mod 256, / 255
             }
-            return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
-        });
-        assertThat(load(outer.get(0))).as("the writer that published first wins; the other uses its copy")
-                .isEqualTo(Minibatches.toDataSet(images, order, 500, 510, 0, 1));
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".")))
-                    .as("the marker and the one published copy; the loser removed its own (checksum files aside)")
-                    .hasSize(2);
         }
-        assertThat(store().ensure("set", 2, i -> {
-            throw new AssertionError("a published set must not be written again");
-        })).isEqualTo(outer);
+        List<Double> expected = Arrays.stream(share).mapToObj(i -> (double) (float) ((i & 0xFF) / 255.0)).toList();
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
-    void storeWritesOnceAndReusesCompleteSets() throws Exception {
-        MinibatchStore store = store();
+    void minibatchesAndDropoutSeedsAreTheSameInEveryJvmAndDifferPerEpoch() {
         MnistImages images = images();
-        int[] order = Minibatches.stratifiedSubset(images, 1.0, 1);
-        int[] calls = {0};
-        List<String> paths = store.ensure("set", 4, i -> {
-            calls[0]++;
-            return Minibatches.toDataSet(images, order, i * 10, i * 10 + 10, 0, 1);
-        });
-        assertThat(paths).hasSize(4);
-        assertThat(calls[0]).isEqualTo(4);
-        assertThat(store.ensure("set", 4, i -> {
-            throw new AssertionError("a complete set must not be written again");
-        })).isEqualTo(paths);
-        assertThat(load(paths.get(2))).isEqualTo(Minibatches.toDataSet(images, order, 20, 30, 0, 1));
-        assertThat(dir.resolve("set" + MinibatchStore.MARKER_SUFFIX)).exists();
-    }
-
-    private MinibatchStore store() throws IOException {
-        return new MinibatchStore(dir.toString(), new Configuration());
-    }
-
-    private static DataSet load(String uri) throws IOException {
-        DataSet loaded = new DataSet();
-        try (InputStream in = Files.newInputStream(Paths.get(URI.create(uri)))) {
-            loaded.load(in);
+        TrainingSet one = new TrainingSet(images, 1.0, 3, 16, 0.1307, 0.3081);
+        TrainingSet other = new TrainingSet(images, 1.0, 3, 16, 0.1307, 0.3081);
+        assertThat(other.minibatch(2, 5)).isEqualTo(one.minibatch(2, 5));
+        assertThat(other.minibatch(1, 5)).isNotEqualTo(one.minibatch(2, 5));
+        assertThat(other.randomSeed(2, 5)).isEqualTo(one.randomSeed(2, 5));
+        List<Long> seeds = new java.util.ArrayList<>();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            for (int index = 0; index < one.minibatches(); index++) {
+                seeds.add(one.randomSeed(epoch, index));
+            }
         }
-        return loaded;
+        assertThat(seeds).doesNotHaveDuplicates();
+        assertThat(new TrainingSet(images, 1.0, 4, 16, 0.1307, 0.3081).randomSeed(2, 5))
+                .isNotEqualTo(one.randomSeed(2, 5));
     }
 }

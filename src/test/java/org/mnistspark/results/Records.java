@@ -29,7 +29,7 @@ public final class Records {
                                     String modelPath, String status) {
         return TrialRecord.builder()
                 .experiment(experiment).trialId(trialId).runId(runId).status(status)
-                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0))
+                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0, "persistent"))
                 .batchSizePerWorker(32).workerPrefetch(2).workers(2).parameters(21_840L)
                 .trainImages(60_000L).testImages(10_000L).testAccuracy(accuracy)
                 .testCorrectLast(Math.round(accuracy.get(accuracy.size() - 1) * 10_000))
@@ -73,7 +73,7 @@ public final class Records {
         return IntStream.range(0, trial.testAccuracy().size())
                 .mapToObj(i -> new EpochRecord(trial.experiment(), trial.trialId(), trial.runId(), i + 1, 0.5 - i * 0.1,
                         0.2 - i * 0.05, trial.testAccuracy().get(i), Math.round(trial.testAccuracy().get(i) * 10_000),
-                        10_000, 60_000, 20.0, 3000.0))
+                        10_000, 60_000, 20.0, 3000.0, 15.0, 0.2, 0.1))
                 .toList();
     }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
-/** MNIST, minibatches, models and the results table on s3a://, against a real S3-compatible server on loopback. */
+/** MNIST, models and the results table on s3a://, against a real S3-compatible server on loopback. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3StorageIT {
     static final java.nio.file.Path WORK = java.nio.file.Path.of("target/it-s3").toAbsolutePath();
@@ -60,7 +60,7 @@ class S3StorageIT {
     static List<String> settings(String... extra) {
         List<String> settings = new ArrayList<>(List.of(
                 "experiment=s3", "data.dir=\"s3a://mnist/data\"", "data.train-limit=3000", "data.test-limit=500",
-                "data.workers=2", "data.minibatch-dir=\"s3a://mnist/minibatches\"", "model.hidden-channels=[5]",
+                "data.workers=2", "model.hidden-channels=[5]",
                 "training.epochs=1", "training.learning-rate=0.05", "training.momentum=0.9",
                 "output.results=\"s3a://mnist/results\"", "output.models=\"s3a://mnist/models\""));
         settings.addAll(List.of(extra));
@@ -93,7 +93,6 @@ class S3StorageIT {
         assertThat(row.getLong(3)).isEqualTo(3000L);
         assertThat(row.getString(4)).as("the secret key is never in the results").doesNotContain(S3ProxyServer.CREDENTIAL);
         assertThat(spark.sql("SELECT * FROM epochs WHERE experiment = 's3'").count()).isEqualTo(1);
-        assertThat(fs.exists(new Path("s3a://mnist/minibatches"))).as("executors read their minibatches from S3").isTrue();
     }
 
     /** Two whole sweeps, trained at the same time in one Spark application, commit into one s3a:// table. */

@@ -59,7 +59,6 @@ class SweepEndToEndTest {
                 "data.train-limit=6000",
                 "data.test-limit=1000",
                 "data.workers=2",
-                "data.minibatch-dir=\"" + work.resolve("minibatches") + "\"",
                 "model.hidden-channels=[5,10]",
                 // 6,000 images give 188 updates in two epochs: a higher rate than the reference's 0.01
                 // lets that reach the bar.

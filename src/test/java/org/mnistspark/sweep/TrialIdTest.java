@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrialIdTest {
     static final String PINNED = "0faa1000dba28851";
+    static final String PINNED_PERSISTENT = "81cf42a0d08903fa";
 
     static String mnistDataKey() {
         TreeMap<String, String> sums = new TreeMap<>();
@@ -26,11 +27,21 @@ class TrialIdTest {
         return TrialIdentity.dataKey(sums, 60_000, 10_000, 0.1307, 0.3081);
     }
 
+    /** Rows written before the engine was a setting were trained with dl4j: they keep their ids. */
     @Test
-    void defaultSweepsFirstTrialKeepsItsId() {
-        TrialSpec first = SweepConfig.load(null, List.of()).trials().get(0);
+    void defaultSweepsFirstTrialOnTheDl4jEngineKeepsItsId() {
+        TrialSpec first = SweepConfig.load(null, List.of("training.engine=dl4j")).trials().get(0);
+        assertThat(first.canonical()).doesNotContain("engine");
         assertThat(TrialIdentity.trialId("mnist-cnn", first, TrialIdentity.setup(mnistDataKey(), 2, 32)))
                 .isEqualTo(PINNED);
+    }
+
+    @Test
+    void theEngineIsPartOfTheIdWhenItIsNotTheOriginalOne() {
+        TrialSpec first = SweepConfig.load(null, List.of("training.engine=persistent")).trials().get(0);
+        assertThat(first.canonical()).endsWith(" engine=persistent");
+        assertThat(TrialIdentity.trialId("mnist-cnn", first, TrialIdentity.setup(mnistDataKey(), 2, 32)))
+                .isEqualTo(PINNED_PERSISTENT);
     }
 
     @Test

@@ -1,54 +1,126 @@
 package org.mnistspark.training;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.TestSpark;
-import org.mnistspark.config.SweepConfig;
-import org.mnistspark.data.MinibatchStore;
+import org.mnistspark.config.TrainingOptions;
 import org.mnistspark.data.MnistDataset;
-import org.mnistspark.data.TrainingSet;
 import org.mnistspark.model.CnnSpec;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * Both engines on local[2] with real MNIST images: 1,280 training images in minibatches of 32 per
+ * worker, 2 workers averaging every 5 minibatches: 4 rounds per epoch, 8 in 2 epochs.
+ */
 class TrialTrainerTest {
-    @TempDir
-    Path dir;
+    static final CnnSpec SPEC = new CnnSpec(5, 5, 0.2, "sgd", 0.05, 0.9, 1);
+    static JavaSparkContext sc;
+    static SharedImages images;
+
+    @BeforeAll
+    static void images() throws Exception {
+        sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+        MnistDataset mnist = MnistDataset.load(TestSpark.mnistDir().toString(), sc.hadoopConfiguration());
+        images = new SharedImages(sc, mnist.train().first(1280), mnist.test().first(500));
+    }
+
+    @AfterAll
+    static void free() {
+        images.close();
+    }
+
+    static TrainingRun run(String engine) {
+        return new TrainingRun(engine, 2, 1.0, 1, 32, 5, 0.1307, 0.3081);
+    }
+
+    static TrialTrainer.Outcome train(String engine, TrainingProgress progress) throws Exception {
+        return new TrialTrainer(sc, images, 2, 0).train(SPEC, run(engine), 1, progress);
+    }
+
+    static final TrainingProgress QUIET = new TrainingProgress() {
+        public void minibatches(int epoch, long done, long all, double loss, double rate) {}
+
+        public void epochDone(EpochResult result) {}
+    };
 
     /**
-     * A minibatch file that cannot be read (here the first of each worker's partition) fails the
-     * training with the file named, within a time limit: it must not hang.
+     * The persistent engine computes what DL4J's ParameterAveragingTrainingMaster computes: from the same
+     * seed, minibatches and averaging frequency, the same parameters after 8 rounds, to float rounding.
+     * Dropout stays on (the spatial 0.2 and the dense 0.5): each minibatch's dropout masks are seeded
+     * from the trial, so they are the same in both engines too.
      */
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // ends a hung Spark wait
-    void missingMinibatchFileFailsTrainingInsteadOfHanging() throws Exception {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
-        MnistDataset mnist = MnistDataset.load(TestSpark.mnistDir().toString(), sc.hadoopConfiguration());
-        MinibatchStore store = new MinibatchStore(dir.toString(), sc.hadoopConfiguration());
-        TrainingSet data = new TrainingSet(store, "key", mnist.train().first(320), 1.0, 1, 32, 0.1307, 0.3081);
-        List<String> paths = data.minibatchPaths(1);
-        Files.delete(Path.of(URI.create(paths.get(0))));
-        Files.delete(Path.of(URI.create(paths.get(5))));
-        // The test set (for the evaluation after the epoch) is readable: only training can fail here.
-        List<String> test = store.ensureTestSet("key", mnist.test().first(100), 0.1307, 0.3081);
-        TrainingProgress quiet = new TrainingProgress() {
-            public void minibatches(int epoch, long done, long all, double loss, double rate) {}
+    void bothEnginesComputeTheSameParameters() throws Exception {
+        TrialTrainer.Outcome dl4j = train(TrainingOptions.DL4J_ENGINE, QUIET);
+        TrialTrainer.Outcome persistent = train(TrainingOptions.PERSISTENT_ENGINE, QUIET);
+        assertClose(persistent.network().params(), dl4j.network().params());
+        assertThat(persistent.epochs()).extracting(EpochResult::testCorrect)
+                .isEqualTo(dl4j.epochs().stream().map(EpochResult::testCorrect).toList());
+        assertThat(persistent.networksBuilt()).as("one network per worker, kept for all 8 rounds").isEqualTo(2);
+        assertThat(dl4j.networksBuilt()).as("DL4J builds every worker's network every round").isEqualTo(16);
+        assertThat(dl4j.network().params()).as("it trained").isNotEqualTo(
+                org.mnistspark.model.MnistCnn.create(SPEC).params());
+    }
+
+    /** The same trial on the same engine and workers gives the same parameters, run after run. */
+    @Test
+    void aTrialTrainsTheSameWayEveryRun() throws Exception {
+        INDArray first = train(TrainingOptions.PERSISTENT_ENGINE, QUIET).network().params();
+        assertThat(train(TrainingOptions.PERSISTENT_ENGINE, QUIET).network().params()).isEqualTo(first);
+        assertThat(WorkerCache.size()).as("the trial's workers are evicted when it ends").isZero();
+    }
+
+    /**
+     * A worker whose executor lost it (here: every worker, after every round) is built again from the
+     * round's broadcast state, and the trial ends exactly where it ends without the loss.
+     */
+    @Test
+    void workersRebuiltFromTheBroadcastStateTrainTheSame() throws Exception {
+        INDArray undisturbed = train(TrainingOptions.PERSISTENT_ENGINE, QUIET).network().params();
+        TrainingProgress forgetful = new TrainingProgress() {
+            public void minibatches(int epoch, long done, long all, double loss, double rate) {
+                WorkerCache.clear();
+            }
 
             public void epochDone(EpochResult result) {}
         };
-        // The default worker prefetch (0). With prefetch, DL4J's AsyncDataSetIterator hangs here when its
-        // loading thread fails after the training thread already waits for the next minibatch.
-        int prefetch = SweepConfig.load(null, List.of()).training().workerPrefetch();
-        assertThatThrownBy(() -> new TrialTrainer(sc, 2, prefetch).train(new CnnSpec(3, 5, 0.2, "sgd", 0.01, 0.5, 1),
-                1, 5, data, test, 100, quiet))
-                .hasMessageMatching("(?s).*mb-0000[05]\\.bin.*"); // whichever worker failed first names its file
+        TrialTrainer.Outcome rebuilt = train(TrainingOptions.PERSISTENT_ENGINE, forgetful);
+        assertThat(rebuilt.networksBuilt()).as("2 workers x 8 rounds, all rebuilt").isEqualTo(16);
+        assertThat(rebuilt.network().params()).isEqualTo(undisturbed);
+    }
+
+    @Test
+    void roundsAreCutIntoWorkerSlicesTheWaySparksParallelizeCutsThem() {
+        for (int[] fromToWorkers : new int[][] {{0, 10, 2}, {10, 13, 2}, {0, 1, 2}, {7, 30, 3}, {0, 5, 8}}) {
+            List<Integer> minibatches = IntStream.range(fromToWorkers[0], fromToWorkers[1]).boxed().toList();
+            List<List<Integer>> spark = sc.parallelize(minibatches, Math.min(fromToWorkers[2], minibatches.size()))
+                    .glom().collect();
+            List<List<Integer>> ours = TrialTrainer.slices(fromToWorkers[0], fromToWorkers[1], fromToWorkers[2])
+                    .stream().map(s -> IntStream.range(s.from, s.to).boxed().toList()).toList();
+            assertThat(ours).isEqualTo(spark);
+        }
+    }
+
+    @Test
+    void anUnknownEngineIsRefused() {
+        assertThatThrownBy(() -> train("horovod", QUIET)).hasMessageContaining("horovod");
+    }
+
+    private static void assertClose(INDArray actual, INDArray expected) {
+        float[] a = actual.toFloatVector();
+        float[] e = expected.toFloatVector();
+        assertThat(a).hasSameSizeAs(e);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("parameter " + i).isCloseTo(e[i], org.assertj.core.api.Assertions.within(1e-5f
+                    + 1e-4f * Math.abs(e[i])));
+        }
     }
 }

@@ -1,0 +1,15 @@
+package org.mnistspark.training;
+
+/**
+ * How one trial trains, beyond its network: the engine, the data it sees and how parameter averaging
+ * goes.
+ *
+ * @param engine             {@code dl4j} or {@code persistent} (TrainingOptions' engines)
+ * @param trainFraction      share of the training images (stratified, seeded)
+ * @param seed               seeds the share, the order of every epoch and the dropout masks
+ * @param minibatchSize      each worker's minibatch
+ * @param averagingFrequency minibatches each worker fits between two averagings
+ * @param mean               normalization: (pixel / 255 - mean) / std
+ */
+public record TrainingRun(String engine, int epochs, double trainFraction, long seed, int minibatchSize,
+                          int averagingFrequency, double mean, double std) {}
