@@ -65,7 +65,7 @@ fi
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   run "(d) PyTorch, one process, 2 threads" "$OUT/pytorch.log" /usr/bin/python3 \
     src/test/python/pytorch_reference_sweep.py data/mnist --hidden "$HIDDEN" --epochs "$EPOCHS" --threads 2
-  run "(d) PyTorch DDP, 2 processes x 1 thread" "$OUT/pytorch-ddp.log" /usr/bin/python3 \
+  run "(d) PyTorch DDP, 2 processes x 1 thread" "$OUT/pytorch-ddp.log" env GLOO_SOCKET_IFNAME=lo /usr/bin/python3 \
     src/test/python/pytorch_ddp.py data/mnist --hidden "$HIDDEN" --epochs "$EPOCHS" --processes 2
 else
   echo "(d) PyTorch: not run, torch does not import (Debian: apt-get install python3-torch)" >&2

@@ -53,6 +53,13 @@ submit_args() {
   SUBMIT_ARGS+=("$JAR" "$@")
 }
 
+# The JVM that spark-submit starts here (the whole job on local Spark, or the driver in client mode).
+# A 512 MB heap and ND4J's arrays capped at 512 MB (JavaCPP's maxbytes) keep the default local sweep
+# under 1 GB resident (measured: 868 MB for a trial of 2 epochs; without limits the heap grew to 1.5 GB).
+# maxphysicalbytes stops JavaCPP's allocations with an error before the whole process passes 2 GB.
+# JAVA_OPTS comes after them, so JAVA_OPTS=-Xmx4g wins.
+DRIVER_JVM_LIMITS=(-Xmx512m -Dorg.bytedeco.javacpp.maxbytes=512m -Dorg.bytedeco.javacpp.maxphysicalbytes=2g)
+
 # Runs spark-submit with SUBMIT_ARGS: $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else
 # Spark's SparkSubmit from target/spark-home in a JVM given the driver's Java 17 options and JAVA_OPTS.
 spark_submit() {
@@ -68,7 +75,8 @@ spark_submit() {
   fi
   build_spark_home
   # shellcheck disable=SC2086 # JAVA_OPTS holds several options
-  SPARK_HOME="$ROOT/target/spark-home" SPARK_SCALA_VERSION=2.12 exec java @"$ROOT/submit/jvm.args" ${JAVA_OPTS:-} \
+  SPARK_HOME="$ROOT/target/spark-home" SPARK_SCALA_VERSION=2.12 exec java @"$ROOT/submit/jvm.args" \
+    "${DRIVER_JVM_LIMITS[@]}" ${JAVA_OPTS:-} \
     -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
     -cp "$SPARK_HOME_JARS/*" org.apache.spark.deploy.SparkSubmit "${SUBMIT_ARGS[@]}"
 }
@@ -77,6 +85,9 @@ spark_submit() {
 run_local() {
   # One OpenMP thread per Spark task thread: the workers already use every core (measured fastest).
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+  # oneDNN's kernels at most AVX, as submit/spark-job.conf gives executors: one JVM training alone was
+  # 1.7x faster with them than with AVX2's on the build machines (README "Speed"); the job prints it.
+  export DNNL_MAX_CPU_ISA="${DNNL_MAX_CPU_ISA:-AVX}"
   # Spark's driver and UI listen on loopback only, unless told otherwise.
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   submit_args "${SPARK_MASTER:-local[*]}" -- "$@"

@@ -31,7 +31,6 @@ def train(rank, args, port):
     torch.manual_seed(args.seed)
     net = DistributedDataParallel(Net(args.hidden, 5, 0.2))
     optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.5)
-    per_rank = args.batch // args.processes
     for epoch in range(1, args.epochs + 1):
         dist.barrier()
         started = time.time()
@@ -39,9 +38,11 @@ def train(rank, args, port):
         generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)  # the same order in every rank
         order = torch.randperm(len(train_x), generator=generator)
         for start in range(0, len(order), args.batch):
-            batch = order[start:start + args.batch][rank * per_rank:(rank + 1) * per_rank]
-            if len(batch) == 0:
-                continue
+            # Every rank gets its share of every global minibatch, the short last one too: a rank that
+            # skipped a step would leave the others waiting in DDP's gradient all-reduce.
+            batch = order[start:start + args.batch]
+            share = -(-len(batch) // args.processes)
+            batch = batch[rank * share:(rank + 1) * share]
             optimizer.zero_grad()
             F.nll_loss(net(train_x[batch]), train_y[batch]).backward()
             optimizer.step()

@@ -68,7 +68,9 @@ public final class NativeRuntime {
         configure();
         String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
         boolean onednn = "CPU".equalsIgnoreCase(backend) && oneDnnActive();
-        return "ND4J backend " + backend + ", oneDNN layer helpers " + (onednn ? "active" : "inactive");
+        String isa = System.getenv("DNNL_MAX_CPU_ISA");
+        return "ND4J backend " + backend + ", oneDNN layer helpers " + (onednn ? "active" : "inactive")
+                + (isa == null ? "" : ", oneDNN instruction set at most " + isa + " (DNNL_MAX_CPU_ISA)");
     }
 
     /** Whether DL4J's convolution layers will use oneDNN. */

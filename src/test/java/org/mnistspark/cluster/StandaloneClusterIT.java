@@ -129,66 +129,71 @@ class StandaloneClusterIT {
     }
 
     /**
-     * An executor JVM killed in the middle of training: Spark reruns the lost tasks on a new executor and
-     * the sweep completes with a whole trial, or it fails; either way the table holds no partial rows.
+     * Every executor JVM killed in the middle of an epoch, after a known round (the driver reports every
+     * round): Spark reruns the lost tasks on the executors the workers start anew, the persistent engine
+     * builds both workers again there from the round's broadcast state, and the trial completes, whole.
      */
     @Test
     @org.junit.jupiter.api.Order(2)
-    void executorKilledMidTrainingLeavesNoPartialRows() throws Exception {
+    void executorsKilledMidEpochAreReplacedAndTheTrialCompletes() throws Exception {
         Path results = WORK.resolve("results");
-        String master = "spark://127.0.0.1:" + masterPort;
         Path log = WORK.resolve("fault-sweep.log");
         ProcessBuilder builder = new ProcessBuilder(submitCommand("it-executor-killed", "--train-limit", "6000",
                 "--test-limit", "500", "--hidden-channels", "5", "--epochs", "2", "--workers", "2",
+                "--engine", "persistent", "--progress-every", "10",
                 "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9"))
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("SPARK_HOME");
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process sweep = builder.start();
         try {
-            killAnExecutorAndCheckTheTable(sweep, log, results);
+            // Round 6 of 19 in epoch 1: 2 workers x 5 minibatches x 32 images = 320 images a round.
+            awaitOutput(sweep, log, "epoch 1/2 [  1920/6000");
+            List<ProcessHandle> executors = executors();
+            assertThat(executors).as("an executor on each worker").hasSize(2);
+            executors.forEach(ProcessHandle::destroyForcibly); // SIGKILL: every worker network is lost
+            assertThat(sweep.waitFor(10, TimeUnit.MINUTES)).as("the sweep hangs after losing its executors").isTrue();
         } finally { // a failed assertion must not leave the driver waiting for executors
             sweep.descendants().forEach(ProcessHandle::destroyForcibly);
             sweep.destroyForcibly();
         }
-    }
-
-    private void killAnExecutorAndCheckTheTable(Process sweep, Path log, Path results) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!Files.readString(log).contains("epoch 1/2 [") && System.nanoTime() < deadline && sweep.isAlive()) {
-            Thread.sleep(200);
-        }
-        assertThat(Files.readString(log)).as("training never started:\n" + Files.readString(log)).contains("epoch 1/2 [");
-        // Only an executor of this test's cluster: a child of one of its worker JVMs.
-        java.util.Set<Long> workers = new java.util.HashSet<>();
-        for (String worker : List.of("worker-1.pid", "worker-2.pid")) {
-            workers.add(Long.parseLong(Files.readString(CLUSTER.resolve(worker)).trim()));
-        }
-        ProcessHandle executor = ProcessHandle.allProcesses()
-                .filter(p -> p.parent().map(parent -> workers.contains(parent.pid())).orElse(false))
-                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
-                .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of this cluster to kill"));
-        executor.destroyForcibly(); // SIGKILL
-        assertThat(sweep.waitFor(10, TimeUnit.MINUTES)).as("the sweep hangs after losing an executor").isTrue();
         String output = Files.readString(log);
-        System.out.println("[executor killed] sweep exit code " + sweep.exitValue() + "\n" + output);
+        assertThat(sweep.exitValue()).as(output).isZero();
+        assertThat(output).as("both workers were built again on the new executors")
+                .containsPattern("persistent engine: ([4-9]|[1-9][0-9]+) worker networks built");
 
         ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
-        long trials = table.trials().where("experiment = 'it-executor-killed'").count();
-        long epochs = table.allEpochRows().where("experiment = 'it-executor-killed'").count(); // committed or not
-        if (sweep.exitValue() == 0) {
-            assertThat(trials).as(output).isEqualTo(1);
-            assertThat(epochs).as("a whole trial: both epochs").isEqualTo(2);
-        } else {
-            assertThat(trials).as(output).isZero();
-            assertThat(epochs).isZero();
-        }
-        assertThat(table.trials().where("experiment = 'it-standalone'").count()).as("earlier rows are untouched").isEqualTo(2);
+        assertThat(table.trials().where("experiment = 'it-executor-killed' AND status = 'succeeded'").count())
+                .isEqualTo(1);
+        assertThat(table.allEpochRows().where("experiment = 'it-executor-killed'").count())
+                .as("a whole trial: both epochs").isEqualTo(2);
+        assertThat(table.trials().where("experiment = 'it-standalone'").count()).as("earlier rows are untouched")
+                .isEqualTo(2);
         if (Files.exists(results.resolve("_staging"))) {
             try (Stream<Path> staged = Files.list(results.resolve("_staging"))) {
                 assertThat(staged).as("nothing left in _staging").isEmpty();
             }
         }
+    }
+
+    private static void awaitOutput(Process process, Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.readString(log).contains(text) && System.nanoTime() < deadline && process.isAlive()) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log)).as("the run never got there").contains(text);
+    }
+
+    /** The executor JVMs of this test's cluster: children of its worker JVMs. */
+    private static List<ProcessHandle> executors() throws IOException {
+        java.util.Set<Long> workers = new java.util.HashSet<>();
+        for (String worker : List.of("worker-1.pid", "worker-2.pid")) {
+            workers.add(Long.parseLong(Files.readString(CLUSTER.resolve(worker)).trim()));
+        }
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.parent().map(parent -> workers.contains(parent.pid())).orElse(false))
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .toList();
     }
 
     /**
