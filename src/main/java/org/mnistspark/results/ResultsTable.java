@@ -3,6 +3,7 @@ package org.mnistspark.results;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import static org.apache.spark.sql.functions.col;
+
 /**
  * The results table: a folder (any Hadoop path) holding two Parquet tables,
  * {@code trials/} (one row per trial) and {@code epochs/} (one row per trial and epoch).
@@ -37,6 +40,8 @@ public final class ResultsTable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultsTable.class);
     public static final String TRIALS_VIEW = "trials";
     public static final String EPOCHS_VIEW = "epochs";
+    public static final String CONFUSIONS_VIEW = "confusions";
+    public static final String CLASSES_VIEW = "classes";
     static final String STAGING = "_staging";
 
     private final SparkSession spark;
@@ -80,10 +85,54 @@ public final class ResultsTable {
         return read(epochsDir(), EpochRecord.SCHEMA);
     }
 
-    /** Registers the {@code trials} and {@code epochs} temporary views for Spark SQL. */
+    /**
+     * The test images of each epoch by true and predicted label, one row per pair: the {@code confusion}
+     * column of the committed epochs, exploded (rows of version 1 have none).
+     */
+    public Dataset<Row> confusions() throws IOException {
+        return epochs().where(col("confusion").isNotNull())
+                .select(col("experiment"), col("trial_id"), col("run_id"), col("epoch"),
+                        functions.posexplode(col("confusion")).as(new String[] {"true_label", "row"}))
+                .select(col("experiment"), col("trial_id"), col("run_id"), col("epoch"), col("true_label"),
+                        functions.posexplode(col("row")).as(new String[] {"predicted_label", "count"}));
+    }
+
+    /**
+     * Per label and epoch, exactly from the counts: precision (of the images predicted as the label, the
+     * share that are it), recall (of the images that are it, the share predicted so) and F1; null where
+     * a share has no images.
+     */
+    public Dataset<Row> classes() throws IOException {
+        Dataset<Row> pairs = confusions();
+        Column[] epoch = {col("experiment"), col("trial_id"), col("run_id"), col("epoch")};
+        Dataset<Row> actual = pairs.groupBy(append(epoch, col("true_label").as("label")))
+                .agg(functions.sum("count").as("actual"),
+                        functions.sum(functions.when(col("true_label").equalTo(col("predicted_label")), col("count"))
+                                .otherwise(0)).as("correct"));
+        Dataset<Row> predicted = pairs.groupBy(append(epoch, col("predicted_label").as("label")))
+                .agg(functions.sum("count").as("predicted"));
+        Column precision = functions.when(col("predicted").notEqual(0), col("correct").divide(col("predicted")));
+        Column recall = functions.when(col("actual").notEqual(0), col("correct").divide(col("actual")));
+        return actual.join(predicted, scala.collection.JavaConverters.asScalaBuffer(
+                        List.of("experiment", "trial_id", "run_id", "epoch", "label")).toSeq())
+                .select(col("experiment"), col("trial_id"), col("run_id"), col("epoch"), col("label"),
+                        precision.as("precision"), recall.as("recall"),
+                        precision.multiply(recall).multiply(2).divide(precision.plus(recall)).as("f1"),
+                        col("correct"), col("actual"), col("predicted"));
+    }
+
+    private static Column[] append(Column[] columns, Column last) {
+        Column[] all = java.util.Arrays.copyOf(columns, columns.length + 1);
+        all[columns.length] = last;
+        return all;
+    }
+
+    /** Registers the {@code trials}, {@code epochs}, {@code confusions} and {@code classes} views for Spark SQL. */
     public void registerViews() throws IOException {
         trials().createOrReplaceTempView(TRIALS_VIEW);
         epochs().createOrReplaceTempView(EPOCHS_VIEW);
+        confusions().createOrReplaceTempView(CONFUSIONS_VIEW);
+        classes().createOrReplaceTempView(CLASSES_VIEW);
     }
 
     private Dataset<Row> read(Path dir, StructType schema) throws IOException {

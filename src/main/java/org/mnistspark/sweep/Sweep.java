@@ -163,7 +163,7 @@ public final class Sweep {
         List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(config.experiment(), trialId, runId,
                 e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
                 e.trainImages(), e.seconds(), e.imagesPerSecond(), e.time().fitSeconds(), e.time().dataSeconds(),
-                e.time().setupSeconds())).toList();
+                e.time().setupSeconds(), e.confusion())).toList();
         try {
             in.table().commit(record, epochRecords, config.output().rerun());
         } catch (IOException | RuntimeException e) {

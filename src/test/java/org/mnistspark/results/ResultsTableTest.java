@@ -50,6 +50,34 @@ class ResultsTableTest {
     }
 
     @Test
+    void confusionsAndPerClassMetricsComeExactlyFromTheCounts() throws IOException {
+        ResultsTable table = new ResultsTable(spark, dir.toString());
+        TrialRecord trial = Records.trial("exp", "t1", "run-1", 10, List.of(0.95));
+        EpochRecord epoch = Records.epochs(trial).get(0);
+        long[][] counts = epoch.confusion();
+        counts[3][3] -= 7; // seven 3s taken for 8s
+        counts[3][8] += 7;
+        table.commit(trial, List.of(epoch), false);
+        table.registerViews();
+
+        assertThat(spark.sql("SELECT sum(count) FROM confusions").first().getLong(0)).isEqualTo(10_000);
+        assertThat(spark.sql("SELECT count FROM confusions WHERE true_label = 3 AND predicted_label = 8")
+                .first().getLong(0)).isEqualTo(7);
+        Row three = spark.sql("SELECT precision, recall, f1, correct, actual, predicted FROM classes WHERE label = 3")
+                .first();
+        assertThat(three.getLong(3)).isEqualTo(943);
+        assertThat(three.getLong(4)).isEqualTo(1000);
+        assertThat(three.getLong(5)).as("950 right, 50 of the 2s").isEqualTo(943 + 50);
+        assertThat(three.getDouble(0)).isEqualTo(943.0 / 993);
+        assertThat(three.getDouble(1)).isEqualTo(943.0 / 1000);
+        assertThat(three.getDouble(2)).isCloseTo(2 * (943.0 / 993) * (943.0 / 1000) / (943.0 / 993 + 943.0 / 1000),
+                within(1e-15));
+        Row eight = spark.sql("SELECT precision, recall FROM classes WHERE label = 8").first();
+        assertThat(eight.getDouble(0)).isEqualTo(950.0 / (950 + 50 + 7));
+        assertThat(spark.sql("SELECT * FROM classes").count()).isEqualTo(10);
+    }
+
+    @Test
     void emptyTableReadsAsNoRows() throws IOException {
         ResultsTable table = new ResultsTable(spark, dir.resolve("none").toString());
         assertThat(table.trials().count()).isZero();

@@ -123,6 +123,17 @@ class SweepEndToEndTest {
         List<Row> epochs = spark.sql("SELECT trial_id, epoch, test_accuracy FROM epochs WHERE experiment = 'e2e' "
                 + "ORDER BY trial_id, epoch").collectAsList();
         assertThat(epochs).hasSize(4);
+        // Each epoch's confusion matrix counts the test images: its diagonal is the correct count.
+        List<Row> counted = spark.sql("SELECT e.trial_id, e.epoch, e.test_correct, e.test_images, "
+                + "sum(CASE WHEN c.true_label = c.predicted_label THEN c.count END), sum(c.count) "
+                + "FROM epochs e JOIN confusions c ON e.run_id = c.run_id AND e.epoch = c.epoch "
+                + "WHERE e.experiment = 'e2e' GROUP BY e.trial_id, e.epoch, e.test_correct, e.test_images").collectAsList();
+        assertThat(counted).hasSize(4).allSatisfy(row -> {
+            assertThat(row.getLong(4)).isEqualTo(row.getLong(2));
+            assertThat(row.getLong(5)).isEqualTo(row.getLong(3)).isEqualTo(1000);
+        });
+        assertThat(spark.sql("SELECT count(*) FROM classes WHERE experiment = 'e2e'").first().getLong(0))
+                .as("10 labels x 2 epochs x 2 trials").isEqualTo(40);
         for (Row epoch : epochs) {
             TrialRecord record = result.trials().stream().filter(t -> t.trialId().equals(epoch.getString(0)))
                     .findFirst().orElseThrow().record();
