@@ -41,6 +41,16 @@ public final class Records {
                 .build();
     }
 
+    /** The same row, finished at another time: a later run of the trial. */
+    public static TrialRecord rerun(TrialRecord row, Instant finishedAt) {
+        return new TrialRecord(row.experiment(), row.trialId(), row.runId(), row.status(), row.spec(),
+                row.batchSizePerWorker(), row.workerPrefetch(), row.workers(), row.parameters(), row.trainImages(),
+                row.testImages(), row.testAccuracy(), row.testCorrectLast(), row.testLossLast(), row.trainLossLast(),
+                row.trainSeconds(), row.imagesPerSecond(), row.startedAt(), finishedAt, row.datasetLocation(),
+                row.datasetSha256(), row.normalizationMean(), row.normalizationStd(), row.modelPath(),
+                row.sparkMaster(), row.appVersion());
+    }
+
     /**
      * Two writers (experiments "{prefix}a" and "{prefix}b"), each with its own ResultsTable on
      * {@code location}, commit {@code trialsEach} trials at the same time.
@@ -56,7 +66,7 @@ public final class Records {
                     for (int i = 0; i < trialsEach; i++) {
                         TrialRecord trial = trial(prefix + writer, writer + i, writer + "-run-" + i, i + 1,
                                 List.of(0.9, 0.95));
-                        table.commit(trial, epochs(trial), false);
+                        table.commit(trial, epochs(trial));
                     }
                     return null;
                 }));
