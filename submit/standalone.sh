@@ -4,8 +4,9 @@
 #
 #   submit/standalone.sh spark://127.0.0.1:7077 [job arguments]   for example --epochs 1
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else Spark from target/spark-home.
-# Every executor must read data.dir and data.minibatch-dir and write output.results at the same
-# path: a local folder works for submit/local-cluster.sh (one machine); use HDFS or S3 elsewhere.
+# The driver reads data.dir (executors get the images from it); executors write output.results and
+# output.models at the same paths: a local folder works for submit/local-cluster.sh (one machine);
+# use HDFS or S3 elsewhere.
 # A yarn master also gets submit/yarn/spark-yarn.conf, the YARN settings the EMR step and the Airflow
 # DAGs use (executor and driver memory, ND4J's off-heap limits inside YARN's memory overhead).
 # Environment: EXECUTOR_MEMORY (Spark's default 1g; on YARN it wins over spark-yarn.conf's),

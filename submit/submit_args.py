@@ -61,12 +61,11 @@ def spark_submit_args(master, deploy_mode, jar, job, confs):
 
 
 def s3_locations(prefix):
-    """Where a scheduled run keeps its data, minibatches, results, models, predictions and reports,
+    """Where a scheduled run keeps its data, results, models, predictions and reports,
     under one prefix. A trailing "/" is dropped here for a literal prefix; a Jinja template must drop
     it in the rendered value itself (the DAG's "{{ var.value.mnist_spark_s3.rstrip('/') }}")."""
     prefix = prefix.rstrip("/")
-    return {"data": prefix + "/mnist", "minibatches": prefix + "/work/minibatches",
-            "results": prefix + "/results", "models": prefix + "/models",
+    return {"data": prefix + "/mnist", "results": prefix + "/results", "models": prefix + "/models",
             "predictions": prefix + "/predictions", "reports": prefix + "/reports"}
 
 
@@ -74,8 +73,7 @@ def sweep_args(conf_file, s3_prefix, experiment, workers):
     """The sweep of conf_file as experiment, on a fixed number of workers, under s3_prefix."""
     where = s3_locations(s3_prefix)
     return ["sweep", "--conf", conf_file, "--experiment", experiment, "--workers", str(workers),
-            "--data", where["data"], "--results", where["results"], "--models", where["models"],
-            "--set", 'data.minibatch-dir="%s"' % where["minibatches"]]
+            "--data", where["data"], "--results", where["results"], "--models", where["models"]]
 
 
 def predict_args(s3_prefix, experiment, run):

@@ -40,7 +40,7 @@ def main(argv=None):
     parser.add_argument("--jar", required=True, help="the application jar in S3")
     parser.add_argument("--conf-file", required=True, help="the sweep's HOCON file in S3")
     parser.add_argument("--s3", required=True,
-                        help="S3 prefix for data, minibatches, results, models, predictions and reports "
+                        help="S3 prefix for data, results, models, predictions and reports "
                              "(a trailing / is dropped)")
     parser.add_argument("--experiment", required=True, help="the experiment name")
     parser.add_argument("--workers", type=_workers, default=str(submit_args.DEFAULT_WORKERS),
