@@ -141,7 +141,7 @@ class StandaloneClusterIT {
         Path log = WORK.resolve("fault-sweep.log");
         ProcessBuilder builder = new ProcessBuilder(submitCommand("it-executor-killed", "--train-limit", "6000",
                 "--test-limit", "500", "--hidden-channels", "5", "--epochs", "2", "--workers", "2",
-                "--engine", "persistent", "--progress-every", "10",
+                "--engine", "persistent", "--averaging-frequency", "5", "--progress-every", "10",
                 "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9"))
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("SPARK_HOME");
