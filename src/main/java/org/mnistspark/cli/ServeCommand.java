@@ -16,6 +16,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
         description = {"Serves a trained model over HTTP, as a SageMaker inference container does: GET /ping, and "
@@ -59,6 +60,7 @@ final class ServeCommand extends ConfiguredCommand {
             System.setProperty("java.awt.headless", "true"); // images are decoded, never shown
             int requestThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             CountDownLatch stopped = new CountDownLatch(1);
+            CountDownLatch closed = new CountDownLatch(1);
             PredictionServer started;
             try {
                 started = PredictionServer.start(digits, selected, host, port, requestThreads);
@@ -70,7 +72,14 @@ final class ServeCommand extends ConfiguredCommand {
             }
             try (PredictionServer server = started) {
                 InetSocketAddress address = server.address();
-                Thread hook = new Thread(stopped::countDown, "serve-shutdown");
+                Thread hook = new Thread(() -> { // SIGTERM (a container stopped) or Ctrl-C: finish what is in flight
+                    stopped.countDown();
+                    try {
+                        closed.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "serve-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 context.out().println("serving " + selected.describe() + " on http://"
                         + address.getHostString() + ":" + address.getPort() + "/ (POST /invocations, GET /ping; "
@@ -86,6 +95,8 @@ final class ServeCommand extends ConfiguredCommand {
                         // the JVM is exiting: the hook ran
                     }
                 }
+            } finally {
+                closed.countDown();
             }
             context.out().println("stopped serving");
             return 0;
