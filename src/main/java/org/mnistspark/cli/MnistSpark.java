@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -31,12 +32,14 @@ import java.util.function.Supplier;
         footer = {"", "Without a command, or with options only, it runs the sweep. Each command's options: "
                 + "mnist-spark COMMAND --help."},
         subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class,
-                VacuumCommand.class})
+                VacuumCommand.class, PredictCommand.class, ServeCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
-    private static final List<String> COMMANDS = List.of("sweep", "query", "stage", "baseline", "vacuum");
+    /** The subcommands' names, from their @Command annotations. */
+    private static final List<String> COMMANDS = Arrays.stream(MnistSpark.class.getAnnotation(Command.class)
+            .subcommands()).map(type -> type.getAnnotation(Command.class).name()).toList();
 
     /** What a command runs with: Spark when it needs it, and where it prints. */
     record Context(Supplier<SparkSession> spark, PrintStream out, PrintStream err) {}
