@@ -29,12 +29,12 @@ import java.util.function.Supplier;
                 + "hyperparameters, and queries the Parquet results table.",
         footer = {"", "Without a command, or with options only, it runs the sweep. Each command's options: "
                 + "mnist-spark COMMAND --help."},
-        subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class})
+        subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class, ReportCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
-    private static final List<String> COMMANDS = List.of("sweep", "query", "stage", "baseline");
+    private static final List<String> COMMANDS = List.of("sweep", "query", "stage", "baseline", "report");
 
     /** What a command runs with: Spark when it needs it, and where it prints. */
     record Context(Supplier<SparkSession> spark, PrintStream out, PrintStream err) {}
