@@ -84,7 +84,9 @@ PORT="${NOTEBOOK_PORT:-8888}"
 TOKEN="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 echo "Open the notebook: http://127.0.0.1:$PORT/notebooks/notebooks/results.ipynb?token=$TOKEN"
 echo "(Jupyter on 127.0.0.1 only; Ctrl-C stops it)"
+as_root=()
+[[ "$(id -u)" == 0 ]] && as_root=(--allow-root) # containers often run as root; Jupyter refuses it unless told
 cd "$ROOT"
 # Debian's Jupyter, with the kernel spec of target/jupyter; no other port if this one is taken.
 JUPYTER_PATH="$JUPYTER_DIR${JUPYTER_PATH:+:$JUPYTER_PATH}" exec /usr/bin/jupyter notebook --no-browser \
-  --ip=127.0.0.1 --port="$PORT" --port-retries=0 --notebook-dir="$ROOT" --NotebookApp.token="$TOKEN"
+  --ip=127.0.0.1 --port="$PORT" --port-retries=0 --notebook-dir="$ROOT" --NotebookApp.token="$TOKEN" "${as_root[@]}"
