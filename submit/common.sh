@@ -36,18 +36,32 @@ build_spark_home() {
     || { tail -n 30 "$ROOT/target/spark-home-build.log" >&2; exit 1; }
 }
 
-# SUBMIT_ARGS: spark-submit's arguments for MASTER, one --conf per line of submit/spark-job.conf,
-# any extra spark-submit options, the jar, then the job's arguments:
+# SUBMIT_ARGS: spark-submit's arguments for MASTER, one --conf per setting of submit/spark-job.conf
+# and of the files in the array SPARK_CONF_FILES (if set: submit/yarn/spark-yarn.conf for YARN), any
+# extra spark-submit options, the jar, then the job's arguments:
 #   submit_args MASTER [spark-submit options] -- [job arguments]
+# A later file's value replaces an earlier one in its place, except JVM options (*.extraJavaOptions),
+# which are appended, as submit/submit_args.py merges them (AirflowDagTest compares the two).
 # The jar's manifest names the main class, and the job names itself.
 submit_args() {
-  local master="$1" key value
+  local master="$1" file key value i
+  local -a keys=() values=()
   shift
+  for file in "$ROOT/submit/spark-job.conf" ${SPARK_CONF_FILES[@]+"${SPARK_CONF_FILES[@]}"}; do
+    while read -r key value; do
+      [[ -z "$key" || "$key" == \#* ]] && continue
+      for ((i = 0; i < ${#keys[@]}; i++)); do [[ "${keys[i]}" == "$key" ]] && break; done
+      if (( i == ${#keys[@]} )); then
+        keys+=("$key") values+=("$value")
+      elif [[ "$key" == *extraJavaOptions ]]; then
+        values[i]="${values[i]} $value"
+      else
+        values[i]="$value"
+      fi
+    done < "$file"
+  done
   SUBMIT_ARGS=(--master "$master")
-  while read -r key value; do
-    [[ -z "$key" || "$key" == \#* ]] && continue
-    SUBMIT_ARGS+=(--conf "$key=$value")
-  done < "$ROOT/submit/spark-job.conf"
+  for ((i = 0; i < ${#keys[@]}; i++)); do SUBMIT_ARGS+=(--conf "${keys[i]}=${values[i]}"); done
   while [[ $# -gt 0 && "$1" != "--" ]]; do SUBMIT_ARGS+=("$1"); shift; done
   [[ $# -gt 0 ]] && shift
   SUBMIT_ARGS+=("$JAR" "$@")

@@ -4,9 +4,13 @@
 #
 #   submit/standalone.sh spark://127.0.0.1:7077 [job arguments]   for example --epochs 1
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else Spark from target/spark-home.
-# Every executor must read data.dir and data.minibatch-dir and write output.results at the same
-# path: a local folder works for submit/local-cluster.sh (one machine); use HDFS or S3 elsewhere.
-# Environment: EXECUTOR_MEMORY (Spark's default 1g), TOTAL_EXECUTOR_CORES (default: all the cluster has),
+# The driver reads data.dir (executors get the images from it); executors write output.results and
+# output.models at the same paths: a local folder works for submit/local-cluster.sh (one machine);
+# use HDFS or S3 elsewhere.
+# A yarn master also gets submit/yarn/spark-yarn.conf, the YARN settings the EMR step and the Airflow
+# DAGs use (executor and driver memory, ND4J's off-heap limits inside YARN's memory overhead).
+# Environment: EXECUTOR_MEMORY (Spark's default 1g; on YARN it wins over spark-yarn.conf's),
+#   TOTAL_EXECUTOR_CORES (default: all the cluster has),
 #   MNIST_SPARK_PRINT_ONLY=1 prints spark-submit's arguments, one a line, and submits nothing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -15,6 +19,10 @@ shift
 # A cluster on this machine's loopback (submit/local-cluster.sh): the driver stays on loopback too.
 if [[ "$MASTER" =~ ^spark://(127\.0\.0\.1|localhost): ]]; then
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+fi
+# YARN: the shared YARN settings, merged into spark-job.conf's by submit_args (submit/common.sh).
+if [[ "$MASTER" == yarn* ]]; then
+  SPARK_CONF_FILES=("$ROOT/submit/yarn/spark-yarn.conf")
 fi
 options=(--deploy-mode client)
 [[ -n "${EXECUTOR_MEMORY:-}" ]] && options+=(--executor-memory "$EXECUTOR_MEMORY")

@@ -1,16 +1,24 @@
-"""The sweep's spark-submit arguments, for the EMR step and the Airflow DAGs.
+"""The spark-submit arguments of the EMR steps and the Airflow DAGs.
 
 One source with the shell scripts: submit/spark-job.conf holds the Spark settings every run needs
-(submit/common.sh reads it too), submit/emr/spark-emr.conf what YARN on EMR needs on top, and
-spark_submit_args() lays the arguments out as submit/standalone.sh does (tests compare the two).
-The jar's manifest names the main class and the job names itself, so neither is passed.
+and submit/yarn/spark-yarn.conf what YARN needs on top (submit/common.sh reads both, the second for
+`submit/standalone.sh yarn`); spark_confs() merges them as common.sh's submit_args does, and
+spark_submit_args() lays the arguments out as submit/standalone.sh does (AirflowDagTest compares).
+The job's own arguments for the sweep, predict and report are built here once, for the EMR steps
+and both DAGs. The jar's manifest names the main class and the job names itself, so neither is passed.
 Standard library only: it runs with any Python 3.8+, Airflow's included.
 """
 import os
 
 SUBMIT_DIR = os.path.dirname(os.path.abspath(__file__))
 JOB_CONF = os.path.join(SUBMIT_DIR, "spark-job.conf")
-EMR_CONF = os.path.join(SUBMIT_DIR, "emr", "spark-emr.conf")
+YARN_CONF = os.path.join(SUBMIT_DIR, "yarn", "spark-yarn.conf")
+
+# Parallel workers of a scheduled sweep when nothing else says (the Airflow Variable
+# mnist_spark_workers, render_step.py --workers). Trial ids include the worker count, so a run must
+# not take it from whatever executors happen to be registered: under dynamic allocation (EMR) a
+# retry could get another count, new trial ids, and train every finished trial again.
+DEFAULT_WORKERS = 4
 
 
 def read_spark_conf(path):
@@ -39,9 +47,9 @@ def spark_confs(*files):
     return merged
 
 
-def job_args(conf_file, *options):
-    """The job's own arguments: the sweep of conf_file, then any options (--experiment, --data, ...)."""
-    return ["sweep", "--conf", conf_file] + list(options)
+def yarn_confs():
+    """The settings of every run on YARN: spark-job.conf with spark-yarn.conf merged in."""
+    return spark_confs(YARN_CONF)
 
 
 def spark_submit_args(master, deploy_mode, jar, job, confs):
@@ -53,29 +61,59 @@ def spark_submit_args(master, deploy_mode, jar, job, confs):
 
 
 def s3_locations(prefix):
-    """Where a run on EMR keeps its data, minibatches, results and models, under one S3 prefix."""
+    """Where a scheduled run keeps its data, results, models, predictions and reports,
+    under one prefix. A trailing "/" is dropped here for a literal prefix; a Jinja template must drop
+    it in the rendered value itself (the DAG's "{{ var.value.mnist_spark_s3.rstrip('/') }}")."""
     prefix = prefix.rstrip("/")
-    return {"data": prefix + "/mnist", "minibatches": prefix + "/work/minibatches",
-            "results": prefix + "/results", "models": prefix + "/models"}
+    return {"data": prefix + "/mnist", "results": prefix + "/results", "models": prefix + "/models",
+            "predictions": prefix + "/predictions", "reports": prefix + "/reports"}
 
 
-def emr_spark_submit(jar, conf_file, s3_prefix, experiment):
-    """The spark-submit command line of the EMR step (cluster deploy mode, YARN)."""
+def sweep_args(conf_file, s3_prefix, experiment, workers):
+    """The sweep of conf_file as experiment, on a fixed number of workers, under s3_prefix."""
     where = s3_locations(s3_prefix)
-    job = job_args(conf_file, "--experiment", experiment, "--data", where["data"], "--results", where["results"],
-                   "--models", where["models"], "--set", 'data.minibatch-dir="%s"' % where["minibatches"])
-    return ["spark-submit"] + spark_submit_args("yarn", "cluster", jar, job, spark_confs(EMR_CONF))
+    return ["sweep", "--conf", conf_file, "--experiment", experiment, "--workers", str(workers),
+            "--data", where["data"], "--results", where["results"], "--models", where["models"]]
 
 
-def emr_step(jar, conf_file, s3_prefix, experiment, action_on_failure="CONTINUE"):
-    """The step as EMR's API takes it (boto3 add_job_flow_steps, Airflow's EmrAddStepsOperator)."""
-    return {"Name": "mnist-spark sweep %s" % experiment, "ActionOnFailure": action_on_failure,
-            "HadoopJarStep": {"Jar": "command-runner.jar",
-                              "Args": emr_spark_submit(jar, conf_file, s3_prefix, experiment)}}
+def predict_args(s3_prefix, experiment, run):
+    """Predictions of the experiment's best model for the images under s3_prefix, in predictions/<run>."""
+    where = s3_locations(s3_prefix)
+    return ["predict", "--model", "best:" + experiment, "--images", where["data"],
+            "--output", where["predictions"] + "/" + run, "--results", where["results"]]
 
 
-def emr_cli_step(jar, conf_file, s3_prefix, experiment, action_on_failure="CONTINUE"):
+def report_args(s3_prefix, run):
+    """The report of the results table under s3_prefix, in reports/<run>."""
+    where = s3_locations(s3_prefix)
+    return ["report", "--results", where["results"], "--output", where["reports"] + "/" + run]
+
+
+def scheduled_jobs(conf_file, s3_prefix, experiment, workers, run):
+    """The job arguments of a scheduled run, by name, in the order they run: the sweep first, then
+    predict and report (both need the sweep's results; neither needs the other)."""
+    return {"sweep": sweep_args(conf_file, s3_prefix, experiment, workers),
+            "predict": predict_args(s3_prefix, experiment, run),
+            "report": report_args(s3_prefix, run)}
+
+
+def emr_spark_submit(jar, job):
+    """The spark-submit command line of an EMR step (cluster deploy mode, YARN)."""
+    return ["spark-submit"] + spark_submit_args("yarn", "cluster", jar, job, yarn_confs())
+
+
+def emr_step(name, jar, job, action_on_failure="CONTINUE"):
+    """One step as EMR's API takes it (boto3 add_job_flow_steps, Airflow's EmrAddStepsOperator)."""
+    return {"Name": name, "ActionOnFailure": action_on_failure,
+            "HadoopJarStep": {"Jar": "command-runner.jar", "Args": emr_spark_submit(jar, job)}}
+
+
+def emr_step_name(job, experiment, run):
+    """The step's name in EMR's console: what it runs and for which experiment or day."""
+    return "mnist-spark %s %s" % (job, run if job == "report" else experiment)
+
+
+def emr_cli_step(step):
     """The same step as `aws emr add-steps --steps file://step.json` takes it."""
-    step = emr_step(jar, conf_file, s3_prefix, experiment, action_on_failure)
-    return {"Type": "CUSTOM_JAR", "Name": step["Name"], "ActionOnFailure": action_on_failure,
-            "Jar": "command-runner.jar", "Args": step["HadoopJarStep"]["Args"]}
+    return {"Type": "CUSTOM_JAR", "Name": step["Name"], "ActionOnFailure": step["ActionOnFailure"],
+            "Jar": step["HadoopJarStep"]["Jar"], "Args": step["HadoopJarStep"]["Args"]}

@@ -1,34 +1,71 @@
 #!/usr/bin/env python3
-"""Renders the EMR step that runs the sweep, as JSON for `aws emr add-steps`.
+"""Renders the EMR steps that run the sweep (and, when asked, predict and report), as JSON for
+`aws emr add-steps`.
 
     python3 submit/emr/render_step.py --jar s3://BUCKET/jars/mnist-spark.jar \\
         --conf-file s3a://BUCKET/conf/sweep.conf --s3 s3a://BUCKET/mnist-spark \\
-        --experiment mnist-2026-11-21 > step.json
+        --experiment mnist-20261121 --workers 8 [--predict-and-report --ds-nodash 20261121] > step.json
     aws emr add-steps --cluster-id j-XXXXXXXX --steps file://step.json
 
-The arguments come from submit/spark-job.conf and submit/emr/spark-emr.conf through
-submit/submit_args.py, the same source as the shell scripts and the Airflow DAG.
+The arguments come from submit/spark-job.conf and submit/yarn/spark-yarn.conf through
+submit/submit_args.py, the same source as the shell scripts and the Airflow DAGs.
 """
 import argparse
+import datetime
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import submit_args  # noqa: E402
 
+TEMPLATE = re.compile(r"^\{\{.*\}\}$")  # a Jinja expression, rendered later by Airflow
+
+
+def _workers(text):
+    if TEMPLATE.match(text) or (text.isdigit() and int(text) > 0):
+        return text
+    raise argparse.ArgumentTypeError("must be a positive whole number, not %r" % text)
+
+
+def _ds_nodash(text):
+    if TEMPLATE.match(text) or re.fullmatch(r"\d{8}", text):
+        return text
+    raise argparse.ArgumentTypeError("must be a date as YYYYMMDD, not %r" % text)
+
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Render the mnist-spark EMR step as JSON.")
+    parser = argparse.ArgumentParser(description="Render the mnist-spark EMR steps as JSON.")
     parser.add_argument("--jar", required=True, help="the application jar in S3")
     parser.add_argument("--conf-file", required=True, help="the sweep's HOCON file in S3")
-    parser.add_argument("--s3", required=True, help="S3 prefix for data, minibatches, results and models")
+    parser.add_argument("--s3", required=True,
+                        help="S3 prefix for data, results, models, predictions and reports "
+                             "(a trailing / is dropped)")
     parser.add_argument("--experiment", required=True, help="the experiment name")
-    parser.add_argument("--action-on-failure", default="CONTINUE",
-                        choices=["CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER"])
+    parser.add_argument("--workers", type=_workers, default=str(submit_args.DEFAULT_WORKERS),
+                        help="parallel workers of the sweep, fixed so that a rerun gets the same trial ids "
+                             "under dynamic allocation (default: %(default)s)")
+    parser.add_argument("--predict-and-report", action="store_true",
+                        help="also the predict and report steps, after the sweep")
+    parser.add_argument("--ds-nodash", type=_ds_nodash,
+                        default=datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d"),
+                        help="the run's day as YYYYMMDD: names predictions/<day> and reports/<day> "
+                             "(default: today, UTC)")
+    parser.add_argument("--action-on-failure", choices=["CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER"],
+                        help="for every step (default: CONTINUE; with --predict-and-report the sweep's is "
+                             "CANCEL_AND_WAIT, so that a failed sweep cancels the steps after it)")
     args = parser.parse_args(argv)
-    step = submit_args.emr_cli_step(args.jar, args.conf_file, args.s3, args.experiment, args.action_on_failure)
-    json.dump([step], sys.stdout, indent=2)
+    jobs = submit_args.scheduled_jobs(args.conf_file, args.s3, args.experiment, args.workers, args.ds_nodash)
+    names = ["sweep", "predict", "report"] if args.predict_and_report else ["sweep"]
+    steps = []
+    for name in names:
+        action = args.action_on_failure or (
+            "CANCEL_AND_WAIT" if name == "sweep" and len(names) > 1 else "CONTINUE")
+        step = submit_args.emr_step(submit_args.emr_step_name(name, args.experiment, args.ds_nodash),
+                                    args.jar, jobs[name], action)
+        steps.append(submit_args.emr_cli_step(step))
+    json.dump(steps, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 

@@ -4,6 +4,7 @@ import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.data.InvalidDataException;
 import org.mnistspark.model.NativeRuntime;
+import org.mnistspark.results.InvalidTableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,12 +30,13 @@ import java.util.function.Supplier;
                 + "hyperparameters, and queries the Parquet results table.",
         footer = {"", "Without a command, or with options only, it runs the sweep. Each command's options: "
                 + "mnist-spark COMMAND --help."},
-        subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class, ReportCommand.class})
+        subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class,
+                VacuumCommand.class, ReportCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
-    private static final List<String> COMMANDS = List.of("sweep", "query", "stage", "baseline", "report");
+    private static final List<String> COMMANDS = List.of("sweep", "query", "stage", "baseline", "vacuum", "report");
 
     /** What a command runs with: Spark when it needs it, and where it prints. */
     record Context(Supplier<SparkSession> spark, PrintStream out, PrintStream err) {}
@@ -109,7 +111,7 @@ public final class MnistSpark {
 
     /** One clear line per failure a user can fix; the whole trace only for the unexpected. */
     static int report(Exception e, PrintStream err) {
-        if (e instanceof InvalidConfigException) {
+        if (e instanceof InvalidConfigException || e instanceof InvalidTableException) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -13,9 +13,12 @@ import static org.mnistspark.config.Setting.INT;
  * @param dropout        probability that spatial dropout after the second convolution drops a channel
  */
 public record ModelOptions(List<Integer> hiddenChannels, List<Integer> kernelSize, List<Double> dropout) {
+    /** A 256-channel first convolution is already 64 times the seed's widest; past it workers run out of memory. */
+    static final int MAX_HIDDEN_CHANNELS = 256;
 
     static final Setting<List<Integer>> HIDDEN_CHANNELS = Setting.grid("model.hidden-channels", "--hidden-channels",
-            INT, List.of(2, 5, 10, 20, 32), n -> n > 0, "must be at least 1",
+            INT, List.of(2, 5, 10, 20, 32), n -> n > 0 && n <= MAX_HIDDEN_CHANNELS,
+            "must be 1 to " + MAX_HIDDEN_CHANNELS + " (more would not fit a worker's memory)",
             "Channels of the first convolution (the seed's hidden channels).");
     static final Setting<List<Integer>> KERNEL_SIZE = Setting.grid("model.kernel-size", "--kernel-size", INT,
             List.of(5), ModelOptions::kernelFits, "must be between 1 and 9 so that 28x28 images keep a positive size",

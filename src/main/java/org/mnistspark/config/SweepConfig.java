@@ -47,6 +47,8 @@ public record SweepConfig(
 
     /** The settings of the results table's location, for commands that only read it. */
     public static final List<Setting<?>> RESULTS_LOCATION = List.of(OutputOptions.RESULTS);
+    /** The settings of the table and the models, for commands that maintain them. */
+    public static final List<Setting<?>> OUTPUT_LOCATIONS = List.of(OutputOptions.RESULTS, OutputOptions.MODELS);
     /** The settings of the MNIST location. */
     public static final List<Setting<?>> DATA_LOCATION = List.of(DataOptions.DIR);
 

@@ -22,6 +22,11 @@ public record TrainingOptions(List<String> engine, List<Integer> epochs, List<St
                               List<Integer> averagingFrequency, int workerPrefetch, List<Long> seed) {
 
     public static final Set<String> OPTIMIZERS = Set.of("sgd", "nesterov", "adam");
+    /**
+     * The largest minibatch: 8,192 images of 256 first-layer channels already need over 4 GB of
+     * activations in one worker.
+     */
+    static final int MAX_BATCH = 8192;
     /** DL4J's ParameterAveragingTrainingMaster; trials trained before there was a choice used it. */
     public static final String DL4J_ENGINE = "dl4j";
     /** Each worker's network stays in its executor between averaging rounds. */
@@ -42,11 +47,12 @@ public record TrainingOptions(List<String> engine, List<Integer> epochs, List<St
     static final Setting<List<Double>> MOMENTUM = Setting.grid("training.momentum", "--momentum", DOUBLE,
             List.of(0.5), m -> m >= 0 && m < 1, "must be in [0, 1)", "Momentum of sgd and nesterov (adam ignores it).");
     static final Setting<List<Integer>> BATCH_SIZE = Setting.grid("training.batch-size", "--batch-size", INT,
-            List.of(64), n -> n > 0, "must be at least 1",
+            List.of(64), n -> n > 0 && n <= MAX_BATCH, "must be 1 to " + MAX_BATCH + " (more would not fit a worker's memory)",
             "Examples per parameter update summed over all workers, as in the one-process reference; each "
                     + "worker's minibatch is batch-size / workers, rounded up, unless batch-size-per-worker is set.");
     static final Setting<Integer> BATCH_SIZE_PER_WORKER = Setting.single("training.batch-size-per-worker",
-            "--batch-size-per-worker", INT, 0, n -> n >= 0, "must be 0 (derived) or a positive count",
+            "--batch-size-per-worker", INT, 0, n -> n >= 0 && n <= MAX_BATCH,
+            "must be 0 (derived) or a count up to " + MAX_BATCH,
             "Each worker's minibatch; 0: derived from batch-size.");
     static final Setting<List<Integer>> AVERAGING_FREQUENCY = Setting.grid("training.averaging-frequency",
             "--averaging-frequency", INT, List.of(20), n -> n > 0, "must be at least 1",

@@ -1,6 +1,9 @@
 package org.mnistspark.results;
 
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+
+import java.util.Arrays;
 
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -15,11 +18,12 @@ import static org.mnistspark.results.Columns.nullable;
  * @param fitSeconds   of {@code seconds}, a worker's time inside DL4J's fit (null in rows of version 1)
  * @param dataSeconds  a worker's time making minibatches
  * @param setupSeconds a worker's time loading the averaged state (persistent engine)
+ * @param confusion    test images by true label (row) and predicted label (column), 10 x 10
  */
 public record EpochRecord(String experiment, String trialId, String runId, int epoch, double trainLoss,
                           double testLoss, double testAccuracy, long testCorrect, long testImages,
                           long trainImages, double seconds, double imagesPerSecond, double fitSeconds,
-                          double dataSeconds, double setupSeconds) {
+                          double dataSeconds, double setupSeconds, long[][] confusion) {
 
     static final Columns<EpochRecord> COLUMNS = new Columns<>(
             column("experiment", StringType, EpochRecord::experiment),
@@ -36,7 +40,9 @@ public record EpochRecord(String experiment, String trialId, String runId, int e
             column("images_per_second", DoubleType, EpochRecord::imagesPerSecond),
             nullable("fit_seconds", DoubleType, EpochRecord::fitSeconds),
             nullable("data_seconds", DoubleType, EpochRecord::dataSeconds),
-            nullable("setup_seconds", DoubleType, EpochRecord::setupSeconds));
+            nullable("setup_seconds", DoubleType, EpochRecord::setupSeconds),
+            nullable("confusion", DataTypes.createArrayType(DataTypes.createArrayType(LongType, false), false),
+                    r -> Arrays.stream(r.confusion()).map(row -> Arrays.stream(row).boxed().toList()).toList()));
 
     public static final StructType SCHEMA = COLUMNS.schema();
 }

@@ -38,6 +38,10 @@ final class ConsoleReport {
         out.println("  skipped: already in the results table (--rerun trains it again)");
     }
 
+    void claimedElsewhere() {
+        out.println("  skipped: another sweep is training it now (it holds the trial's claim)");
+    }
+
     void failed(String message) {
         out.println("  FAILED, nothing written to the results table: " + message);
     }
@@ -52,9 +56,10 @@ final class ConsoleReport {
     }
 
     void summary(SweepResult result, Dataset<Row> rows, String resultsSetting) {
-        out.printf("%nTrials of experiment '%s' (%d trained now, %d already there, %d failed), best first:%n",
-                result.experiment(), result.count(TrialSummary.Outcome.TRAINED),
-                result.count(TrialSummary.Outcome.SKIPPED), result.count(TrialSummary.Outcome.FAILED));
+        out.printf("%nTrials of experiment '%s' (%d trained now, %d already there, %d trained by another sweep, "
+                        + "%d failed), best first:%n", result.experiment(), result.count(TrialSummary.Outcome.TRAINED),
+                result.count(TrialSummary.Outcome.SKIPPED), result.count(TrialSummary.Outcome.CLAIMED),
+                result.count(TrialSummary.Outcome.FAILED));
         out.print(TablePrinter.format(rows, result.trials().size()));
         out.printf("Results table: %s%nQuery it with Spark SQL: submit/results.sh --results %s \"SELECT ...\" "
                 + "(views: trials, epochs; see README.md)%n", result.resultsLocation(), resultsSetting);

@@ -13,6 +13,7 @@ import org.mnistspark.results.EpochRecord;
 import org.mnistspark.results.ModelStore;
 import org.mnistspark.results.Queries;
 import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.TrialClaims;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.training.EpochResult;
 import org.mnistspark.training.ExecutorCores;
@@ -27,6 +28,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -84,21 +86,51 @@ public final class Sweep {
                 summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null));
                 continue;
             }
-            try {
-                TrialRecord record = trainAndCommit(shared, spec, trialId, perWorker);
-                summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.TRAINED, record, null));
-            } catch (Exception e) {
-                String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-                report.failed(message);
-                LOG.warn("Trial {} failed", trialId, e); // the whole cause, for whoever must find out why
-                summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.FAILED, null, message));
-            }
+            summaries.add(claimAndTrain(shared, spec, trialId, perWorker));
         }
         SweepResult result = new SweepResult(config.experiment(), shared.table().location(), shared.workers(),
                 List.copyOf(summaries));
         report.summary(result, Queries.sweepSummary(shared.table(), result.experiment(),
                 summaries.stream().map(TrialSummary::trialId).toList()), config.output().results());
         return result;
+    }
+
+    /**
+     * Trains the trial if this sweep can claim it (no other sweep trains it now) and, unless a rerun is
+     * asked for, nobody committed it since the sweep started. A trial that fails, with an exception or
+     * an error (out of memory, say), writes nothing and the sweep goes on.
+     */
+    private TrialSummary claimAndTrain(Shared shared, TrialSpec spec, String trialId, int perWorker) {
+        String runId = UUID.randomUUID().toString();
+        try {
+            Optional<TrialClaims.Claim> claimed = shared.table().claims().claim(trialId,
+                    "run " + runId + " on " + ProcessHandle.current().pid() + "@" + hostName());
+            if (claimed.isEmpty()) {
+                report.claimedElsewhere();
+                return new TrialSummary(trialId, spec, TrialSummary.Outcome.CLAIMED, null, null);
+            }
+            try (TrialClaims.Claim claim = claimed.get()) {
+                if (!config.output().rerun() && shared.table().isCommitted(config.experiment(), trialId)) {
+                    report.skipped(); // another sweep committed it after this one started
+                    return new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null);
+                }
+                TrialRecord record = trainAndCommit(shared, spec, trialId, runId, perWorker, claim);
+                return new TrialSummary(trialId, spec, TrialSummary.Outcome.TRAINED, record, null);
+            }
+        } catch (Exception | Error e) {
+            String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            report.failed(message);
+            LOG.warn("Trial {} failed", trialId, e); // the whole cause, for whoever must find out why
+            return new TrialSummary(trialId, spec, TrialSummary.Outcome.FAILED, null, message);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown host";
+        }
     }
 
     /** Reads and checks everything before the first trial, so that bad input changes nothing. */
@@ -110,7 +142,7 @@ public final class Sweep {
         report.data(dataset.location(), train.count(), test.count());
 
         ResultsTable table = new ResultsTable(spark, config.output().results());
-        table.checkWritable();
+        table.checkUsable();
         ModelStore models = new ModelStore(config.output().models(), hadoop);
         models.checkWritable();
         String dataKey = TrialIdentity.dataKey(dataset.sha256(), train.count(), test.count(),
@@ -126,7 +158,8 @@ public final class Sweep {
         return fixed > 0 ? fixed : (spec.batchSize() + workers - 1) / workers;
     }
 
-    private TrialRecord trainAndCommit(Shared in, TrialSpec spec, String trialId, int perWorker) throws Exception {
+    private TrialRecord trainAndCommit(Shared in, TrialSpec spec, String trialId, String runId, int perWorker,
+                                       TrialClaims.Claim claim) throws Exception {
         Instant started = Instant.now();
         double mean = config.normalization().mean();
         double std = config.normalization().std();
@@ -138,7 +171,6 @@ public final class Sweep {
                 report.progress(spec.epochs()));
         report.networksBuilt(spec.engine(), outcome.networksBuilt());
 
-        String runId = UUID.randomUUID().toString();
         String modelPath = in.models().save(outcome.network(), config.experiment(), trialId, runId);
         List<EpochResult> epochs = outcome.epochs();
         EpochResult last = epochs.get(epochs.size() - 1);
@@ -163,9 +195,10 @@ public final class Sweep {
         List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(config.experiment(), trialId, runId,
                 e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
                 e.trainImages(), e.seconds(), e.imagesPerSecond(), e.time().fitSeconds(), e.time().dataSeconds(),
-                e.time().setupSeconds())).toList();
+                e.time().setupSeconds(), e.confusion())).toList();
         try {
-            in.table().commit(record, epochRecords, config.output().rerun());
+            claim.check(); // a sweep whose lease was taken over must not commit a second run
+            in.table().commit(record, epochRecords);
         } catch (IOException | RuntimeException e) {
             in.models().discard(modelPath, e); // no row points at it: a failed trial leaves nothing behind
             throw e;

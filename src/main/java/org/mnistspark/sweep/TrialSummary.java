@@ -10,5 +10,6 @@ import org.mnistspark.results.TrialRecord;
  * @param error  why the trial failed; null otherwise
  */
 public record TrialSummary(String trialId, TrialSpec spec, Outcome outcome, TrialRecord record, String error) {
-    public enum Outcome { TRAINED, SKIPPED, FAILED }
+    /** SKIPPED: committed already; CLAIMED: another sweep is training it now. */
+    public enum Outcome { TRAINED, SKIPPED, CLAIMED, FAILED }
 }

@@ -43,7 +43,7 @@ public final class OneJvmTrainer {
             EpochResult result = new EpochResult(epoch, weightedLoss / data.images(),
                     totals.nllSum() / totals.examples(), totals.correct(), totals.examples(),
                     (double) totals.correct() / totals.examples(), seconds, data.images() / seconds, data.images(),
-                    new EpochResult.Breakdown(fit, seconds - fit, 0, 0));
+                    new EpochResult.Breakdown(fit, seconds - fit, 0, 0), totals.confusion());
             results.add(result);
             progress.epochDone(result);
         }

@@ -6,12 +6,14 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.data.Minibatches;
 import org.mnistspark.data.MnistImages;
+import org.mnistspark.model.MnistCnn;
 import org.mnistspark.model.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -23,19 +25,23 @@ import java.util.stream.IntStream;
  */
 final class TestEvaluation {
     /**
-     * Summed over minibatches, then divided once: exact counts, no averaging of averages.
+     * Summed over minibatches, then divided once: exact counts, no averaging of averages. The counts
+     * are the confusion matrix; correct and examples follow from it.
      * A class, not a record: Spark's Kryo 4 cannot serialize records.
      */
     static final class Totals implements Serializable {
         private static final long serialVersionUID = 1L;
         private final double nllSum;
-        private final long correct;
-        private final long examples;
+        private final long[] confusion;
 
-        Totals(double nllSum, long correct, long examples) {
+        /** @param confusion 10 x 10 counts, row-major: [true label × 10 + predicted label] */
+        Totals(double nllSum, long[] confusion) {
             this.nllSum = nllSum;
-            this.correct = correct;
-            this.examples = examples;
+            this.confusion = confusion;
+        }
+
+        static Totals none() {
+            return new Totals(0, new long[MnistCnn.CLASSES * MnistCnn.CLASSES]);
         }
 
         double nllSum() {
@@ -43,15 +49,32 @@ final class TestEvaluation {
         }
 
         long correct() {
+            long correct = 0;
+            for (int label = 0; label < MnistCnn.CLASSES; label++) {
+                correct += confusion[label * MnistCnn.CLASSES + label];
+            }
             return correct;
         }
 
         long examples() {
-            return examples;
+            return Arrays.stream(confusion).sum();
+        }
+
+        /** The confusion matrix: row = true label, column = predicted label. */
+        long[][] confusion() {
+            long[][] matrix = new long[MnistCnn.CLASSES][];
+            for (int label = 0; label < MnistCnn.CLASSES; label++) {
+                matrix[label] = Arrays.copyOfRange(confusion, label * MnistCnn.CLASSES, (label + 1) * MnistCnn.CLASSES);
+            }
+            return matrix;
         }
 
         Totals plus(Totals other) {
-            return new Totals(nllSum + other.nllSum, correct + other.correct, examples + other.examples);
+            long[] sum = confusion.clone();
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += other.confusion[i];
+            }
+            return new Totals(nllSum + other.nllSum, sum);
         }
     }
 
@@ -79,7 +102,7 @@ final class TestEvaluation {
                         MultiLayerNetwork net = new MultiLayerNetwork(
                                 MultiLayerConfiguration.fromJson(configuration.value()));
                         net.init(Nd4j.create(parameters.value(), new long[] {1, parameters.value().length}, 'c'), false);
-                        Totals totals = new Totals(0, 0, 0);
+                        Totals totals = Totals.none();
                         while (indices.hasNext()) {
                             totals = totals.plus(evaluate(net, test.value(), indices.next(), mean, std));
                         }
@@ -93,7 +116,7 @@ final class TestEvaluation {
 
     /** The network on all of {@code test}, in this JVM. */
     static Totals evaluate(MultiLayerNetwork network, MnistImages test, double mean, double std) {
-        Totals totals = new Totals(0, 0, 0);
+        Totals totals = Totals.none();
         for (int index = 0; index * MINIBATCH < test.count(); index++) {
             totals = totals.plus(evaluate(network, test, index, mean, std));
         }
@@ -108,20 +131,18 @@ final class TestEvaluation {
         return score(network.output(minibatch.getFeatures(), false), minibatch.getLabels());
     }
 
-    /** NLL sum and correct count of one minibatch's softmax outputs against one-hot labels. */
+    /** NLL sum and confusion counts of one minibatch's softmax outputs against one-hot labels. */
     static Totals score(INDArray probabilities, INDArray oneHotLabels) {
         float[][] p = probabilities.toFloatMatrix();
         float[][] y = oneHotLabels.toFloatMatrix();
         double nll = 0;
-        long correct = 0;
+        long[] confusion = new long[MnistCnn.CLASSES * MnistCnn.CLASSES];
         for (int row = 0; row < p.length; row++) {
             int label = argMax(y[row]);
             nll -= Math.log(Math.max(p[row][label], MIN_PROBABILITY));
-            if (argMax(p[row]) == label) {
-                correct++;
-            }
+            confusion[label * MnistCnn.CLASSES + argMax(p[row])]++;
         }
-        return new Totals(nll, correct, p.length);
+        return new Totals(nll, confusion);
     }
 
     private static int argMax(float[] values) {

@@ -76,7 +76,7 @@ public final class TrialTrainer {
                         images.test().count(), workers, run.mean(), run.std());
                 EpochResult result = new EpochResult(epoch, weightedLoss / imagesDone, test.nllSum() / test.examples(),
                         test.correct(), test.examples(), (double) test.correct() / test.examples(), seconds,
-                        imagesDone / seconds, imagesDone, breakdown(seconds, timesBefore, times.total()));
+                        imagesDone / seconds, imagesDone, breakdown(seconds, timesBefore, times.total()), test.confusion());
                 results.add(result);
                 progress.epochDone(result);
             }

@@ -38,7 +38,7 @@ class CommandsTest {
                 Records.trial("exp-a", "a-best", "r2", 10, List.of(0.97)),
                 Records.trial("exp-a", "a-diverged", "r3", 20, List.of(0.99), null, TrialRecord.DIVERGED),
                 Records.trial("exp-b", "b-only", "r4", 2, List.of(0.93)))) {
-            table.commit(trial, Records.epochs(trial), false);
+            table.commit(trial, Records.epochs(trial));
         }
         Cli.Result result = Cli.run("query", "--results", dir.toString());
         assertThat(result.exitCode()).isZero();

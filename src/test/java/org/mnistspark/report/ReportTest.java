@@ -45,7 +45,7 @@ class ReportTest {
                 trial("newer", "n-h2", 2, List.of(0.90, 0.95), "2026-11-21T08:00:00Z"),
                 trial("newer", "n-h5", 5, List.of(0.92, 0.96), "2026-11-21T08:05:00Z"),
                 trial("newer", "n-h5-lr", 5, List.of(0.93, 0.94), "2026-11-21T08:10:00Z"))) {
-            table.commit(trial, Records.epochs(trial), false);
+            table.commit(trial, Records.epochs(trial));
         }
     }
 

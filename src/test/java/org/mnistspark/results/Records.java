@@ -41,6 +41,16 @@ public final class Records {
                 .build();
     }
 
+    /** The same row, finished at another time: a later run of the trial. */
+    public static TrialRecord rerun(TrialRecord row, Instant finishedAt) {
+        return new TrialRecord(row.experiment(), row.trialId(), row.runId(), row.status(), row.spec(),
+                row.batchSizePerWorker(), row.workerPrefetch(), row.workers(), row.parameters(), row.trainImages(),
+                row.testImages(), row.testAccuracy(), row.testCorrectLast(), row.testLossLast(), row.trainLossLast(),
+                row.trainSeconds(), row.imagesPerSecond(), row.startedAt(), finishedAt, row.datasetLocation(),
+                row.datasetSha256(), row.normalizationMean(), row.normalizationStd(), row.modelPath(),
+                row.sparkMaster(), row.appVersion());
+    }
+
     /**
      * Two writers (experiments "{prefix}a" and "{prefix}b"), each with its own ResultsTable on
      * {@code location}, commit {@code trialsEach} trials at the same time.
@@ -56,7 +66,7 @@ public final class Records {
                     for (int i = 0; i < trialsEach; i++) {
                         TrialRecord trial = trial(prefix + writer, writer + i, writer + "-run-" + i, i + 1,
                                 List.of(0.9, 0.95));
-                        table.commit(trial, epochs(trial), false);
+                        table.commit(trial, epochs(trial));
                     }
                     return null;
                 }));
@@ -69,11 +79,25 @@ public final class Records {
         }
     }
 
+    /**
+     * A confusion matrix of 10,000 test images, 1,000 per label, with {@code accuracy} of them right:
+     * each label's misses all predicted as the next label.
+     */
+    public static long[][] confusion(double accuracy) {
+        long[][] matrix = new long[10][10];
+        long wrong = Math.round((1 - accuracy) * 1000);
+        for (int label = 0; label < 10; label++) {
+            matrix[label][label] = 1000 - wrong;
+            matrix[label][(label + 1) % 10] = wrong;
+        }
+        return matrix;
+    }
+
     public static List<EpochRecord> epochs(TrialRecord trial) {
         return IntStream.range(0, trial.testAccuracy().size())
                 .mapToObj(i -> new EpochRecord(trial.experiment(), trial.trialId(), trial.runId(), i + 1, 0.5 - i * 0.1,
                         0.2 - i * 0.05, trial.testAccuracy().get(i), Math.round(trial.testAccuracy().get(i) * 10_000),
-                        10_000, 60_000, 20.0, 3000.0, 15.0, 0.2, 0.1))
+                        10_000, 60_000, 20.0, 3000.0, 15.0, 0.2, 0.1, confusion(trial.testAccuracy().get(i))))
                 .toList();
     }
 }

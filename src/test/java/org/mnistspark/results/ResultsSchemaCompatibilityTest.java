@@ -50,7 +50,7 @@ class ResultsSchemaCompatibilityTest {
         copy(FIXTURE, dir);
         ResultsTable table = new ResultsTable(spark, dir.toString());
         TrialRecord fresh = Records.trial("now", "t-new", "run-new", 10, List.of(0.95, 0.97));
-        table.commit(fresh, Records.epochs(fresh), false);
+        table.commit(fresh, Records.epochs(fresh));
         table.registerViews();
 
         Row old = spark.sql("SELECT trial_id, hidden_channels, test_accuracy_last, test_correct_last, "

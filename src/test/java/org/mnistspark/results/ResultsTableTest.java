@@ -27,7 +27,7 @@ class ResultsTableTest {
     void committedTrialReadsBackWithSparkSql() throws IOException {
         ResultsTable table = new ResultsTable(spark, dir.toString());
         TrialRecord trial = Records.trial("exp", "t1", "run-1", 10, List.of(0.9512, 0.9688));
-        table.commit(trial, Records.epochs(trial), false);
+        table.commit(trial, Records.epochs(trial));
         table.registerViews();
 
         Row row = spark.sql("SELECT trial_id, hidden_channels, test_accuracy, test_accuracy_min, test_accuracy_max, "
@@ -50,6 +50,34 @@ class ResultsTableTest {
     }
 
     @Test
+    void confusionsAndPerClassMetricsComeExactlyFromTheCounts() throws IOException {
+        ResultsTable table = new ResultsTable(spark, dir.toString());
+        TrialRecord trial = Records.trial("exp", "t1", "run-1", 10, List.of(0.95));
+        EpochRecord epoch = Records.epochs(trial).get(0);
+        long[][] counts = epoch.confusion();
+        counts[3][3] -= 7; // seven 3s taken for 8s
+        counts[3][8] += 7;
+        table.commit(trial, List.of(epoch));
+        table.registerViews();
+
+        assertThat(spark.sql("SELECT sum(count) FROM confusions").first().getLong(0)).isEqualTo(10_000);
+        assertThat(spark.sql("SELECT count FROM confusions WHERE true_label = 3 AND predicted_label = 8")
+                .first().getLong(0)).isEqualTo(7);
+        Row three = spark.sql("SELECT precision, recall, f1, correct, actual, predicted FROM classes WHERE label = 3")
+                .first();
+        assertThat(three.getLong(3)).isEqualTo(943);
+        assertThat(three.getLong(4)).isEqualTo(1000);
+        assertThat(three.getLong(5)).as("950 right, 50 of the 2s").isEqualTo(943 + 50);
+        assertThat(three.getDouble(0)).isEqualTo(943.0 / 993);
+        assertThat(three.getDouble(1)).isEqualTo(943.0 / 1000);
+        assertThat(three.getDouble(2)).isCloseTo(2 * (943.0 / 993) * (943.0 / 1000) / (943.0 / 993 + 943.0 / 1000),
+                within(1e-15));
+        Row eight = spark.sql("SELECT precision, recall FROM classes WHERE label = 8").first();
+        assertThat(eight.getDouble(0)).isEqualTo(950.0 / (950 + 50 + 7));
+        assertThat(spark.sql("SELECT * FROM classes").count()).isEqualTo(10);
+    }
+
+    @Test
     void emptyTableReadsAsNoRows() throws IOException {
         ResultsTable table = new ResultsTable(spark, dir.resolve("none").toString());
         assertThat(table.trials().count()).isZero();
@@ -57,26 +85,81 @@ class ResultsTableTest {
         assertThat(table.committedTrialIds("exp")).isEmpty();
     }
 
+    /**
+     * A rerun adds a run and deletes nothing (another sweep may be writing beside it): the views show the
+     * latest run of each trial, a plain read every run, and vacuum removes the superseded run, its epoch
+     * rows and its model.
+     */
     @Test
-    void rerunReplacesTheEarlierRunOfTheSameTrialOnly() throws IOException {
+    void aRerunAddsARunTheViewsShowTheLatestAndVacuumRemovesTheSuperseded() throws IOException {
         ResultsTable table = new ResultsTable(spark, dir.resolve("results").toString());
         Path models = Files.createDirectories(dir.resolve("models"));
         List<Path> model = new ArrayList<>();
-        for (String run : List.of("t1-run-1", "t2-run-2", "t1-run-3")) {
+        for (String run : List.of("t1-run-9", "t2-run-2", "t1-run-1")) {
             model.add(Files.writeString(models.resolve(run + ".zip"), run));
         }
-        TrialRecord first = Records.trial("exp", "t1", "run-1", 10, List.of(0.95), model.get(0).toUri().toString());
+        TrialRecord first = Records.trial("exp", "t1", "run-9", 10, List.of(0.95), model.get(0).toUri().toString());
         TrialRecord other = Records.trial("exp", "t2", "run-2", 5, List.of(0.94), model.get(1).toUri().toString());
-        TrialRecord again = Records.trial("exp", "t1", "run-3", 10, List.of(0.96), model.get(2).toUri().toString());
-        table.commit(first, Records.epochs(first), false);
-        table.commit(other, Records.epochs(other), false);
-        table.commit(again, Records.epochs(again), true);
-        List<String> runs = table.trials().orderBy("run_id").select("run_id").as(
-                org.apache.spark.sql.Encoders.STRING()).collectAsList();
-        assertThat(runs).containsExactly("run-2", "run-3");
+        // Later, though its run id sorts first: the latest is the last finished.
+        TrialRecord again = Records.rerun(Records.trial("exp", "t1", "run-1", 10, List.of(0.96),
+                model.get(2).toUri().toString()), java.time.Instant.parse("2026-11-22T08:00:00Z"));
+        for (TrialRecord run : List.of(first, other, again)) {
+            table.commit(run, Records.epochs(run));
+        }
+        assertThat(table.trials().orderBy("run_id").select("run_id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()).containsExactly("run-1", "run-2");
         assertThat(table.epochs().count()).isEqualTo(2);
-        assertThat(model).as("the replaced run's model goes with its row; the others stay")
+        assertThat(table.allRuns().count()).as("the superseded run stays on storage").isEqualTo(3);
+        assertThat(spark.read().parquet(dir.resolve("results/trials").toString()).count()).isEqualTo(3);
+        assertThat(model).as("no model is deleted by a commit").allMatch(Files::exists);
+
+        Vacuum.Result vacuumed = new Vacuum(table, spark.sparkContext().hadoopConfiguration())
+                .run(models.toString(), java.time.Duration.ofHours(1), false);
+        assertThat(vacuumed.supersededRuns()).singleElement().asString().endsWith("trial-t1-run-9.parquet");
+        assertThat(table.allRuns().count()).isEqualTo(2);
+        assertThat(table.allEpochRows().count()).isEqualTo(2);
+        assertThat(model).as("the superseded run's model goes; the others stay")
                 .extracting(Files::exists).containsExactly(false, true, true);
+    }
+
+    @Test
+    void vacuumRemovesModelsNoRowNamesOnlyOnceTheyAreOld() throws IOException {
+        ResultsTable table = new ResultsTable(spark, dir.resolve("results").toString());
+        Path models = Files.createDirectories(dir.resolve("models/exp"));
+        Path named = Files.writeString(models.resolve("t1-run-1.zip"), "kept");
+        Path orphan = Files.writeString(models.resolve("t1-run-0.zip"), "a model whose commit failed");
+        TrialRecord trial = Records.trial("exp", "t1", "run-1", 10, List.of(0.95), named.toUri().toString());
+        table.commit(trial, Records.epochs(trial));
+        Vacuum vacuum = new Vacuum(table, spark.sparkContext().hadoopConfiguration());
+
+        assertThat(vacuum.run(dir.resolve("models").toString(), java.time.Duration.ofHours(1), false).orphanModels())
+                .as("young: a sweep may be about to commit it").isEmpty();
+        assertThat(vacuum.run(dir.resolve("models").toString(), java.time.Duration.ZERO, true).orphanModels())
+                .as("a dry run names it").singleElement().asString().endsWith("t1-run-0.zip");
+        assertThat(orphan).exists();
+        assertThat(vacuum.run(dir.resolve("models").toString(), java.time.Duration.ZERO, false).orphanModels())
+                .hasSize(1);
+        assertThat(orphan).doesNotExist();
+        assertThat(named).exists();
+    }
+
+    @Test
+    void aFolderThatIsNotThisJobsTableIsRefusedBeforeAnyWrite() throws IOException {
+        Path other = dir.resolve("other");
+        spark.range(3).toDF("id").write().parquet(other.resolve("trials").toString());
+        assertThatThrownBy(() -> new ResultsTable(spark, other.toString()).checkUsable())
+                .isInstanceOf(InvalidTableException.class).hasMessageContaining("not a mnist-spark results table")
+                .hasMessageContaining("has no experiment column");
+        Path notParquet = Files.createDirectories(dir.resolve("text/trials"));
+        Files.writeString(notParquet.resolve("notes.parquet"), "not parquet at all");
+        assertThatThrownBy(() -> new ResultsTable(spark, dir.resolve("text").toString()).checkUsable())
+                .isInstanceOf(InvalidTableException.class).hasMessageContaining("cannot be read as Parquet");
+        Path typed = dir.resolve("typed");
+        spark.sql("SELECT 'e' AS experiment, 't' AS trial_id, 'r' AS run_id, 'ten' AS hidden_channels").write()
+                .parquet(typed.resolve("trials").toString());
+        assertThatThrownBy(() -> new ResultsTable(spark, typed.toString()).checkUsable())
+                .isInstanceOf(InvalidTableException.class).hasMessageContaining("hidden_channels");
+        assertThat(dir.resolve("other/_staging")).as("nothing written").doesNotExist();
     }
 
     @Test
@@ -93,7 +176,7 @@ class ResultsTableTest {
     void failedCommitLeavesNoRowsAndKeepsEarlierOnes() throws IOException {
         ResultsTable table = new ResultsTable(spark, dir.toString());
         TrialRecord good = Records.trial("exp", "t1", "run-1", 10, List.of(0.95));
-        table.commit(good, Records.epochs(good), false);
+        table.commit(good, Records.epochs(good));
         List<String> before = listing(dir.resolve("trials"));
 
         // Make the trials folder unusable: the new row cannot be moved into place.
@@ -102,7 +185,7 @@ class ResultsTableTest {
         Files.move(trials, aside);
         Files.writeString(trials, "not a folder");
         TrialRecord doomed = Records.trial("exp", "t2", "run-2", 5, List.of(0.9));
-        assertThatThrownBy(() -> table.commit(doomed, Records.epochs(doomed), false)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> table.commit(doomed, Records.epochs(doomed))).isInstanceOf(IOException.class);
         Files.delete(trials);
         Files.move(aside, trials);
 
@@ -119,9 +202,9 @@ class ResultsTableTest {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "not a folder");
         ResultsTable table = new ResultsTable(spark, file.resolve("results").toString());
-        assertThatThrownBy(table::checkWritable).isInstanceOf(IOException.class)
+        assertThatThrownBy(table::checkUsable).isInstanceOf(IOException.class)
                 .hasMessageContaining(file.resolve("results").toString()).hasMessageContaining("not writable");
-        new ResultsTable(spark, dir.resolve("fine").toString()).checkWritable();
+        new ResultsTable(spark, dir.resolve("fine").toString()).checkUsable();
         assertThat(listing(dir.resolve("fine").resolve(ResultsTable.STAGING))).as("the probe is removed").isEmpty();
     }
 }

@@ -17,7 +17,7 @@ public final class WriteResultsFixture {
     public static void main(String[] args) throws Exception {
         ResultsTable table = new ResultsTable(TestSpark.session(), args[0]);
         TrialRecord trial = Records.trial("fixture-v1", "v1-trial", "v1-run", 10, List.of(0.9524, 0.9691));
-        table.commit(trial, Records.epochs(trial), false);
+        table.commit(trial, Records.epochs(trial));
         TestSpark.session().stop();
     }
 }

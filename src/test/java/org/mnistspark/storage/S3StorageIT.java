@@ -117,51 +117,6 @@ class S3StorageIT {
         assertThat(table.trials().where("experiment = 's3'").count()).as("earlier rows are untouched").isEqualTo(1);
     }
 
-    /**
-     * The S3 server stopped right as a trial finishes training, when its model and rows are written:
-     * the trial is then either wholly in the table or absent, and rows already there are untouched.
-     */
-    @Test
-    @Order(3)
-    void s3StoppedDuringTheWritesLeavesNoPartialRows() throws Exception {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<SweepResult> sweep = pool.submit(() -> new Sweep(spark,
-                SweepConfig.load(null, settings("experiment=s3-fault")), print).run());
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
-        while (!output.toString(StandardCharsets.UTF_8).contains("epoch 1/1 done") && !sweep.isDone()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(sweep.isDone()).as("the server must stop while the trial still writes: " + output).isFalse();
-        server.stop();
-        String outcome;
-        try {
-            SweepResult result = sweep.get(10, java.util.concurrent.TimeUnit.MINUTES);
-            outcome = result.trials().get(0).outcome().toString();
-        } catch (java.util.concurrent.ExecutionException e) {
-            outcome = "job failed: " + e.getCause();
-        } finally {
-            pool.shutdown();
-            server.start(); // same folder: what was stored before is still there
-        }
-        System.out.println("[S3 stopped] trial outcome " + outcome + "\n" + output.toString(StandardCharsets.UTF_8));
-
-        ResultsTable table = new ResultsTable(spark, "s3a://mnist/results");
-        long trials = table.trials().where("experiment = 's3-fault'").count();
-        long epochs = table.allEpochRows().where("experiment = 's3-fault'").count(); // committed or not
-        if (outcome.equals("TRAINED")) {
-            assertThat(trials).isEqualTo(1);
-            assertThat(epochs).isEqualTo(1);
-        } else {
-            assertThat(trials).as(outcome).isZero();
-            assertThat(epochs).as(outcome).isZero();
-        }
-        assertThat(table.trials().where("experiment = 's3'").count()).as("earlier rows are untouched").isEqualTo(1);
-        assertThat(new ResultsTable(spark, "s3a://mnist/concurrent").trials().count()).isEqualTo(8);
-    }
-
     @Test
     @Order(2)
     void twoWritersAtOnceOnTheSameS3TableKeepEveryRow() throws Exception {
@@ -171,5 +126,49 @@ class S3StorageIT {
         assertThat(table.epochs().count()).isEqualTo(16);
         assertThat(table.committedTrialIds("writer-a")).hasSize(4);
         assertThat(table.committedTrialIds("writer-b")).hasSize(4);
+    }
+
+    /**
+     * Neither S3 key appears anywhere the job writes: its standard output and error (where its log
+     * goes), Spark's event log, and every object it stored (both tables, the model, the claims). The job
+     * runs as its own application through submit/local.sh, with the keys given as spark.hadoop settings.
+     */
+    @Test
+    @Order(5)
+    void theS3KeysAppearNowhereTheJobWrites() throws Exception {
+        java.nio.file.Path eventLog = Files.createDirectories(WORK.resolve("event-log"));
+        List<String> javaOpts = new ArrayList<>();
+        server.sparkSettings().forEach((key, value) -> javaOpts.add("-D" + key + "=" + value));
+        javaOpts.add("-Dspark.eventLog.enabled=true");
+        javaOpts.add("-Dspark.eventLog.dir=" + eventLog.toUri());
+        ProcessBuilder builder = new ProcessBuilder("submit/local.sh", "--experiment", "s3-secrets",
+                "--data", "s3a://mnist/data", "--train-limit", "640", "--test-limit", "200", "--hidden-channels", "3",
+                "--epochs", "1", "--workers", "2", "--results", "s3a://mnist/results", "--models", "s3a://mnist/models")
+                .redirectOutput(WORK.resolve("secrets.out").toFile()).redirectError(WORK.resolve("secrets.err").toFile());
+        builder.environment().put("JAVA_OPTS", String.join(" ", javaOpts));
+        builder.environment().put("SPARK_MASTER", "local[2]");
+        builder.environment().remove("SPARK_HOME");
+        Process job = builder.start();
+        assertThat(job.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(WORK.resolve("secrets.out"));
+        assertThat(job.exitValue()).as(out + Files.readString(WORK.resolve("secrets.err"))).isZero();
+        assertThat(out).contains("epoch 1/1 done");
+
+        List<java.nio.file.Path> written = new ArrayList<>(List.of(WORK.resolve("secrets.out"), WORK.resolve("secrets.err")));
+        try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(eventLog)) {
+            written.addAll(files.filter(Files::isRegularFile).toList());
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(WORK.resolve("server/blobs/mnist"))) {
+            written.addAll(files.filter(Files::isRegularFile).toList());
+        }
+        assertThat(written).as("the event log, the tables and the model were written")
+                .anyMatch(f -> f.toString().contains("event-log"))
+                .anyMatch(f -> f.toString().contains("results/trials/trial-"))
+                .anyMatch(f -> f.toString().contains("results/epochs/trial-"))
+                .anyMatch(f -> f.toString().contains("models/s3-secrets/") && f.toString().endsWith(".zip"));
+        for (java.nio.file.Path file : written) {
+            String bytes = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(bytes).as(file.toString()).doesNotContain(S3ProxyServer.CREDENTIAL, S3ProxyServer.IDENTITY);
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistImages;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
+import org.mnistspark.storage.FaultyFileSystem;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.ByteArrayOutputStream;
@@ -123,6 +124,17 @@ class SweepEndToEndTest {
         List<Row> epochs = spark.sql("SELECT trial_id, epoch, test_accuracy FROM epochs WHERE experiment = 'e2e' "
                 + "ORDER BY trial_id, epoch").collectAsList();
         assertThat(epochs).hasSize(4);
+        // Each epoch's confusion matrix counts the test images: its diagonal is the correct count.
+        List<Row> counted = spark.sql("SELECT e.trial_id, e.epoch, e.test_correct, e.test_images, "
+                + "sum(CASE WHEN c.true_label = c.predicted_label THEN c.count END), sum(c.count) "
+                + "FROM epochs e JOIN confusions c ON e.run_id = c.run_id AND e.epoch = c.epoch "
+                + "WHERE e.experiment = 'e2e' GROUP BY e.trial_id, e.epoch, e.test_correct, e.test_images").collectAsList();
+        assertThat(counted).hasSize(4).allSatisfy(row -> {
+            assertThat(row.getLong(4)).isEqualTo(row.getLong(2));
+            assertThat(row.getLong(5)).isEqualTo(row.getLong(3)).isEqualTo(1000);
+        });
+        assertThat(spark.sql("SELECT count(*) FROM classes WHERE experiment = 'e2e'").first().getLong(0))
+                .as("10 labels x 2 epochs x 2 trials").isEqualTo(40);
         for (Row epoch : epochs) {
             TrialRecord record = result.trials().stream().filter(t -> t.trialId().equals(epoch.getString(0)))
                     .findFirst().orElseThrow().record();
@@ -193,22 +205,21 @@ class SweepEndToEndTest {
     @Test
     @Order(6)
     void failedTrialLeavesNoRows() throws Exception {
-        // A trial that fails after training: the table's epochs folder turns into a file, so the commit
-        // cannot place the trial's files (the up-front check only covers the staging folder).
-        Path epochs = work.resolve("results/epochs");
-        Path aside = work.resolve("epochs-aside");
-        Files.move(epochs, aside);
-        Files.writeString(epochs, "not a folder");
+        // A trial that fails after training, at its commit: the same table through a file system that fails
+        // the rename of the trial's row into trials/ (the commit point).
+        registerFaultyScheme();
+        FaultyFileSystem.arm(FaultyFileSystem.Op.RENAME, 1, FaultyFileSystem.Mode.THROW, "/results/trials/trial-");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         SweepResult result;
         try {
-            result = sweep(output, "model.hidden-channels=[3]", "training.epochs=1", "data.train-limit=640");
+            result = sweep(output, "model.hidden-channels=[3]", "training.epochs=1", "data.train-limit=640",
+                    "output.results=\"faulty://" + work.resolve("results") + "\"");
         } finally {
-            Files.delete(epochs);
-            Files.move(aside, epochs);
+            FaultyFileSystem.disarm();
         }
         assertThat(result.succeeded()).isFalse();
         assertThat(result.count(TrialSummary.Outcome.FAILED)).as(output.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+        assertThat(result.trials().get(0).error()).contains("injected fault");
         assertThat(table().trials().count()).isEqualTo(2);
         assertThat(table().allEpochRows().count()).as("no epoch rows of the failed trial on storage").isEqualTo(4);
         assertThat(listing(work.resolve("results/_staging"))).isEmpty();
@@ -218,5 +229,37 @@ class SweepEndToEndTest {
             assertThat(models.map(p -> p.getFileName().toString())).as("the failed trial's model is removed too")
                     .noneMatch(name -> name.contains(failedId));
         }
+    }
+
+    /**
+     * An Error in a trial (here the OutOfMemoryError a JVM short of memory throws, while the model is
+     * written) fails that trial only: it is reported with its message, and the next trial trains.
+     */
+    @Test
+    @Order(7)
+    void anErrorInOneTrialFailsItAndTheSweepGoesOn() throws Exception {
+        registerFaultyScheme();
+        // The first create there is the up-front writability probe; the second is the first trial's model.
+        FaultyFileSystem.arm(FaultyFileSystem.Op.CREATE, 2, FaultyFileSystem.Mode.ERROR, "/models-faulty/");
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        SweepResult result;
+        try {
+            result = sweep(output, "model.hidden-channels=[3,4]", "training.epochs=1", "data.train-limit=640",
+                    "output.models=\"faulty://" + work.resolve("models-faulty") + "\"");
+        } finally {
+            FaultyFileSystem.disarm();
+        }
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(result.trials()).extracting(TrialSummary::outcome)
+                .containsExactly(TrialSummary.Outcome.FAILED, TrialSummary.Outcome.TRAINED);
+        assertThat(result.trials().get(0).error()).startsWith("OutOfMemoryError: injected fault");
+        assertThat(printed).contains("FAILED, nothing written to the results table: OutOfMemoryError");
+        assertThat(table().trials().where("hidden_channels = 3").count()).isZero();
+        assertThat(table().trials().where("hidden_channels = 4").count()).isEqualTo(1);
+    }
+
+    private void registerFaultyScheme() {
+        FaultyFileSystem.settings().forEach((key, value) ->
+                spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value));
     }
 }
