@@ -12,8 +12,8 @@ import java.util.List;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes one self-contained HTML page about an experiment: the best configuration per "
-                + "experiment, the experiment's trials, test accuracy against hidden channels, learning curves and "
-                + "the test images the best model gets wrong, as tables and embedded PNG charts (the views of "
+                + "experiment, the experiment's trials, test accuracy against hidden channels, learning curves, the "
+                + "best trial's confusion matrix and the test images its model gets wrong, as tables and embedded PNG charts (the views of "
                 + "notebooks/results.ipynb). The page is written whole or not at all, to any Hadoop path."})
 final class ReportCommand extends ConfiguredCommand {
     @Option(names = "--output", required = true, paramLabel = "PATH",
@@ -45,6 +45,7 @@ final class ReportCommand extends ConfiguredCommand {
                     + "'; it has " + String.join(", ", experiments));
             return MnistSpark.BAD_INPUT;
         }
+        Report.checkWritable(output, spark.sparkContext().hadoopConfiguration());
         String html = new Report(views, location, spark.sparkContext().hadoopConfiguration()).html(shown);
         String page = Report.write(html, output, spark.sparkContext().hadoopConfiguration());
         context.out().println("Report of experiment " + shown + " written to " + page);

@@ -6,6 +6,8 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
@@ -31,6 +33,8 @@ public final class Charts {
     public static final int HEIGHT = 440;
     /** Learning curves of more trial runs than this show only the best ones: a legend of 48 says nothing. */
     public static final int MAX_CURVES = 10;
+    /** The confusion matrix's height; its width adds the colour scale. */
+    public static final int CONFUSION_SIDE = 560;
 
     /** The hyperparameters that may tell an experiment's trials apart, and their short names in legends. */
     private static final Map<String, String> LABELS = new LinkedHashMap<>();
@@ -150,6 +154,46 @@ public final class Charts {
             labels.put(run.getAs("run_id"), text);
         }
         return labels;
+    }
+
+    /**
+     * A confusion matrix as a heat map: true label down, predicted label across, each cell's count written
+     * in it. The colour scale ends at the largest count off the diagonal, so the mistakes show; the
+     * diagonal (correct) cells are all at its end.
+     *
+     * @param confusion rows of {@link ResultViews#confusion}: one epoch's (true_label, predicted_label, count)
+     */
+    public static HeatMapChart confusionHeatMap(Dataset<Row> confusion, String trialId) {
+        List<Row> cells = confusion.collectAsList();
+        int epoch = cells.isEmpty() ? 0 : cells.get(0).<Integer>getAs("epoch");
+        HeatMapChart chart = new HeatMapChartBuilder().width(CONFUSION_SIDE + 120).height(CONFUSION_SIDE)
+                .title("Confusion matrix of trial " + trialId + ", epoch " + epoch).xAxisTitle("predicted label")
+                .yAxisTitle("true label").build();
+        List<Integer> predicted = new ArrayList<>();
+        List<Integer> trueLabels = new ArrayList<>();
+        for (int label = 0; label < 10; label++) {
+            predicted.add(label);
+            trueLabels.add(9 - label); // the first row is drawn at the bottom: 0 goes on top
+        }
+        List<Number[]> heat = new ArrayList<>();
+        long mistakes = 1;
+        for (Row cell : cells) {
+            int t = cell.<Integer>getAs("true_label");
+            int p = cell.<Integer>getAs("predicted_label");
+            long count = cell.<Long>getAs("count");
+            heat.add(new Number[] {p, 9 - t, count});
+            if (t != p) {
+                mistakes = Math.max(mistakes, count);
+            }
+        }
+        chart.addSeries("test images", predicted, trueLabels, heat);
+        chart.getStyler().setMin(0).setMax(mistakes).setShowValue(true).setValueFontColor(Color.BLACK)
+                .setRangeColors(new Color[] {Color.WHITE, new Color(0xFDBB84), new Color(0xE34A33)})
+                .setHeatMapValueDecimalPattern("0");
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendBorderColor(Color.WHITE);
+        chart.getStyler().setLocale(Locale.ROOT);
+        return chart;
     }
 
     private static CategoryChart lineChart(String title, String xTitle, String yTitle) {

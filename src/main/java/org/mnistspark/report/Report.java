@@ -85,9 +85,19 @@ public final class Report {
         }
 
         Optional<Row> best = views.bestTrial(experiment);
-        page.append("<h2>Confusion matrix of the best trial</h2>\n")
-                // TODO(confusions): the heat map of the `confusions` view, once the table records confusion matrices.
-                .append(missing("Not drawn yet: this version's results table records no confusion matrices."));
+        page.append("<h2>Confusion matrix of the best trial</h2>\n");
+        Dataset<Row> confusion = best.map(views::confusion).orElse(null);
+        if (confusion == null) {
+            page.append(missing("No succeeded trial in this experiment."));
+        } else if (confusion.isEmpty()) {
+            page.append(missing("Trial " + best.get().getAs("trial_id") + "'s rows record no confusion matrix "
+                    + "(they were written before the job counted one)."));
+        } else {
+            page.append(Html.image(Charts.png(Charts.confusionHeatMap(confusion, best.get().getAs("trial_id"))),
+                            "Confusion matrix of the best trial"))
+                    .append("<p>Precision, recall and F1 per digit in that epoch:</p>\n")
+                    .append(Html.table(views.classes(best.get())));
+        }
 
         page.append("<h2>Test images the best model gets wrong</h2>\n");
         if (best.isEmpty()) {
@@ -115,6 +125,16 @@ public final class Report {
         return "<p class=\"missing\">" + Html.escape(why) + "</p>\n";
     }
 
+    /** Fails now, naming the place, if the page cannot be written there: before the work of drawing it. */
+    public static void checkWritable(String output, Configuration hadoop) throws IOException {
+        Path dir = target(output).getParent();
+        Storage.checkWritable(dir.getFileSystem(hadoop), dir);
+    }
+
+    private static Path target(String output) {
+        return output.endsWith(".html") ? new Path(output) : new Path(new Path(output), PAGE);
+    }
+
     /**
      * Writes the page whole or not at all: under a scratch name beside the target, then renamed over it
      * (an earlier page there is replaced).
@@ -123,7 +143,7 @@ public final class Report {
      * @return the page's qualified path
      */
     public static String write(String html, String output, Configuration hadoop) throws IOException {
-        Path target = output.endsWith(".html") ? new Path(output) : new Path(new Path(output), PAGE);
+        Path target = target(output);
         FileSystem fs = target.getFileSystem(hadoop);
         Path qualified = fs.makeQualified(target);
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);

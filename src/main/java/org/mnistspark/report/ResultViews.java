@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The queries behind the notebook's cells and the report's sections, over the {@code trials} and
- * {@code epochs} views that {@link ResultsTable#registerViews()} registers. Each chart of an experiment
+ * The queries behind the notebook's cells and the report's sections, over the {@code trials},
+ * {@code epochs}, {@code confusions} and {@code classes} views that {@link ResultsTable#registerViews()}
+ * registers. Each chart of an experiment
  * reads one of them, so the notebook and the report show the same numbers.
  */
 public final class ResultViews {
@@ -47,6 +48,18 @@ public final class ResultViews {
     public static final String BEST_TRIAL = """
             SELECT * FROM trials WHERE experiment = :experiment AND status = 'succeeded'
             ORDER BY test_accuracy_last DESC, test_loss_last, trial_id LIMIT 1""";
+
+    /** The last epoch's confusion matrix of a trial run: test images by true and predicted label. */
+    public static final String CONFUSION = """
+            SELECT epoch, true_label, predicted_label, count FROM confusions
+            WHERE run_id = :run_id AND epoch = (SELECT max(epoch) FROM confusions WHERE run_id = :run_id)
+            ORDER BY true_label, predicted_label""";
+
+    /** The last epoch's precision, recall and F1 per digit of a trial run, from its confusion matrix. */
+    public static final String CLASSES = """
+            SELECT label, precision, recall, f1, correct, actual, predicted FROM classes
+            WHERE run_id = :run_id AND epoch = (SELECT max(epoch) FROM classes WHERE run_id = :run_id)
+            ORDER BY label""";
 
     private final SparkSession spark;
 
@@ -92,6 +105,16 @@ public final class ResultViews {
     /** The experiment's best succeeded trial, if it has one. */
     public Optional<Row> bestTrial(String experiment) {
         return query(BEST_TRIAL, experiment).collectAsList().stream().findFirst();
+    }
+
+    /** The confusion matrix of a trial row's last epoch (none for rows written before the job counted them). */
+    public Dataset<Row> confusion(Row trial) {
+        return spark.sql(CONFUSION, Map.<String, Object>of("run_id", trial.getAs("run_id")));
+    }
+
+    /** Precision, recall and F1 per digit in a trial row's last epoch. */
+    public Dataset<Row> classes(Row trial) {
+        return spark.sql(CLASSES, Map.<String, Object>of("run_id", trial.getAs("run_id")));
     }
 
     private Dataset<Row> query(String sql, String experiment) {

@@ -94,14 +94,28 @@ class ReportTest {
                 .doesNotContain("<script", "http://", "https://"); // self-contained: nothing to fetch or run
         Map<String, BufferedImage> images = images(html);
         assertThat(images.keySet()).containsExactly("Test accuracy against hidden channels",
-                "Test accuracy after each epoch", "Test loss after each epoch");
-        for (BufferedImage image : images.values()) {
-            assertThat(image.getWidth()).isEqualTo(Charts.WIDTH);
-            assertThat(image.getHeight()).isEqualTo(Charts.HEIGHT);
+                "Test accuracy after each epoch", "Test loss after each epoch", "Confusion matrix of the best trial");
+        for (String chart : List.of("Test accuracy against hidden channels", "Test accuracy after each epoch")) {
+            assertThat(images.get(chart).getWidth()).isEqualTo(Charts.WIDTH);
+            assertThat(images.get(chart).getHeight()).isEqualTo(Charts.HEIGHT);
         }
+        assertThat(images.get("Confusion matrix of the best trial").getHeight()).isEqualTo(Charts.CONFUSION_SIDE);
+        // n-h5's last epoch: 9,600 of 10,000 right, so digit 0's precision and recall are 0.96 (Records.confusion).
+        assertThat(html).contains("Precision, recall and F1 per digit", "<td class=\"n\">0.96</td>");
         // The model files do not exist: the section says so instead of failing the page.
         assertThat(html).contains("Cannot show them: the model of trial n-h5 is gone");
         assertThat(output).isDirectoryNotContaining("glob:**/.*.tmp");
+    }
+
+    @Test
+    void aVersionOneTableWithoutConfusionMatricesOrModelsStillGetsItsPage() throws Exception {
+        Path page = dir.resolve("v1/report.html");
+        Cli.Result result = Cli.run("report", "--results", "src/test/resources/results-v1", "--output", page.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String html = Files.readString(page);
+        assertThat(html).contains("fixture-v1", "record no confusion matrix", "Cannot show them");
+        assertThat(images(html).keySet()).containsExactly("Test accuracy against hidden channels",
+                "Test accuracy after each epoch", "Test loss after each epoch");
     }
 
     @Test

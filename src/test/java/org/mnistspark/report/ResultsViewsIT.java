@@ -41,9 +41,9 @@ class ResultsViewsIT {
     static final String JUPYTER = "/usr/bin/jupyter";
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String INSTALL = "; submit/test.sh installs it (or: apt-get install -y --no-install-recommends %s)";
-    /** The report's and the notebook's pictures: three charts and the grid of wrongly classified images. */
+    /** The report's and the notebook's pictures: four charts and the grid of wrongly classified images. */
     static final List<String> IMAGES = List.of("Test accuracy against hidden channels", "Test accuracy after each epoch",
-            "Test loss after each epoch", "Test images the best model gets wrong");
+            "Test loss after each epoch", "Confusion matrix of the best trial", "Test images the best model gets wrong");
 
     /** The test's copy of the page gets this script: it writes what the browser decoded of each image into the page. */
     static final String IMAGE_CHECK = """
