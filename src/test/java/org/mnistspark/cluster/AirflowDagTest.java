@@ -145,8 +145,7 @@ class AirflowDagTest {
                 "--output", PREFIX + "/reports/" + RUN);
         assertThat(jobArgs(task(spark, "sweep"))).containsExactly("sweep", "--conf", "{{ var.value.mnist_spark_conf }}",
                 "--experiment", EXPERIMENT, "--workers", WORKERS, "--data", PREFIX + "/mnist",
-                "--results", PREFIX + "/results", "--models", PREFIX + "/models",
-                "--set", "data.minibatch-dir=\"" + PREFIX + "/work/minibatches\"");
+                "--results", PREFIX + "/results", "--models", PREFIX + "/models");
         JsonNode emr = dags().get("mnist_sweep_emr");
         for (String job : JOBS) {
             List<String> args = names(task(emr, "add_" + job + "_step").at("/arguments/steps/0/HadoopJarStep/Args").elements());

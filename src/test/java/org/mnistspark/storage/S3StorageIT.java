@@ -89,7 +89,7 @@ class S3StorageIT {
         assertThat(row.getString(1)).startsWith("s3a://mnist/models/");
         FileSystem fs = new Path(row.getString(1)).getFileSystem(spark.sparkContext().hadoopConfiguration());
         assertThat(fs.exists(new Path(row.getString(1)))).as("the model is in S3").isTrue();
-        assertThat(row.getDouble(2)).as("it learned (chance is 0.1; 0.79-0.86 measured)").isGreaterThanOrEqualTo(0.6);
+        assertThat(row.getDouble(2)).as("it learned (chance is 0.1; 0.736-0.888 over seeds 1-8 measured)").isGreaterThanOrEqualTo(0.6);
         assertThat(row.getLong(3)).isEqualTo(3000L);
         assertThat(row.getString(4)).as("the secret key is never in the results").doesNotContain(S3ProxyServer.CREDENTIAL);
         assertThat(spark.sql("SELECT * FROM epochs WHERE experiment = 's3'").count()).isEqualTo(1);

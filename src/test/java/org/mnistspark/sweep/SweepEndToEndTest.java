@@ -45,8 +45,14 @@ import static org.mnistspark.TestFiles.listing;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SweepEndToEndTest {
-    /** Accuracy a broken model (wrong labels, no learning, training-set leakage of the wrong kind) cannot reach. */
-    static final double ACCURACY_BAR = 0.90;
+    /**
+     * Accuracy a model that learned reaches here and a broken one (wrong labels, no learning) cannot,
+     * set from a measured distribution, not inside it: these settings over seeds 1-8 on the default
+     * engine gave 0.891-0.921 for h = 5 and 0.896-0.910 for h = 10 (mean 0.904, standard deviation
+     * 0.009), so 0.85 is over 4 deviations below the lowest. Training is deterministic per seed and CPU
+     * (seed 1 gives 0.921 and 0.910 here); another CPU's kernels round differently, hence the margin.
+     */
+    static final double ACCURACY_BAR = 0.85;
 
     @TempDir
     static Path work;

@@ -11,12 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Resuming a sweep finds finished trials by id, so ids must be the same in every JVM and every version.
- * The pinned value is the id of the default sweep's first trial on MNIST with 2 workers; if this test
- * fails, existing results tables would retrain everything.
+ * The pinned values are the ids of a default sweep's first trial on MNIST with 2 workers: version 0.1.0's
+ * (the dl4j engine, averaging every 5 minibatches) and today's; if this test fails, existing results
+ * tables would retrain everything.
  */
 class TrialIdTest {
     static final String PINNED = "0faa1000dba28851";
-    static final String PINNED_PERSISTENT = "81cf42a0d08903fa";
+    static final String PINNED_TODAY = "d2bd2dc7aded15eb";
 
     static String mnistDataKey() {
         TreeMap<String, String> sums = new TreeMap<>();
@@ -29,19 +30,20 @@ class TrialIdTest {
 
     /** Rows written before the engine was a setting were trained with dl4j: they keep their ids. */
     @Test
-    void defaultSweepsFirstTrialOnTheDl4jEngineKeepsItsId() {
-        TrialSpec first = SweepConfig.load(null, List.of("training.engine=dl4j")).trials().get(0);
+    void version1DefaultSweepsFirstTrialKeepsItsId() {
+        TrialSpec first = SweepConfig.load(null, List.of("training.engine=dl4j", "training.averaging-frequency=5"))
+                .trials().get(0);
         assertThat(first.canonical()).doesNotContain("engine");
         assertThat(TrialIdentity.trialId("mnist-cnn", first, TrialIdentity.setup(mnistDataKey(), 2, 32)))
                 .isEqualTo(PINNED);
     }
 
     @Test
-    void theEngineIsPartOfTheIdWhenItIsNotTheOriginalOne() {
-        TrialSpec first = SweepConfig.load(null, List.of("training.engine=persistent")).trials().get(0);
+    void todaysDefaultSweepsFirstTrialKeepsItsIdAndNamesItsEngine() {
+        TrialSpec first = SweepConfig.load(null, List.of()).trials().get(0);
         assertThat(first.canonical()).endsWith(" engine=persistent");
         assertThat(TrialIdentity.trialId("mnist-cnn", first, TrialIdentity.setup(mnistDataKey(), 2, 32)))
-                .isEqualTo(PINNED_PERSISTENT);
+                .isEqualTo(PINNED_TODAY);
     }
 
     @Test
