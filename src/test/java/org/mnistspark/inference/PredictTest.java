@@ -222,7 +222,7 @@ class PredictTest {
                 Records.trial("broken", "t-corrupt", "r-corrupt", 10, List.of(0.8), corrupt.toUri().toString()),
                 Records.trial("only-diverged", "t-d2", "r-d2", 10, List.of(0.99), model.toUri().toString(),
                         TrialRecord.DIVERGED))) {
-            table.commit(trial, Records.epochs(trial), false);
+            table.commit(trial, Records.epochs(trial));
         }
         Path output = dir.resolve("predictions/out");
         String[] common = {"--results", dir.resolve("results").toString(), "--images", TestSpark.mnistDir().toString(),
