@@ -48,7 +48,12 @@ public final class IdxReader {
     }
 
     /** The parsed header and the values that follow it. */
-    record Idx(int[] dims, byte[] values) {}
+    public record Idx(int[] dims, byte[] values) {}
+
+    /** One IDX file of {@code expectedDims} dimensions, checked as {@link #read} checks it: images without labels, say. */
+    public static Idx read(Path file, int expectedDims, Configuration hadoop) throws IOException {
+        return parse(file, readAll(file, hadoop), expectedDims);
+    }
 
     static Idx parse(Path file, byte[] bytes, int expectedDims) {
         if (bytes.length < 4) {

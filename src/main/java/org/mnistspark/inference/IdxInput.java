@@ -9,14 +9,9 @@ import org.mnistspark.data.InvalidDataException;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistImages;
 
-import java.io.ByteArrayOutputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Images in IDX files, MNIST's format, on any Hadoop path: a folder in MNIST's layout (its test images,
@@ -65,7 +60,7 @@ final class IdxInput {
             checkSide(file, read.rows(), read.cols());
             return new Images(read.count(), read.pixels(), read.labels()).first(limit);
         }
-        return readImagesOnly(file, readAll(fs, file)).first(limit);
+        return readImagesOnly(file, hadoop).first(limit);
     }
 
     /** Where labels for {@code images} would be: the same name with labels-idx1 for images-idx3, if it exists. */
@@ -91,41 +86,10 @@ final class IdxInput {
         }
     }
 
-    /** An image file without labels: IDX's header (unsigned bytes, 3 dimensions), then the pixels. */
-    static Images readImagesOnly(Path file, byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes); // big-endian, as IDX is
-        if (bytes.length < 16 || buffer.getInt() != 0x00000803) {
-            throw new InvalidDataException(file + ": not an IDX image file (its magic number is not 0x00000803, "
-                    + "unsigned bytes in 3 dimensions)");
-        }
-        int count = buffer.getInt();
-        int rows = buffer.getInt();
-        int cols = buffer.getInt();
-        if (count <= 0) {
-            throw new InvalidDataException(file + ": holds " + count + " images");
-        }
-        checkSide(file, rows, cols);
-        long expected = (long) count * DigitModel.PIXELS;
-        if (buffer.remaining() != expected) {
-            throw new InvalidDataException(file + ": the header promises " + expected + " pixel bytes but the file "
-                    + "holds " + buffer.remaining());
-        }
-        byte[] pixels = new byte[(int) expected];
-        buffer.get(pixels);
-        return new Images(count, pixels, null);
-    }
-
-    private static byte[] readAll(FileSystem fs, Path file) throws IOException {
-        if (!fs.exists(file)) {
-            throw new FileNotFoundException("images not found: " + file);
-        }
-        try (InputStream raw = fs.open(file);
-             InputStream in = file.getName().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw new InvalidDataException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
-        }
+    /** An image file without labels, as IdxReader checks it. */
+    private static Images readImagesOnly(Path file, Configuration hadoop) throws IOException {
+        IdxReader.Idx images = IdxReader.read(file, 3, hadoop);
+        checkSide(file, images.dims()[1], images.dims()[2]);
+        return new Images(images.dims()[0], images.values(), null);
     }
 }
