@@ -5,7 +5,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.mnistspark.data.IdxReader;
-import org.mnistspark.data.InvalidDataException;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistImages;
 
