@@ -31,12 +31,12 @@ import java.util.function.Supplier;
         footer = {"", "Without a command, or with options only, it runs the sweep. Each command's options: "
                 + "mnist-spark COMMAND --help."},
         subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class,
-                VacuumCommand.class})
+                VacuumCommand.class, TuneCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
-    private static final List<String> COMMANDS = List.of("sweep", "query", "stage", "baseline", "vacuum");
+    private static final List<String> COMMANDS = List.of("sweep", "query", "stage", "baseline", "vacuum", "tune");
 
     /** What a command runs with: Spark when it needs it, and where it prints. */
     record Context(Supplier<SparkSession> spark, PrintStream out, PrintStream err) {}

@@ -130,8 +130,13 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
     public String describe() {
         StringBuilder out = new StringBuilder();
         int width = origins.keySet().stream().mapToInt(String::length).max().orElse(0);
+        Set<String> declared = new java.util.HashSet<>();
+        origins.keySet().stream().filter(k -> k.startsWith(SearchOptions.SPACE + "."))
+                .forEach(k -> declared.add(k.substring(SearchOptions.SPACE.length() + 1, k.lastIndexOf('.'))));
         for (Map.Entry<String, String> e : new TreeMap<>(origins).entrySet()) {
-            out.append(String.format("  %-" + width + "s = %s%n", e.getKey(), e.getValue()));
+            String note = declared.contains(e.getKey()) ? "; drawn from search.space instead"
+                    : e.getKey().equals(TrainingOptions.EPOCHS.key()) ? "; search's rungs instead" : "";
+            out.append(String.format("  %-" + width + "s = %s%s%n", e.getKey(), e.getValue(), note));
         }
         return out.toString();
     }
