@@ -203,7 +203,7 @@ final class ConfParser {
             if (!known.contains(key) && blocks.stream().noneMatch(block -> key.startsWith(block + "."))) {
                 throw new InvalidConfigException("unknown setting '" + key + "' ("
                         + origin(entry.getValue()) + "); every setting and its option is listed by "
-                        + (key.startsWith("search.") && blocks.isEmpty()
+                        + (!blocks.isEmpty() ? "'tune --help'" : key.startsWith("search.")
                                 ? "'tune --help' (the search block is read by the tune command only)"
                                 : "'sweep --help'") + " and in README.md");
             }
