@@ -32,7 +32,8 @@ import java.util.function.Supplier;
         footer = {"", "Without a command, or with options only, it runs the sweep. Each command's options: "
                 + "mnist-spark COMMAND --help."},
         subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class,
-                VacuumCommand.class, PredictCommand.class, ServeCommand.class, ReportCommand.class})
+                VacuumCommand.class, TuneCommand.class, PredictCommand.class, ServeCommand.class,
+                ReportCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
     static final int FAILED = 1;

@@ -2,6 +2,7 @@ package org.mnistspark.cli;
 
 import org.mnistspark.config.Setting;
 import org.mnistspark.config.SweepConfig;
+import org.mnistspark.config.TuneConfig;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -63,6 +64,7 @@ final class SettingOptions {
             case "training" -> "Training:";
             case "normalization" -> "Normalization:";
             case "output" -> "Output:";
+            case "search" -> "Search (search.space: the distributions, in the --conf file or with --set):";
             default -> concern + ":";
         };
     }
@@ -70,6 +72,11 @@ final class SettingOptions {
     /** The configuration: these options over the --conf file over the defaults. */
     SweepConfig load() {
         return SweepConfig.load(confFile, overrides);
+    }
+
+    /** A tuning job's configuration, its search block included: these options over the file over the defaults. */
+    TuneConfig loadTune() {
+        return TuneConfig.load(confFile, overrides);
     }
 
     /** picocli calls a setter once per occurrence of its option, in the order typed. */

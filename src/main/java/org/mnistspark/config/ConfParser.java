@@ -5,7 +5,9 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.mnistspark.storage.Storage;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +56,18 @@ final class ConfParser {
      */
     static ConfParser load(Collection<Setting<?>> declared, Map<String, String> retired, String file,
                            List<String> overrides) {
+        return load(declared, retired, file, overrides, Set.of());
+    }
+
+    /**
+     * As {@link #load(Collection, Map, String, List)}, with open blocks: paths (such as {@code search.space})
+     * whose keys are not declared settings but are read with {@link #block} by the record that owns them.
+     * Within a block a higher layer replaces a lower one key by key: a key set on the command line
+     * ({@code search.space.model.dropout.choice}) replaces what the file says about {@code model.dropout}
+     * under that block, instead of merging into it.
+     */
+    static ConfParser load(Collection<Setting<?>> declared, Map<String, String> retired, String file,
+                           List<String> overrides, Set<String> blocks) {
         Map<String, Object> defaults = new LinkedHashMap<>();
         declared.forEach(s -> defaults.put(s.key(), s.defaultValue()));
         Set<String> known = defaults.keySet();
@@ -74,8 +89,11 @@ final class ConfParser {
         List<String> warnings = new ArrayList<>();
         fromFile = withoutRetired(fromFile, retired, warnings);
         fromCommandLine = withoutRetired(fromCommandLine, retired, warnings);
-        rejectUnknownKeys(fromFile, known);
-        rejectUnknownKeys(fromCommandLine, known);
+        rejectUnknownKeys(fromFile, known, blocks);
+        rejectUnknownKeys(fromCommandLine, known, blocks);
+        for (String block : blocks) {
+            fromFile = withoutReplaced(fromFile, fromCommandLine, block);
+        }
         try {
             return new ConfParser(fromCommandLine.withFallback(fromFile)
                     .withFallback(ConfigFactory.parseMap(defaults, DEFAULTS_ORIGIN)).resolve(), warnings);
@@ -101,6 +119,45 @@ final class ConfParser {
         }
         origins.put(setting.key(), render(typed) + "  (" + origin(value) + ")");
         return typed;
+    }
+
+    /**
+     * The values under an open block (see {@link #load(Collection, Map, String, List, Set)}), keyed by
+     * their path below it, in key order; empty if the block is absent.
+     */
+    Map<String, ConfigValue> block(String block) {
+        Map<String, ConfigValue> values = new TreeMap<>();
+        if (merged.hasPath(block)) {
+            ConfigValue value = merged.getValue(block);
+            if (value.valueType() != ConfigValueType.OBJECT) {
+                throw invalid(block, value, "expected an object of keys, as in " + block + " { KEY { ... } }");
+            }
+            merged.getConfig(block).entrySet().forEach(e -> values.put(e.getKey(), e.getValue()));
+        }
+        return values;
+    }
+
+    /**
+     * Reads one value of a block with {@code read}, which throws an IllegalArgumentException saying what
+     * is wrong; that becomes an InvalidConfigException naming the key, the value and its origin. The
+     * origin is recorded under {@code key}, with the value as {@code render} prints it.
+     */
+    <T> T read(String key, ConfigValue value, Function<ConfigValue, T> read,
+               Function<T, String> render) {
+        T typed;
+        try {
+            typed = read.apply(value);
+        } catch (IllegalArgumentException problem) {
+            throw invalid(key, value, problem.getMessage());
+        }
+        origins.put(key, render.apply(typed) + "  (" + origin(value) + ")");
+        return typed;
+    }
+
+    /** An error about {@code key} = {@code value}, naming where the value came from. */
+    static InvalidConfigException invalid(String key, ConfigValue value, String problem) {
+        return new InvalidConfigException("invalid setting " + key + " = " + render(value.unwrapped())
+                + " (" + origin(value) + "): " + problem);
     }
 
     /** What was ignored, and why. */
@@ -129,21 +186,46 @@ final class ConfParser {
         return description.startsWith(COMMAND_LINE_ORIGIN) ? COMMAND_LINE_ORIGIN : description;
     }
 
-    private static String render(Object value) {
+    static String render(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().map(e -> e.getKey() + "=" + render(e.getValue()))
+                    .collect(Collectors.joining(", ", "{", "}"));
+        }
         if (value instanceof List<?> list) {
             return list.stream().map(ConfParser::render).collect(Collectors.joining(", ", "[", "]"));
         }
         return value instanceof String text && text.isEmpty() ? "\"\"" : String.valueOf(value);
     }
 
-    private static void rejectUnknownKeys(Config layer, Set<String> known) {
+    private static void rejectUnknownKeys(Config layer, Set<String> known, Set<String> blocks) {
         for (Map.Entry<String, ConfigValue> entry : layer.entrySet()) {
-            if (!known.contains(entry.getKey())) {
-                throw new InvalidConfigException("unknown setting '" + entry.getKey() + "' ("
+            String key = entry.getKey();
+            if (!known.contains(key) && blocks.stream().noneMatch(block -> key.startsWith(block + "."))) {
+                throw new InvalidConfigException("unknown setting '" + key + "' ("
                         + origin(entry.getValue()) + "); every setting and its option is listed by "
-                        + "'sweep --help' and in README.md");
+                        + (!blocks.isEmpty() ? "'tune --help'" : key.startsWith("search.")
+                                ? "'tune --help' (the search block is read by the tune command only)"
+                                : "'sweep --help'") + " and in README.md");
             }
         }
+    }
+
+    /**
+     * {@code lower} without what {@code higher} replaces in {@code block}: for every value there, the
+     * object that holds it (for {@code model.dropout.choice}, {@code model.dropout}).
+     */
+    private static Config withoutReplaced(Config lower, Config higher, String block) {
+        if (!higher.hasPath(block) || higher.getValue(block).valueType() != ConfigValueType.OBJECT
+                || !lower.hasPath(block) || lower.getValue(block).valueType() != ConfigValueType.OBJECT) {
+            return lower; // nothing to replace key by key; the merged value is checked when the block is read
+        }
+        for (String key : higher.getConfig(block).entrySet().stream().map(Map.Entry::getKey).toList()) {
+            List<String> path = ConfigUtil.splitPath(key);
+            String holder = block + "." + ConfigUtil.joinPath(
+                    path.size() > 1 ? path.subList(0, path.size() - 1) : path);
+            lower = lower.withoutPath(holder);
+        }
+        return lower;
     }
 
     /** A local file, or a Hadoop path such as s3a://bucket/conf/sweep.conf (no Spark needed). */

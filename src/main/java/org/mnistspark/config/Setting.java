@@ -145,6 +145,21 @@ public final class Setting<T> {
         return (T) List.copyOf(values);
     }
 
+    /** The element type: what one value of this setting (one value of a grid) is. */
+    Type<?> type() {
+        return type;
+    }
+
+    /**
+     * One value of this setting (one element of a grid), converted and checked by the same rule as a value
+     * in the file: how a search's drawn values and distribution bounds are checked.
+     *
+     * @throws IllegalArgumentException saying what is wrong, without the key (the caller adds it)
+     */
+    Object element(Object raw) {
+        return check(element(raw, type.expected()));
+    }
+
     private Object element(Object unwrapped, String expected) {
         try {
             return type.convert().apply(unwrapped);

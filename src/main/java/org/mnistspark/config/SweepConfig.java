@@ -61,7 +61,11 @@ public record SweepConfig(
      * @throws InvalidConfigException naming the file, key or value that is wrong
      */
     public static SweepConfig load(String file, List<String> overrides) {
-        ConfParser p = ConfParser.load(SETTINGS, RETIRED, file, overrides);
+        return read(ConfParser.load(SETTINGS, RETIRED, file, overrides));
+    }
+
+    /** The sweep's settings of a parsed configuration (which may hold more, such as a search block). */
+    static SweepConfig read(ConfParser p) {
         SweepConfig config = new SweepConfig(p.get(EXPERIMENT), DataOptions.read(p), ModelOptions.read(p),
                 TrainingOptions.read(p), NormalizationOptions.read(p), OutputOptions.read(p), p.origins(),
                 p.warnings());
@@ -86,7 +90,21 @@ public record SweepConfig(
      * first value, not once per momentum.
      */
     public List<TrialSpec> trials() {
-        List<Grid.Dimension<?>> dimensions = List.of(
+        double firstMomentum = training.momentum().get(0);
+        List<TrialSpec> trials = new ArrayList<>();
+        for (Grid.Point point : Grid.product(dimensions())) {
+            if (point.get(TrainingOptions.OPTIMIZER).equals("adam")
+                    && point.get(TrainingOptions.MOMENTUM) != firstMomentum) {
+                continue;
+            }
+            trials.add(TrialSpec.of(point));
+        }
+        return trials;
+    }
+
+    /** Every grid setting with its values, in the grid's order (the last varies fastest). */
+    List<Grid.Dimension<?>> dimensions() {
+        return List.of(
                 new Grid.Dimension<>(DataOptions.TRAIN_FRACTION, data.trainFraction()),
                 new Grid.Dimension<>(TrainingOptions.SEED, training.seed()),
                 new Grid.Dimension<>(TrainingOptions.ENGINE, training.engine()),
@@ -99,16 +117,6 @@ public record SweepConfig(
                 new Grid.Dimension<>(ModelOptions.KERNEL_SIZE, model.kernelSize()),
                 new Grid.Dimension<>(ModelOptions.DROPOUT, model.dropout()),
                 new Grid.Dimension<>(ModelOptions.HIDDEN_CHANNELS, model.hiddenChannels()));
-        double firstMomentum = training.momentum().get(0);
-        List<TrialSpec> trials = new ArrayList<>();
-        for (Grid.Point point : Grid.product(dimensions)) {
-            if (point.get(TrainingOptions.OPTIMIZER).equals("adam")
-                    && point.get(TrainingOptions.MOMENTUM) != firstMomentum) {
-                continue;
-            }
-            trials.add(TrialSpec.of(point));
-        }
-        return trials;
     }
 
     /** One line per setting: key = value (where it came from). */

@@ -33,6 +33,12 @@ public record TrialSpec(
                 point.get(TrainingOptions.ENGINE));
     }
 
+    /** The same configuration trained for another number of epochs (a tuning job's rung). */
+    public TrialSpec withEpochs(int epochs) {
+        return new TrialSpec(hiddenChannels, kernelSize, dropout, epochs, optimizer, learningRate, momentum, batchSize,
+                averagingFrequency, seed, trainFraction, engine);
+    }
+
     /**
      * The hyperparameters as one locale-independent line, for progress output and trial ids. Never
      * change what existing fields print: trial ids are hashed from it, and finished trials are found by

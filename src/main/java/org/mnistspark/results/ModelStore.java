@@ -38,14 +38,32 @@ public final class ModelStore {
 
     /** Saves the network (without its updater state); returns the model's qualified path, or null if none are kept. */
     public String save(MultiLayerNetwork network, String experiment, String trialId, String runId) throws IOException {
+        return save(network, experiment, trialId, runId, false);
+    }
+
+    /**
+     * Saves the network, with its updater state (momentum, Adam's moments) if {@code withUpdater}, so that
+     * {@link #load} gives a network that trains on as if it had never stopped; returns the model's
+     * qualified path, or null if none are kept.
+     */
+    public String save(MultiLayerNetwork network, String experiment, String trialId, String runId, boolean withUpdater)
+            throws IOException {
         if (!keepsModels()) {
             return null;
         }
         Path dir = new Path(new Path(location), experiment.replaceAll("[^A-Za-z0-9._-]", "_"));
         FileSystem fs = dir.getFileSystem(hadoop);
         Path target = fs.makeQualified(new Path(dir, trialId + "-" + runId + ".zip"));
-        Storage.writeThenRename(fs, target, out -> ModelSerializer.writeModel(network, out, false));
+        Storage.writeThenRename(fs, target, out -> ModelSerializer.writeModel(network, out, withUpdater));
         return target.toString();
+    }
+
+    /** The network a row names, with its updater state when it was saved with it. */
+    public MultiLayerNetwork load(String modelPath) throws IOException {
+        Path path = new Path(modelPath);
+        try (java.io.InputStream in = path.getFileSystem(hadoop).open(path)) {
+            return ModelSerializer.restoreMultiLayerNetwork(in, true);
+        }
     }
 
     /**

@@ -42,6 +42,11 @@ public final class ResultsTable {
     public static final String EPOCHS_VIEW = "epochs";
     public static final String CONFUSIONS_VIEW = "confusions";
     public static final String CLASSES_VIEW = "classes";
+    public static final String RUNGS_VIEW = "rungs";
+    public static final String COMPUTE_VIEW = "compute";
+    public static final String TUNING_VIEW = "tuning";
+    public static final String TUNING_CONFIGURATIONS_VIEW = "tuning_configurations";
+    public static final String TUNING_RUNGS_VIEW = "tuning_rungs";
     static final String STAGING = "_staging";
     static final String CLAIMS = "_claims";
 
@@ -147,18 +152,69 @@ public final class ResultsTable {
                         col("correct"), col("actual"), col("predicted"));
     }
 
+    /**
+     * Tuning jobs' rows, one per configuration and rung (the latest run of each, as {@link #trials()}),
+     * with {@code promoted}: whether the job went on with the configuration in the next rung (that rung has
+     * a row, whatever its status).
+     */
+    public Dataset<Row> rungs() throws IOException {
+        Dataset<Row> rows = trials().where(col("tuning_job").isNotNull());
+        Dataset<Row> next = rows.select(col("tuning_job").as("next_job"), col("configuration").as("next_configuration"),
+                col("rung").minus(1).as("next_from")).distinct();
+        return rows.join(next, col("tuning_job").equalTo(col("next_job"))
+                        .and(col("configuration").equalTo(col("next_configuration")))
+                        .and(col("rung").equalTo(col("next_from"))), "left")
+                .select(col("tuning_job"), col("configuration"), col("rung"), col("epochs"), col("epochs_trained"),
+                        col("status"), col("next_job").isNotNull().as("promoted"), col("test_accuracy_last"),
+                        col("test_correct_last"), col("test_images"), col("test_loss_last"), col("train_loss_last"),
+                        col("test_accuracy"), col("hidden_channels"), col("kernel_size"), col("dropout"),
+                        col("optimizer"), col("learning_rate"), col("momentum"), col("batch_size"),
+                        col("averaging_frequency"), col("seed"), col("train_fraction"), col("engine"),
+                        col("train_seconds"), col("experiment"), col("trial_id"), col("run_id"), col("resumed_from"),
+                        col("model_path"), col("started_at"), col("finished_at"));
+    }
+
+    /**
+     * The compute each experiment spent, grid sweeps and tuning jobs alike, one row each: configurations,
+     * runs, epochs trained (a rung counts only the epochs it trained itself: a promoted configuration's
+     * earlier epochs count once), training seconds, and the best test accuracy of a finished run.
+     */
+    public Dataset<Row> compute() throws IOException {
+        Column finished = col("status").isin(TrialRecord.SUCCEEDED, TrialRecord.STOPPED);
+        return trials().groupBy("experiment").agg(
+                        functions.when(functions.max(col("tuning_job").isNotNull()), functions.lit("tuning"))
+                                .otherwise(functions.lit("grid")).as("kind"),
+                        functions.countDistinct(functions.coalesce(col("configuration").cast("string"),
+                                col("trial_id"))).as("configurations"),
+                        functions.count(functions.lit(1)).as("runs"),
+                        functions.sum(functions.when(col("status").equalTo(TrialRecord.FAILED), 0)
+                                .otherwise(functions.coalesce(col("epochs_trained"), col("epochs")))).as("epochs_trained"),
+                        functions.sum("train_seconds").as("train_seconds"),
+                        functions.max(functions.when(finished, col("test_accuracy_last"))).as("best_test_accuracy"))
+                .orderBy("experiment");
+    }
+
     private static Column[] append(Column[] columns, Column last) {
         Column[] all = java.util.Arrays.copyOf(columns, columns.length + 1);
         all[columns.length] = last;
         return all;
     }
 
-    /** Registers the {@code trials}, {@code epochs}, {@code confusions} and {@code classes} views for Spark SQL. */
+    /**
+     * Registers the views for Spark SQL: {@code trials}, {@code epochs}, {@code confusions}, {@code classes};
+     * for tuning jobs {@code rungs} and {@code compute}, and the named queries over them (see {@link Queries}):
+     * {@code tuning}, {@code tuning_configurations}, {@code tuning_rungs}.
+     */
     public void registerViews() throws IOException {
         trials().createOrReplaceTempView(TRIALS_VIEW);
         epochs().createOrReplaceTempView(EPOCHS_VIEW);
         confusions().createOrReplaceTempView(CONFUSIONS_VIEW);
         classes().createOrReplaceTempView(CLASSES_VIEW);
+        rungs().createOrReplaceTempView(RUNGS_VIEW);
+        compute().createOrReplaceTempView(COMPUTE_VIEW);
+        spark.sql(Queries.TUNING).createOrReplaceTempView(TUNING_VIEW);
+        spark.sql(Queries.TUNING_CONFIGURATIONS).createOrReplaceTempView(TUNING_CONFIGURATIONS_VIEW);
+        spark.sql(Queries.TUNING_RUNGS).createOrReplaceTempView(TUNING_RUNGS_VIEW);
     }
 
     private Dataset<Row> read(Path dir, StructType schema) throws IOException {

@@ -48,12 +48,50 @@ public record TrialRecord(
         double normalizationStd,
         String modelPath,
         String sparkMaster,
-        String appVersion) {
+        String appVersion,
+        Tuning tuning) {
 
-    /** A trial whose losses stayed finite. */
+    /** A trial whose losses stayed finite (a tuning job's rung: trained to max-epochs). */
     public static final String SUCCEEDED = "succeeded";
     /** A trial that finished but whose loss became NaN or infinite. */
     public static final String DIVERGED = "diverged";
+    /**
+     * A tuning job's rung below max-epochs: this run stopped at its rung's epochs. If the job promotes the
+     * configuration, the next rung's row goes on from this row's model ({@link Tuning#resumedFrom()}).
+     */
+    public static final String STOPPED = "stopped";
+    /** A tuning job's rung whose training or saving failed: no model, no epoch rows; a later run of the job retries it. */
+    public static final String FAILED = "failed";
+
+    /**
+     * What a tuning job's row adds; null for a grid trial.
+     *
+     * @param job           the tuning job (its experiment)
+     * @param configuration the configuration's number in the job's seeded proposals, from 1
+     * @param rung          the rung, from 0; the row's {@code epochs} are the rung's
+     * @param epochsTrained the epochs this run trained: the rung's epochs less the previous rung's
+     * @param resumedFrom   the run of the previous rung whose saved model (with its updater state) this run
+     *                      went on from; null for rung 0
+     */
+    public record Tuning(String job, int configuration, int rung, int epochsTrained, String resumedFrom) {
+        public Tuning {
+            Objects.requireNonNull(job, "a tuning row names its job");
+        }
+    }
+
+    /** A row without tuning columns: a grid trial (the constructor of the rows before tuning existed). */
+    public TrialRecord(String experiment, String trialId, String runId, String status, TrialSpec spec,
+                       int batchSizePerWorker, int workerPrefetch, int workers, long parameters, long trainImages,
+                       long testImages, List<Double> testAccuracy, long testCorrectLast, double testLossLast,
+                       double trainLossLast, double trainSeconds, double imagesPerSecond, Instant startedAt,
+                       Instant finishedAt, String datasetLocation, Map<String, String> datasetSha256,
+                       double normalizationMean, double normalizationStd, String modelPath, String sparkMaster,
+                       String appVersion) {
+        this(experiment, trialId, runId, status, spec, batchSizePerWorker, workerPrefetch, workers, parameters,
+                trainImages, testImages, testAccuracy, testCorrectLast, testLossLast, trainLossLast, trainSeconds,
+                imagesPerSecond, startedAt, finishedAt, datasetLocation, datasetSha256, normalizationMean,
+                normalizationStd, modelPath, sparkMaster, appVersion, null);
+    }
 
     public TrialRecord {
         for (Object required : new Object[] {experiment, trialId, runId, status, spec, testAccuracy, startedAt,
@@ -122,7 +160,17 @@ public record TrialRecord(
             column("spark_master", StringType, TrialRecord::sparkMaster),
             column("app_version", StringType, TrialRecord::appVersion),
             // Rows of version 1 have none: ResultsTable reads them as dl4j, the only engine then.
-            nullable("engine", StringType, r -> r.spec().engine()));
+            nullable("engine", StringType, r -> r.spec().engine()),
+            // A tuning job's rungs are rows of this table, with these columns (null for grid trials), rather
+            // than a table of their own: a rung is a trial run like any other (hyperparameters, setup, results,
+            // a model, its epochs' rows with their confusion matrices) and is committed by the same protocol,
+            // so claims, the views, vacuum and every query of trials (predict's best:<experiment> included)
+            // work on it unchanged, and the schema only grows. ResultsTable.rungs() is the rungs' view.
+            nullable("tuning_job", StringType, r -> r.tuning() == null ? null : r.tuning().job()),
+            nullable("configuration", IntegerType, r -> r.tuning() == null ? null : r.tuning().configuration()),
+            nullable("rung", IntegerType, r -> r.tuning() == null ? null : r.tuning().rung()),
+            nullable("epochs_trained", IntegerType, r -> r.tuning() == null ? null : r.tuning().epochsTrained()),
+            nullable("resumed_from", StringType, r -> r.tuning() == null ? null : r.tuning().resumedFrom()));
 
     public static final StructType SCHEMA = COLUMNS.schema();
 
@@ -130,7 +178,7 @@ public record TrialRecord(
         return new Builder();
     }
 
-    /** Sets each field by name; {@link #build()} checks that none but the model path is missing. */
+    /** Sets each field by name; {@link #build()} checks that none but the model path and tuning is missing. */
     public static final class Builder {
         private String experiment;
         private String trialId;
@@ -158,6 +206,7 @@ public record TrialRecord(
         private String modelPath;
         private String sparkMaster;
         private String appVersion;
+        private Tuning tuning;
 
         private Builder() {}
 
@@ -187,12 +236,13 @@ public record TrialRecord(
         public Builder modelPath(String v) { modelPath = v; return this; }
         public Builder sparkMaster(String v) { sparkMaster = v; return this; }
         public Builder appVersion(String v) { appVersion = v; return this; }
+        public Builder tuning(Tuning v) { tuning = v; return this; }
 
         public TrialRecord build() {
             return new TrialRecord(experiment, trialId, runId, status, spec, batchSizePerWorker, workerPrefetch,
                     workers, parameters, trainImages, testImages, testAccuracy, testCorrectLast, testLossLast,
                     trainLossLast, trainSeconds, imagesPerSecond, startedAt, finishedAt, datasetLocation,
-                    datasetSha256, normalizationMean, normalizationStd, modelPath, sparkMaster, appVersion);
+                    datasetSha256, normalizationMean, normalizationStd, modelPath, sparkMaster, appVersion, tuning);
         }
     }
 }

@@ -44,7 +44,17 @@ public final class TrialTrainer {
 
     public Outcome train(CnnSpec spec, TrainingRun run, int reportEveryMinibatches, TrainingProgress progress)
             throws Exception {
-        MultiLayerNetwork network = MnistCnn.create(spec);
+        return train(MnistCnn.create(spec), 0, run, reportEveryMinibatches, progress);
+    }
+
+    /**
+     * Trains {@code network} on from epoch {@code epochsDone + 1} to {@code run.epochs()}: a network saved
+     * after {@code epochsDone} epochs with its updater state (a tuning job's promoted configuration) goes on
+     * as if it had never stopped, since every epoch's order and every minibatch's dropout masks depend only
+     * on the trial's seed and the epoch. The outcome holds the epochs trained now.
+     */
+    public Outcome train(MultiLayerNetwork network, int epochsDone, TrainingRun run, int reportEveryMinibatches,
+                         TrainingProgress progress) throws Exception {
         TrialPlan plan = new TrialPlan(network.getLayerWiseConfigurations(), run);
         TrainingSet data = plan.trainingSet(images.train()); // the driver's copy: counts only
         int minibatches = data.minibatches();
@@ -53,7 +63,7 @@ public final class TrialTrainer {
         List<EpochResult> results = new ArrayList<>();
         int rounds = 0;
         try (Engine engine = engine(run, network, plan, times)) {
-            for (int epoch = 1; epoch <= run.epochs(); epoch++) {
+            for (int epoch = epochsDone + 1; epoch <= run.epochs(); epoch++) {
                 double[] timesBefore = times.total();
                 long start = System.nanoTime();
                 double weightedLoss = 0;

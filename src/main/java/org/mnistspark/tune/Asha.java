@@ -1,0 +1,120 @@
+package org.mnistspark.tune;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Asynchronous successive halving (ASHA; Li et al., "A System for Massively Parallel Hyperparameter
+ * Tuning", MLSys 2020), with epochs as the budget: which rung of which configuration to train next,
+ * from what is known now. It is a function of the rungs' outcomes alone, so a job that is stopped and run
+ * again takes the same decisions as one that never stopped.
+ *
+ * <p>Whenever a rung can be trained, the highest rung that may promote does: rung {@code k} may promote
+ * while fewer than {@code ⌊n/η⌋} of its {@code n} finished configurations went on, and it promotes the
+ * best of its top {@code ⌊n/η⌋} that has not gone on yet (finite runs rank by test accuracy, then test
+ * loss, then configuration number; diverged runs rank last and never go on). Only when no rung may
+ * promote does a new configuration start at rung 0. So a promotion never waits for a whole rung, and once
+ * every configuration has finished rung {@code k}, exactly {@code ⌊n/η⌋} of them went on. Being
+ * asynchronous, a configuration promoted early (in the top {@code ⌊n/η⌋} when it was promoted) may later
+ * be overtaken; ASHA accepts that to keep the budget busy.
+ *
+ * <p>Random search is the same with one rung: every configuration starts, none is promoted.
+ */
+final class Asha {
+    /** A rung of a configuration (numbered from 1; rungs from 0). */
+    record Key(int configuration, int rung) {}
+
+    /** How a rung ended: its status (as the trials table has it), test accuracy and test loss. */
+    record Outcome(String status, double accuracy, double loss) {
+        boolean failed() {
+            return status.equals(org.mnistspark.results.TrialRecord.FAILED);
+        }
+
+        boolean diverged() {
+            return status.equals(org.mnistspark.results.TrialRecord.DIVERGED);
+        }
+    }
+
+    /** What to do next. */
+    sealed interface Decision {}
+
+    /**
+     * Train {@code rung} of {@code configuration}: rung 0 from a new network, a higher rung on from the
+     * previous rung's saved model.
+     *
+     * @param rank         the configuration's place in the rung it is promoted from (1: best); 0 for rung 0
+     * @param finished     configurations finished in that rung
+     * @param quota        how many of them may go on: ⌊finished/η⌋
+     * @param retry        a rung whose training failed in an earlier run of the job
+     */
+    record Train(int configuration, int rung, int rank, int finished, int quota, boolean retry) implements Decision {}
+
+    /** Every configuration started and no rung may promote: the job is done. */
+    record Done() implements Decision {}
+
+    private final int configurations;
+    private final int rungs;
+    private final int eta;
+
+    Asha(int configurations, int rungs, int eta) {
+        this.configurations = configurations;
+        this.rungs = rungs;
+        this.eta = eta;
+    }
+
+    /**
+     * @param outcomes every rung trained so far (a failed one counts as taken: it is not trained again in
+     *                 this run)
+     * @param retry    failed rungs of an earlier run, to train again first
+     */
+    Decision next(Map<Key, Outcome> outcomes, Set<Key> retry) {
+        var again = retry.stream().min(Comparator.comparingInt(Key::rung).thenComparingInt(Key::configuration));
+        if (again.isPresent()) {
+            return new Train(again.get().configuration(), again.get().rung(), 0, 0, 0, true);
+        }
+        for (int rung = rungs - 2; rung >= 0; rung--) {
+            List<Integer> ranked = ranked(outcomes, rung);
+            int quota = ranked.size() / eta;
+            int next = rung + 1;
+            long promoted = outcomes.keySet().stream().filter(k -> k.rung() == next).count();
+            if (promoted >= quota) {
+                continue;
+            }
+            for (int place = 0; place < quota; place++) {
+                int configuration = ranked.get(place);
+                if (!outcomes.get(new Key(configuration, rung)).diverged()
+                        && !outcomes.containsKey(new Key(configuration, next))) {
+                    return new Train(configuration, next, place + 1, ranked.size(), quota, false);
+                }
+            }
+        }
+        for (int configuration = 1; configuration <= configurations; configuration++) {
+            if (!outcomes.containsKey(new Key(configuration, 0))) {
+                return new Train(configuration, 0, 0, 0, 0, false);
+            }
+        }
+        return new Done();
+    }
+
+    /** The configurations that finished {@code rung} (not failed), best first. */
+    static List<Integer> ranked(Map<Key, Outcome> outcomes, int rung) {
+        return outcomes.entrySet().stream()
+                .filter(e -> e.getKey().rung() == rung && !e.getValue().failed())
+                .sorted(Comparator.comparing((Map.Entry<Key, Outcome> e) -> e.getValue().diverged())
+                        .thenComparing(e -> -orWorst(e.getValue().accuracy()))
+                        .thenComparing(e -> orWorstLoss(e.getValue().loss()))
+                        .thenComparingInt(e -> e.getKey().configuration()))
+                .map(e -> e.getKey().configuration())
+                .toList();
+    }
+
+    private static double orWorst(double accuracy) {
+        return Double.isNaN(accuracy) ? -1 : accuracy;
+    }
+
+    private static double orWorstLoss(double loss) {
+        return Double.isFinite(loss) ? loss : Double.MAX_VALUE;
+    }
+}

@@ -1,0 +1,93 @@
+package org.mnistspark.results;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.TestSpark;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A tuning job's rungs as rows of the trials table: the rungs view (promoted or not), the compute each
+ * experiment spent (a promoted configuration's earlier epochs counted once), and the named queries'
+ * views, on hand-made rows beside a grid sweep's.
+ */
+class TuningRowsTest {
+    @TempDir
+    Path dir;
+
+    private final SparkSession spark = TestSpark.session();
+
+    /** Rung {@code rung} of {@code configuration}, trained to {@code accuracy.size()} epochs. */
+    private static TrialRecord rung(int configuration, int rung, String status, List<Double> accuracy,
+                                    int epochsTrained, String resumedFrom) {
+        TrialRecord row = Records.trial("job", "c" + configuration + "r" + rung, "run-c" + configuration + "r" + rung,
+                8 * configuration, accuracy, "file:/models/c" + configuration + "r" + rung + ".zip", status);
+        return TrialRecord.builder().experiment(row.experiment()).trialId(row.trialId()).runId(row.runId())
+                .status(row.status()).spec(row.spec()).batchSizePerWorker(32).workerPrefetch(0).workers(2)
+                .parameters(row.parameters()).trainImages(60_000).testImages(10_000).testAccuracy(accuracy)
+                .testCorrectLast(row.testCorrectLast()).testLossLast(1 - accuracy.get(accuracy.size() - 1))
+                .trainLossLast(0.2).trainSeconds(10.0 * epochsTrained).imagesPerSecond(3000)
+                .startedAt(Instant.parse("2026-11-21T08:00:00Z").plusSeconds(60L * (configuration + 10 * rung)))
+                .finishedAt(Instant.parse("2026-11-21T08:00:30Z").plusSeconds(60L * (configuration + 10 * rung)))
+                .datasetLocation("file:/data/mnist").datasetSha256(row.datasetSha256())
+                .normalizationMean(0.1307).normalizationStd(0.3081).modelPath(row.modelPath())
+                .sparkMaster("local[2]").appVersion("test")
+                .tuning(new TrialRecord.Tuning("job", configuration, rung, epochsTrained, resumedFrom)).build();
+    }
+
+    @Test
+    void rungsComputeAndTheTuningViewsReadTheJobsRows() throws IOException {
+        ResultsTable table = new ResultsTable(spark, dir.toString());
+        TrialRecord grid = Records.trial("grid", "g1", "run-g1", 20, List.of(0.95, 0.97));
+        table.commit(grid, Records.epochs(grid));
+        // Three configurations of 1 epoch; the best (2) goes on to 3 epochs from its model.
+        List<TrialRecord> rows = List.of(
+                rung(1, 0, TrialRecord.STOPPED, List.of(0.95), 1, null),
+                rung(2, 0, TrialRecord.STOPPED, List.of(0.97), 1, null),
+                rung(3, 0, TrialRecord.DIVERGED, List.of(0.10), 1, null),
+                rung(2, 1, TrialRecord.SUCCEEDED, List.of(0.97, 0.98, 0.99), 2, "run-c2r0"));
+        for (TrialRecord row : rows) {
+            List<EpochRecord> epochs = Records.epochs(row);
+            table.commit(row, epochs.subList(epochs.size() - row.tuning().epochsTrained(), epochs.size()));
+        }
+        TrialRecord failed = TrialRecord.builder().experiment("job").trialId("c4r0").runId("run-c4r0")
+                .status(TrialRecord.FAILED).spec(rows.get(0).spec()).batchSizePerWorker(32).workerPrefetch(0)
+                .workers(2).parameters(0).trainImages(0).testImages(10_000).testAccuracy(List.of()).testCorrectLast(0)
+                .testLossLast(Double.NaN).trainLossLast(Double.NaN).trainSeconds(1.5).imagesPerSecond(0)
+                .startedAt(Instant.now()).finishedAt(Instant.now()).datasetLocation("file:/data/mnist")
+                .datasetSha256(grid.datasetSha256()).normalizationMean(0.1307).normalizationStd(0.3081)
+                .sparkMaster("local[2]").appVersion("test").tuning(new TrialRecord.Tuning("job", 4, 0, 0, null)).build();
+        table.commit(failed, List.of()); // a failed rung: its row alone, no epochs
+        table.registerViews();
+
+        assertThat(spark.sql("SELECT configuration, rung, epochs, epochs_trained, status, promoted, resumed_from "
+                + "FROM rungs ORDER BY rung, configuration").collectAsList()).extracting(Row::toString).containsExactly(
+                "[1,0,1,1,stopped,false,null]", "[2,0,1,1,stopped,true,null]", "[3,0,1,1,diverged,false,null]",
+                "[4,0,1,0,failed,false,null]", "[2,1,3,2,succeeded,false,run-c2r0]");
+        assertThat(spark.sql("SELECT count(*) FROM epochs WHERE experiment = 'job'").first().getLong(0))
+                .as("each epoch once: 3 rung-0 epochs and the 2 of rung 1").isEqualTo(5);
+
+        assertThat(spark.sql("SELECT experiment, kind, configurations, runs, epochs_trained, best_test_accuracy "
+                + "FROM compute ORDER BY experiment").collectAsList()).extracting(Row::toString)
+                .containsExactly("[grid,grid,1,1,2,0.97]", "[job,tuning,4,5,5,0.99]");
+
+        Row best = spark.sql("SELECT tuning_job, best_configuration, best_rung, best_epochs, best_test_accuracy, "
+                + "epochs_trained, configurations FROM tuning").first();
+        assertThat(best.toString()).isEqualTo("[job,2,1,3,0.99,5,4]");
+
+        assertThat(spark.sql("SELECT configuration, accuracy_by_epochs, epochs_reached, epochs_trained, status "
+                + "FROM tuning_configurations ORDER BY configuration").collectAsList()).extracting(Row::toString)
+                .containsExactly("[1,1:0.9500,1,1,stopped]", "[2,1:0.9700 3:0.9900,3,3,succeeded]",
+                        "[3,1:0.1000,1,1,diverged]", "[4,1:NaN,1,0,failed]");
+        assertThat(spark.sql("SELECT rung, epochs, configurations, promoted, best_test_accuracy, epochs_trained "
+                + "FROM tuning_rungs ORDER BY rung").collectAsList()).extracting(Row::toString)
+                .containsExactly("[0,1,4,1,0.97,3]", "[1,3,1,0,0.99,2]");
+    }
+}
