@@ -8,8 +8,12 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -128,6 +133,11 @@ public final class Charts {
      * or the hidden channels when none do. Two runs of one trial get the same label with their run's start.
      */
     static Map<String, String> labels(List<Row> runs) {
+        return labels(runs, "run_id");
+    }
+
+    /** As {@link #labels(List)}, keyed by {@code key}'s value. */
+    static Map<String, String> labels(List<Row> runs, String key) {
         List<String> varying = new ArrayList<>();
         for (String column : LABELS.keySet()) {
             if (runs.stream().map(r -> (Object) r.getAs(column)).distinct().count() > 1) {
@@ -148,12 +158,57 @@ public final class Charts {
             }
             String text = label.toString();
             if (!used.add(text)) { // a rerun of the same configuration
-                text = text + " (run " + Objects.toString(run.getAs("run_id")).substring(0, 8) + ")";
+                String id = Objects.toString(run.getAs(key));
+                text = text + " (run " + (id.length() > 8 ? id.substring(0, 8) : id) + ")";
                 used.add(text);
             }
-            labels.put(run.getAs("run_id"), text);
+            labels.put(String.valueOf((Object) run.getAs(key)), text);
         }
         return labels;
+    }
+
+    /**
+     * A tuning job's search: each configuration's test accuracy after each of its rungs, against the
+     * epochs trained from its start. Configurations that went on past their first rung are coloured and
+     * named in the legend; those stopped at their first rung are grey points.
+     *
+     * @param rungs rows of {@link ResultViews#tuningRungs}
+     */
+    public static XYChart tuningRungs(Dataset<Row> rungs, String job) {
+        Map<Integer, List<Row>> byConfiguration = new TreeMap<>();
+        for (Row row : rungs.collectAsList()) {
+            byConfiguration.computeIfAbsent(row.getAs("configuration"), c -> new ArrayList<>()).add(row);
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Test accuracy at each rung of tuning job " + job + " (" + byConfiguration.size()
+                        + " configurations)").xAxisTitle("epochs").yAxisTitle("test accuracy").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendBorderColor(Color.WHITE);
+        chart.getStyler().setYAxisDecimalPattern("0.####");
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setLocale(Locale.ROOT);
+        Map<String, String> labels = labels(byConfiguration.values().stream().map(rows -> rows.get(0)).toList(),
+                "configuration");
+        for (List<Row> rows : byConfiguration.values()) {
+            List<Row> finished = rows.stream().filter(r -> !Double.isNaN(r.<Double>getAs("test_accuracy_last"))
+                    && List.of("succeeded", "stopped").contains(r.<String>getAs("status"))).toList();
+            if (finished.isEmpty()) {
+                continue; // diverged or failed at its first rung: no point to draw
+            }
+            Object configuration = rows.get(0).getAs("configuration");
+            XYSeries series = chart.addSeries("#" + configuration + " " + labels.get(String.valueOf(configuration)),
+                    finished.stream().map(r -> (Number) r.<Integer>getAs("epochs")).toList(),
+                    finished.stream().map(r -> (Number) r.<Double>getAs("test_accuracy_last")).toList());
+            series.setMarker(SeriesMarkers.CIRCLE);
+            if (finished.size() == 1) {
+                series.setMarkerColor(new Color(0xB0B0B0));
+                series.setLineColor(new Color(0xB0B0B0));
+                series.setShowInLegend(false);
+            }
+        }
+        return chart;
     }
 
     /**

@@ -17,12 +17,14 @@ import java.util.Optional;
 
 /**
  * The report: one self-contained HTML page (tables, and the charts as embedded PNGs, no other file, no
- * script) with the views of {@code notebooks/results.ipynb} for one experiment, written to any Hadoop
- * path whole or not at all.
+ * script) with the views of {@code notebooks/results.ipynb} for one experiment (and the table's latest
+ * tuning job, when it has one), written to any Hadoop path whole or not at all.
  */
 public final class Report {
     /** The page's file name when the output is a folder. */
     public static final String PAGE = "index.html";
+    /** The tuning chart's alternative text. */
+    public static final String TUNING_CHART = "Test accuracy at each rung of the tuning job";
     /** Wrongly classified test images shown. */
     public static final int MISCLASSIFIED_SHOWN = 60;
 
@@ -105,7 +107,20 @@ public final class Report {
         } else {
             page.append(misclassified(best.get()));
         }
+        views.tuningJobFor(experiment).ifPresent(job -> page.append(tuning(job)));
         return page.append("</body>\n</html>\n").toString();
+    }
+
+    /** A tuning job's search: its best configuration, its rungs drawn and counted, and its compute beside the grids'. */
+    private String tuning(String job) {
+        return "<h2>Tuning job " + Html.escape(job) + "</h2>\n"
+                + "<p>Its best configuration (the best finished rung) and the epochs it trained:</p>\n"
+                + Html.table(views.tuning(job))
+                + Html.image(Charts.png(Charts.tuningRungs(views.tuningRungs(job), job)), TUNING_CHART)
+                + "<p>Per rung: configurations trained there, how many went on, test accuracy, epochs trained:</p>\n"
+                + Html.table(views.tuningRungSummary(job))
+                + "<p>Compute per experiment, grid sweeps and tuning jobs alike:</p>\n"
+                + Html.table(views.compute());
     }
 
     private String misclassified(Row best) {

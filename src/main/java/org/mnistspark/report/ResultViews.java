@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * The queries behind the notebook's cells and the report's sections, over the {@code trials},
- * {@code epochs}, {@code confusions} and {@code classes} views that {@link ResultsTable#registerViews()}
- * registers. Each chart of an experiment
+ * {@code epochs}, {@code confusions} and {@code classes} views and the tuning jobs' views that
+ * {@link ResultsTable#registerViews()} registers. Each chart of an experiment
  * reads one of them, so the notebook and the report show the same numbers.
  */
 public final class ResultViews {
@@ -60,6 +60,13 @@ public final class ResultViews {
             SELECT label, precision, recall, f1, correct, actual, predicted FROM classes
             WHERE run_id = :run_id AND epoch = (SELECT max(epoch) FROM classes WHERE run_id = :run_id)
             ORDER BY label""";
+
+    /** A tuning job's rungs, one row per configuration and rung: the points of its learning curve. */
+    public static final String TUNING_RUNGS = """
+            SELECT configuration, rung, epochs, status, promoted, test_accuracy_last, test_loss_last,
+                   hidden_channels, kernel_size, dropout, optimizer, learning_rate, momentum, batch_size, seed,
+                   train_fraction, averaging_frequency, engine, epochs_trained
+            FROM rungs WHERE tuning_job = :job ORDER BY configuration, rung""";
 
     private final SparkSession spark;
 
@@ -115,6 +122,39 @@ public final class ResultViews {
     /** Precision, recall and F1 per digit in a trial row's last epoch. */
     public Dataset<Row> classes(Row trial) {
         return spark.sql(CLASSES, Map.<String, Object>of("run_id", trial.getAs("run_id")));
+    }
+
+    /** The tuning jobs in the table, the one whose last rung finished last first. */
+    public List<String> tuningJobs() {
+        return spark.sql("SELECT tuning_job FROM trials WHERE tuning_job IS NOT NULL GROUP BY tuning_job "
+                + "ORDER BY max(finished_at) DESC, tuning_job").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    /** The tuning job to show beside {@code experiment}: that one if it is a tuning job, else the latest. */
+    public Optional<String> tuningJobFor(String experiment) {
+        List<String> jobs = tuningJobs();
+        return jobs.contains(experiment) ? Optional.of(experiment) : jobs.stream().findFirst();
+    }
+
+    /** The job's best configuration and its compute: the {@code tuning} view's row. */
+    public Dataset<Row> tuning(String job) {
+        return spark.sql("SELECT * FROM " + ResultsTable.TUNING_VIEW + " WHERE tuning_job = :job",
+                Map.<String, Object>of("job", job)).drop("tuning_job", "model_path");
+    }
+
+    public Dataset<Row> tuningRungs(String job) {
+        return spark.sql(TUNING_RUNGS, Map.<String, Object>of("job", job));
+    }
+
+    /** Per rung of the job: configurations, promotions, best and mean test accuracy, epochs trained. */
+    public Dataset<Row> tuningRungSummary(String job) {
+        return spark.sql("SELECT * FROM " + ResultsTable.TUNING_RUNGS_VIEW + " WHERE tuning_job = :job",
+                Map.<String, Object>of("job", job)).drop("tuning_job");
+    }
+
+    /** The compute every experiment spent, grid sweeps and tuning jobs alike. */
+    public Dataset<Row> compute() {
+        return spark.sql("SELECT * FROM " + ResultsTable.COMPUTE_VIEW);
     }
 
     private Dataset<Row> query(String sql, String experiment) {

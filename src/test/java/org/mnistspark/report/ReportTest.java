@@ -3,9 +3,12 @@ package org.mnistspark.report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.mnistspark.Cli;
 import org.mnistspark.TestSpark;
 import org.mnistspark.config.TrialSpec;
+import org.mnistspark.results.EpochRecord;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
@@ -116,6 +119,42 @@ class ReportTest {
         assertThat(html).contains("fixture-v1", "record no confusion matrix", "Cannot show them");
         assertThat(images(html).keySet()).containsExactly("Test accuracy against hidden channels",
                 "Test accuracy after each epoch", "Test loss after each epoch");
+    }
+
+    @Test
+    void aTableWithATuningJobGetsItsRungsChartedAndCounted() throws Exception {
+        Path tuned = dir.resolve("tuned");
+        ResultsTable table = new ResultsTable(TestSpark.session(), tuned.toString());
+        TrialRecord grid = trial("grid", "g-1", 10, List.of(0.95, 0.96), "2026-11-20T08:00:00Z");
+        table.commit(grid, Records.epochs(grid));
+        // Three configurations of 1 epoch; the best (2) goes on to 3 epochs from its model.
+        for (TrialRecord rung : List.of(
+                Records.rung("job", 1, 0, TrialRecord.STOPPED, List.of(0.95), 1, null),
+                Records.rung("job", 2, 0, TrialRecord.STOPPED, List.of(0.97), 1, null),
+                Records.rung("job", 3, 0, TrialRecord.STOPPED, List.of(0.93), 1, null),
+                Records.rung("job", 2, 1, TrialRecord.SUCCEEDED, List.of(0.97, 0.98, 0.99), 2, "run-c2r0"))) {
+            List<EpochRecord> epochs = Records.epochs(rung);
+            table.commit(rung, epochs.subList(epochs.size() - rung.tuning().epochsTrained(), epochs.size()));
+        }
+
+        ResultViews views = ResultViews.of(TestSpark.session(), tuned.toString());
+        assertThat(views.tuningJobFor("grid")).contains("job"); // the latest tuning job beside a grid
+        XYChart chart = Charts.tuningRungs(views.tuningRungs("job"), "job");
+        assertThat(chart.getSeriesMap()).hasSize(3);
+        // Only the configuration that went on is named in the legend; it has a point per rung.
+        assertThat(chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).map(XYSeries::getName))
+                .containsExactly("#2 h=16");
+        assertThat(chart.getSeriesMap().get("#2 h=16").getXData()).containsExactly(1.0, 3.0);
+
+        Cli.Result result = Cli.run("report", "--results", tuned.toString(), "--output", dir.resolve("tuned-report").toString(),
+                "--experiment", "grid");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String html = Files.readString(dir.resolve("tuned-report").resolve(Report.PAGE));
+        assertThat(html).contains("<h2>Tuning job job</h2>");
+        assertThat(images(html)).containsKey(Report.TUNING_CHART);
+        // The rung summary: 3 configurations at rung 0, 1 promoted; 2 epochs at rung 1; 5 epochs in all.
+        assertThat(Html.table(views.tuningRungSummary("job"))).contains("<td class=\"n\">3</td><td class=\"n\">1</td>");
+        assertThat(views.compute().where("experiment = 'job'").first().<Long>getAs("epochs_trained")).isEqualTo(5L);
     }
 
     @Test

@@ -43,7 +43,8 @@ class ResultsViewsIT {
     static final String INSTALL = "; submit/test.sh installs it (or: apt-get install -y --no-install-recommends %s)";
     /** The report's and the notebook's pictures: four charts and the grid of wrongly classified images. */
     static final List<String> IMAGES = List.of("Test accuracy against hidden channels", "Test accuracy after each epoch",
-            "Test loss after each epoch", "Confusion matrix of the best trial", "Test images the best model gets wrong");
+            "Test loss after each epoch", "Confusion matrix of the best trial", "Test images the best model gets wrong",
+            Report.TUNING_CHART);
 
     /** The test's copy of the page gets this script: it writes what the browser decoded of each image into the page. */
     static final String IMAGE_CHECK = """
@@ -62,11 +63,19 @@ class ResultsViewsIT {
     static void smallSweep() throws Exception {
         TestFiles.deleteRecursively(WORK); // an earlier run's table would make the sweep skip its trials
         Files.createDirectories(WORK);
+        // A small tuning job first (3 configurations of 1 epoch, the best goes on to 2), then the sweep: the
+        // sweep finishes last, so it is the experiment the notebook and the report show, with the tuning job.
+        Cli.Result tune = Cli.run("tune", "--experiment", EXPERIMENT + "-tune", "--data", TestSpark.mnistDir().toString(),
+                "--train-limit", "3000", "--test-limit", Integer.toString(TEST_IMAGES), "--workers", "2",
+                "--momentum", "0.9", "--results", RESULTS.toString(), "--models", WORK.resolve("models").toString(),
+                "--trials", "3", "--min-epochs", "1", "--max-epochs", "2", "--eta", "2",
+                "--set", "search.space.model.hidden-channels.int-uniform=[2, 6]",
+                "--set", "search.space.training.learning-rate.log-uniform=[0.02, 0.08]");
+        assertThat(tune.exitCode()).as(tune.out() + tune.err()).isZero();
         Cli.Result sweep = Cli.run("sweep", "--experiment", EXPERIMENT, "--data", TestSpark.mnistDir().toString(),
                 "--hidden-channels", "2,5", "--epochs", "2", "--train-limit", "3000", "--test-limit",
                 Integer.toString(TEST_IMAGES), "--workers", "2", "--learning-rate", "0.05", "--momentum", "0.9",
-                "--results", RESULTS.toString(), "--models", WORK.resolve("models").toString(),
-                "--set", "data.minibatch-dir=\"" + WORK.resolve("minibatches") + "\"");
+                "--results", RESULTS.toString(), "--models", WORK.resolve("models").toString());
         assertThat(sweep.exitCode()).as(sweep.out() + sweep.err()).isZero();
     }
 

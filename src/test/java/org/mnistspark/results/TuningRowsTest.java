@@ -24,22 +24,9 @@ class TuningRowsTest {
 
     private final SparkSession spark = TestSpark.session();
 
-    /** Rung {@code rung} of {@code configuration}, trained to {@code accuracy.size()} epochs. */
     private static TrialRecord rung(int configuration, int rung, String status, List<Double> accuracy,
                                     int epochsTrained, String resumedFrom) {
-        TrialRecord row = Records.trial("job", "c" + configuration + "r" + rung, "run-c" + configuration + "r" + rung,
-                8 * configuration, accuracy, "file:/models/c" + configuration + "r" + rung + ".zip", status);
-        return TrialRecord.builder().experiment(row.experiment()).trialId(row.trialId()).runId(row.runId())
-                .status(row.status()).spec(row.spec()).batchSizePerWorker(32).workerPrefetch(0).workers(2)
-                .parameters(row.parameters()).trainImages(60_000).testImages(10_000).testAccuracy(accuracy)
-                .testCorrectLast(row.testCorrectLast()).testLossLast(1 - accuracy.get(accuracy.size() - 1))
-                .trainLossLast(0.2).trainSeconds(10.0 * epochsTrained).imagesPerSecond(3000)
-                .startedAt(Instant.parse("2026-11-21T08:00:00Z").plusSeconds(60L * (configuration + 10 * rung)))
-                .finishedAt(Instant.parse("2026-11-21T08:00:30Z").plusSeconds(60L * (configuration + 10 * rung)))
-                .datasetLocation("file:/data/mnist").datasetSha256(row.datasetSha256())
-                .normalizationMean(0.1307).normalizationStd(0.3081).modelPath(row.modelPath())
-                .sparkMaster("local[2]").appVersion("test")
-                .tuning(new TrialRecord.Tuning("job", configuration, rung, epochsTrained, resumedFrom)).build();
+        return Records.rung("job", configuration, rung, status, accuracy, epochsTrained, resumedFrom);
     }
 
     @Test
