@@ -72,7 +72,7 @@ class CommandLineTest {
     void everySettingHasItsOwnOptionWithHelp() {
         List<String> options = SweepConfig.SETTINGS.stream().map(Setting::option).toList();
         assertThat(options).doesNotHaveDuplicates().allMatch(o -> o.startsWith("--"));
-        Cli.Result help = Cli.run(failingSpark(), "sweep", "--help");
+        Cli.Result help = Cli.run(Cli.failingSpark(), "sweep", "--help");
         assertThat(help.exitCode()).isZero();
         for (Setting<?> setting : SweepConfig.SETTINGS) {
             assertThat(help.out()).contains(setting.option()).contains(setting.description().substring(0, 20));
@@ -82,7 +82,7 @@ class CommandLineTest {
     @ParameterizedTest
     @ValueSource(strings = {"sweep", "query", "stage"})
     void eachCommandHasItsHelp(String command) {
-        Cli.Result help = Cli.run(failingSpark(), command, "--help");
+        Cli.Result help = Cli.run(Cli.failingSpark(), command, "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: mnist-spark " + (command.equals("sweep") ? "[sweep]" : command))
                 .contains("--conf").contains("--set");
@@ -98,23 +98,23 @@ class CommandLineTest {
 
     @Test
     void unknownOptionsAndMissingValuesAreOneLineAndExitCodeTwoWithoutSpark() {
-        assertBadInput(Cli.run(failingSpark(), "--epoch", "3"), "Unknown option", "--epoch");
-        assertBadInput(Cli.run(failingSpark(), "--epochs"), "--epochs");
-        assertBadInput(Cli.run(failingSpark(), "--experiment", "--epochs", "2"), "--experiment");
-        assertBadInput(Cli.run(failingSpark(), "stage"), "--to");
-        assertBadInput(Cli.run(failingSpark(), "query", "SELECT 1", "SELECT 2"), "SELECT 2");
-        assertBadInput(Cli.run(failingSpark(), "--to", "x"), "--to");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--epoch", "3"), "Unknown option", "--epoch");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--epochs"), "--epochs");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--experiment", "--epochs", "2"), "--experiment");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "stage"), "--to");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "query", "SELECT 1", "SELECT 2"), "SELECT 2");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--to", "x"), "--to");
     }
 
     @Test
     void badSettingsExitWithTwoNamingTheKeyBeforeSparkStarts() {
-        assertBadInput(Cli.run(failingSpark(), "--dropout", "1.5"), "model.dropout", "command line");
-        assertBadInput(Cli.run(failingSpark(), "--epochs", "two"), "training.epochs", "expected");
-        assertBadInput(Cli.run(failingSpark(), "--conf", "no/such/file.conf"), "no/such/file.conf");
-        assertBadInput(Cli.run(failingSpark(), "--set", "model.layers=3"), "model.layers");
-        assertBadInput(Cli.run(failingSpark(), "query", "--set", "data=5"), "'data'");
-        assertThat(Cli.run(failingSpark(), "--help").exitCode()).isZero();
-        assertThat(Cli.run(failingSpark(), "--version").out()).startsWith("mnist-spark ");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--dropout", "1.5"), "model.dropout", "command line");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--epochs", "two"), "training.epochs", "expected");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--conf", "no/such/file.conf"), "no/such/file.conf");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--set", "model.layers=3"), "model.layers");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "query", "--set", "data=5"), "'data'");
+        assertThat(Cli.run(Cli.failingSpark(), "--help").exitCode()).isZero();
+        assertThat(Cli.run(Cli.failingSpark(), "--version").out()).startsWith("mnist-spark ");
     }
 
     @Test
@@ -123,18 +123,5 @@ class CommandLineTest {
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("model.hidden-channels");
         assertThatThrownBy(() -> sweepConfig("--hidden-channels", "5,5"))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("listed twice");
-    }
-
-    private static void assertBadInput(Cli.Result result, String... named) {
-        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count()).as(result.err()).isEqualTo(1);
-        assertThat(result.err()).contains(named).doesNotContain("\tat ");
-    }
-
-    /** Bad input must be caught before any Spark starts. */
-    private static java.util.function.Supplier<org.apache.spark.sql.SparkSession> failingSpark() {
-        return () -> {
-            throw new AssertionError("Spark was started");
-        };
     }
 }

@@ -19,7 +19,7 @@ class TuneCommandTest {
 
     @Test
     void tuneHasItsHelpWithTheSearchOptions() {
-        Cli.Result help = Cli.run(failingSpark(), "tune", "--help");
+        Cli.Result help = Cli.run(Cli.failingSpark(), "tune", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: mnist-spark tune", "--conf", "--set", "Search (search.space");
         for (Setting<?> setting : SearchOptions.SETTINGS) {
@@ -27,7 +27,7 @@ class TuneCommandTest {
         }
         assertThat(help.out()).as("the grid's settings too, which a search may fix or draw")
                 .contains("--hidden-channels", "--learning-rate");
-        assertThat(Cli.run(failingSpark(), "--help").out()).contains("tune");
+        assertThat(Cli.run(Cli.failingSpark(), "--help").out()).contains("tune");
     }
 
     @Test
@@ -41,30 +41,18 @@ class TuneCommandTest {
                   }
                 }
                 """);
-        assertBadInput(Cli.run(failingSpark(), "tune", "--conf", file.toString()),
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--conf", file.toString()),
                 "search.space.training.learning-rate.log-uniform", "bad.conf: 4", "log-uniform");
-        assertBadInput(Cli.run(failingSpark(), "tune", "--experiment", "x", "--eta", "1"), "search.eta", "command line");
-        assertBadInput(Cli.run(failingSpark(), "tune", "--experiment", "x", "--min-epochs", "4", "--max-epochs", "2"),
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--eta", "1"), "search.eta", "command line");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--min-epochs", "4", "--max-epochs", "2"),
                 "search.min-epochs", "search.max-epochs");
-        assertBadInput(Cli.run(failingSpark(), "tune", "--experiment", "x", "--set",
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--set",
                 "search.space.model.dropout.uniform=[0.3,0.1]"), "search.space.model.dropout.uniform", "above");
-        assertBadInput(Cli.run(failingSpark(), "tune", "--experiment", "x", "--set",
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--set",
                 "search.space.data.workers.choice=[1,2]"), "data.workers is not a grid key");
-        assertBadInput(Cli.run(failingSpark(), "tune", "--experiment", "x", "--set", "search.budget=3"),
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--set", "search.budget=3"),
                 "search.budget");
-        assertBadInput(Cli.run(failingSpark(), "tune"), "name the tuning job");
-        assertBadInput(Cli.run(failingSpark(), "--conf", "conf/tune.conf"), "search.", "tune");
-    }
-
-    private static void assertBadInput(Cli.Result result, String... named) {
-        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count()).as(result.err()).isEqualTo(1);
-        assertThat(result.err()).contains(named).doesNotContain("\tat ");
-    }
-
-    private static java.util.function.Supplier<org.apache.spark.sql.SparkSession> failingSpark() {
-        return () -> {
-            throw new AssertionError("Spark was started");
-        };
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune"), "name the tuning job");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--conf", "conf/tune.conf"), "search.", "tune");
     }
 }
