@@ -179,11 +179,13 @@ public final class Charts {
         for (Row row : rungs.collectAsList()) {
             byConfiguration.computeIfAbsent(row.getAs("configuration"), c -> new ArrayList<>()).add(row);
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+        long named = byConfiguration.values().stream().filter(rows -> rows.size() > 1).count();
+        // One legend line per named configuration, below the plot: a row of them would run off the image.
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT + 20 * (int) named)
                 .title("Test accuracy at each rung of tuning job " + job + " (" + byConfiguration.size()
                         + " configurations)").xAxisTitle("epochs").yAxisTitle("test accuracy").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendBorderColor(Color.WHITE);
         chart.getStyler().setYAxisDecimalPattern("0.####");
@@ -202,7 +204,7 @@ public final class Charts {
                     finished.stream().map(r -> (Number) r.<Integer>getAs("epochs")).toList(),
                     finished.stream().map(r -> (Number) r.<Double>getAs("test_accuracy_last")).toList());
             series.setMarker(SeriesMarkers.CIRCLE);
-            if (finished.size() == 1) {
+            if (rows.size() == 1) { // stopped at its first rung
                 series.setMarkerColor(new Color(0xB0B0B0));
                 series.setLineColor(new Color(0xB0B0B0));
                 series.setShowInLegend(false);
