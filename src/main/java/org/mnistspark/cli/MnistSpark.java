@@ -2,6 +2,7 @@ package org.mnistspark.cli;
 
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.InvalidConfigException;
+import org.mnistspark.inference.InvalidInputException;
 import org.mnistspark.data.InvalidDataException;
 import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.results.InvalidTableException;
@@ -115,7 +116,8 @@ public final class MnistSpark {
 
     /** One clear line per failure a user can fix; the whole trace only for the unexpected. */
     static int report(Exception e, PrintStream err) {
-        if (e instanceof InvalidConfigException || e instanceof InvalidTableException) {
+        if (e instanceof InvalidConfigException || e instanceof InvalidTableException
+                || e instanceof InvalidInputException) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -6,6 +6,7 @@ import org.mnistspark.inference.InvalidInputException;
 import org.mnistspark.inference.ModelSelection;
 import org.mnistspark.inference.PredictionSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
@@ -15,10 +16,8 @@ import picocli.CommandLine.Option;
                 + "running again replaces it whole. With labels it prints the accuracy and the confusion matrix.",
                 "Exit codes: 0 done, 1 an unreadable model or storage, 2 bad input (selector, columns, pixels)."})
 final class PredictCommand extends ConfiguredCommand {
-    @Option(names = "--model", required = true, paramLabel = "SELECTOR",
-            description = "The model: a run_id, a trial_id (its latest succeeded run), or best:<experiment> "
-                    + "(the most accurate succeeded trial, as 'query' prints it).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--images", required = true, paramLabel = "PATH",
             description = "Any Hadoop path: a folder of IDX files in MNIST's layout (t10k-images-idx3-ubyte, "
@@ -64,20 +63,15 @@ final class PredictCommand extends ConfiguredCommand {
     @Override
     public Integer call() throws Exception {
         SweepConfig config = options.load();
-        try {
-            ModelSelection selection = ModelSelection.parse(model); // before Spark starts
-            if (limit < 0 || batchSize < 1 || partitions < 0) {
-                throw new InvalidInputException("--limit and --partitions must be at least 0 and --batch-size at "
-                        + "least 1");
-            }
-            PredictionSummary summary = new BatchPrediction(context.spark().get(), config.output().results())
-                    .run(new BatchPrediction.Request(selection, images, output, limit, batchSize, partitions,
-                            idColumn, pixelsColumn, labelColumn));
-            context.out().print(summary.report());
-            return 0;
-        } catch (InvalidInputException e) {
-            context.err().println("error: " + e.getMessage());
-            return MnistSpark.BAD_INPUT;
+        ModelSelection selection = model.selection(); // before Spark starts
+        if (limit < 0 || batchSize < 1 || partitions < 0) {
+            throw new InvalidInputException("--limit and --partitions must be at least 0 and --batch-size at "
+                    + "least 1");
         }
+        PredictionSummary summary = new BatchPrediction(context.spark().get(), config.output().results())
+                .run(new BatchPrediction.Request(selection, images, output, limit, batchSize, partitions,
+                        idColumn, pixelsColumn, labelColumn));
+        context.out().print(summary.report());
+        return 0;
     }
 }

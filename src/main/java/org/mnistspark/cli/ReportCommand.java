@@ -13,8 +13,8 @@ import java.util.List;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes one self-contained HTML page about an experiment: the best configuration per "
                 + "experiment, the experiment's trials, test accuracy against hidden channels, learning curves, the "
-                + "best trial's confusion matrix and the test images its model gets wrong, as tables and embedded PNG charts (the views of "
-                + "notebooks/results.ipynb). The page is written whole or not at all, to any Hadoop path."})
+                + "best trial's confusion matrix, the test images its model gets wrong, and the table's latest tuning job, as "
+                + "tables and embedded PNG charts (the views of notebooks/results.ipynb). The page is written whole or not at all, to any Hadoop path."})
 final class ReportCommand extends ConfiguredCommand {
     @Option(names = "--output", required = true, paramLabel = "PATH",
             description = "Where the page goes, any Hadoop path: a folder (the page is PATH/index.html) or a "

@@ -10,6 +10,7 @@ import org.mnistspark.inference.PredictionServer;
 import org.mnistspark.inference.SelectedModel;
 import org.mnistspark.results.ResultsTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.BindException;
@@ -25,9 +26,8 @@ import java.util.concurrent.TimeUnit;
                 + "digit on. Runs until stopped (Ctrl-C).",
                 "Exit codes: 1 an unreadable model or a port in use, 2 bad input (selector, run)."})
 final class ServeCommand extends ConfiguredCommand {
-    @Option(names = "--model", required = true, paramLabel = "SELECTOR",
-            description = "The model: a run_id, a trial_id (its latest succeeded run), or best:<experiment>.")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for "
@@ -49,60 +49,55 @@ final class ServeCommand extends ConfiguredCommand {
     @Override
     public Integer call() throws Exception {
         SweepConfig config = options.load();
-        try {
-            ModelSelection selection = ModelSelection.parse(model); // before Spark starts
-            if (port < 0 || port > 65535 || threads < 0) {
-                throw new InvalidInputException("--port must be 0-65535 and --threads at least 0");
-            }
-            SparkSession spark = context.spark().get();
-            SelectedModel selected = selection.resolve(new ResultsTable(spark, config.output().results()));
-            DigitModel digits = ModelFile.load(selected, spark.sparkContext().hadoopConfiguration());
-            System.setProperty("java.awt.headless", "true"); // images are decoded, never shown
-            int requestThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            CountDownLatch stopped = new CountDownLatch(1);
-            CountDownLatch closed = new CountDownLatch(1);
-            PredictionServer started;
-            try {
-                started = PredictionServer.start(digits, selected, host, port, requestThreads);
-            } catch (BindException e) {
-                context.err().println("error: cannot listen on " + host + ":" + port + ": " + e.getMessage());
-                return MnistSpark.FAILED;
-            } catch (UnknownHostException e) {
-                throw new InvalidInputException("--host " + host + " is not an address of this machine");
-            }
-            try (PredictionServer server = started) {
-                InetSocketAddress address = server.address();
-                Thread hook = new Thread(() -> { // SIGTERM (a container stopped) or Ctrl-C: finish what is in flight
-                    stopped.countDown();
-                    try {
-                        closed.await(5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "serve-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                context.out().println("serving " + selected.describe() + " on http://"
-                        + address.getHostString() + ":" + address.getPort() + "/ (POST /invocations, GET /ping; "
-                        + requestThreads + " threads); Ctrl-C stops it");
-                try {
-                    stopped.await();
-                } catch (InterruptedException e) { // the way an embedding program (or a test) stops it
-                    Thread.currentThread().interrupt();
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the JVM is exiting: the hook ran
-                    }
-                }
-            } finally {
-                closed.countDown();
-            }
-            context.out().println("stopped serving");
-            return 0;
-        } catch (InvalidInputException e) {
-            context.err().println("error: " + e.getMessage());
-            return MnistSpark.BAD_INPUT;
+        ModelSelection selection = model.selection(); // before Spark starts
+        if (port < 0 || port > 65535 || threads < 0) {
+            throw new InvalidInputException("--port must be 0-65535 and --threads at least 0");
         }
+        SparkSession spark = context.spark().get();
+        SelectedModel selected = selection.resolve(new ResultsTable(spark, config.output().results()));
+        DigitModel digits = ModelFile.load(selected, spark.sparkContext().hadoopConfiguration());
+        System.setProperty("java.awt.headless", "true"); // images are decoded, never shown
+        int requestThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        PredictionServer started;
+        try {
+            started = PredictionServer.start(digits, selected, host, port, requestThreads);
+        } catch (BindException e) {
+            context.err().println("error: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return MnistSpark.FAILED;
+        } catch (UnknownHostException e) {
+            throw new InvalidInputException("--host " + host + " is not an address of this machine");
+        }
+        try (PredictionServer server = started) {
+            InetSocketAddress address = server.address();
+            Thread hook = new Thread(() -> { // SIGTERM (a container stopped) or Ctrl-C: finish what is in flight
+                stopped.countDown();
+                try {
+                    closed.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            context.out().println("serving " + selected.describe() + " on http://"
+                    + address.getHostString() + ":" + address.getPort() + "/ (POST /invocations, GET /ping; "
+                    + requestThreads + " threads); Ctrl-C stops it");
+            try {
+                stopped.await();
+            } catch (InterruptedException e) { // the way an embedding program (or a test) stops it
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting: the hook ran
+                }
+            }
+        } finally {
+            closed.countDown();
+        }
+        context.out().println("stopped serving");
+        return 0;
     }
 }
