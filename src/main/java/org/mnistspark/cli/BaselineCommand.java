@@ -34,9 +34,9 @@ final class BaselineCommand extends ConfiguredCommand {
             context.out().println("baseline, one JVM: " + spec.canonical());
             OneJvmTrainer.train(new CnnSpec(spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.optimizer(),
                             spec.learningRate(), spec.momentum(), spec.seed()),
-                    new TrainingRun("one-jvm", spec.epochs(), spec.trainFraction(), spec.seed(), spec.batchSize(), 1,
+                    new TrainingRun("one-jvm", spec.epochs(), spec.trainFraction(), spec.seed(), 1, spec.batchSize(), 1,
                             config.normalization().mean(), config.normalization().std()),
-                    train, test, TrainingProgress.printing(context.out(), spec.epochs()));
+                    train, test, TrainingProgress.printing(context.out(), "", spec.epochs()));
         }
         return 0;
     }

@@ -29,6 +29,7 @@ public record SweepConfig(
         TrainingOptions training,
         NormalizationOptions normalization,
         OutputOptions output,
+        ParallelOptions parallel,
         Map<String, String> origins,
         List<String> warnings) {
 
@@ -38,7 +39,8 @@ public record SweepConfig(
 
     /** Every setting, grouped per concern. */
     public static final List<Setting<?>> SETTINGS = Stream.of(List.<Setting<?>>of(EXPERIMENT), DataOptions.SETTINGS,
-            ModelOptions.SETTINGS, TrainingOptions.SETTINGS, NormalizationOptions.SETTINGS, OutputOptions.SETTINGS)
+            ModelOptions.SETTINGS, TrainingOptions.SETTINGS, NormalizationOptions.SETTINGS, OutputOptions.SETTINGS,
+            ParallelOptions.SETTINGS)
             .flatMap(List::stream).toList();
 
     /** Settings of earlier versions, ignored with a warning so that old files and schedulers still run. */
@@ -67,8 +69,8 @@ public record SweepConfig(
     /** The sweep's settings of a parsed configuration (which may hold more, such as a search block). */
     static SweepConfig read(ConfParser p) {
         SweepConfig config = new SweepConfig(p.get(EXPERIMENT), DataOptions.read(p), ModelOptions.read(p),
-                TrainingOptions.read(p), NormalizationOptions.read(p), OutputOptions.read(p), p.origins(),
-                p.warnings());
+                TrainingOptions.read(p), NormalizationOptions.read(p), OutputOptions.read(p), ParallelOptions.read(p),
+                p.origins(), p.warnings());
         config.checkTogether();
         return config;
     }
@@ -81,6 +83,30 @@ public record SweepConfig(
                     + origins.get("training.batch-size") + ": a grid of batch sizes has no effect while "
                     + "training.batch-size-per-worker = " + origins.get("training.batch-size-per-worker")
                     + " fixes each worker's minibatch; set one of them");
+        }
+        trials().forEach(this::checkMinibatchPerWorker);
+    }
+
+    /** Each worker's minibatch for {@code spec}, as this configuration fixes or derives it. */
+    public int minibatchPerWorker(TrialSpec spec) {
+        return spec.minibatchPerWorker(training.batchSizePerWorker());
+    }
+
+    /**
+     * Refuses a trial whose workers would each fit fewer than {@link TrialSpec#MIN_MINIBATCH_PER_WORKER}
+     * images a step, before Spark starts; a tuning job checks each configuration it draws the same way.
+     */
+    void checkMinibatchPerWorker(TrialSpec spec) {
+        int perWorker = minibatchPerWorker(spec);
+        if (perWorker < TrialSpec.MIN_MINIBATCH_PER_WORKER) {
+            String source = training.batchSizePerWorker() > 0
+                    ? "training.batch-size-per-worker = " + origins.get(TrainingOptions.BATCH_SIZE_PER_WORKER.key())
+                    : "training.batch-size " + spec.batchSize() + " shared by data.workers " + spec.workers();
+            throw new InvalidConfigException("invalid setting data.workers = " + origins.get(DataOptions.WORKERS.key())
+                    + ": " + source + " gives each worker a minibatch of " + perWorker + " image"
+                    + (perWorker == 1 ? "" : "s") + ", under the minimum of " + TrialSpec.MIN_MINIBATCH_PER_WORKER
+                    + " (smaller minibatches cost several times more per image and the averaged models drift apart); "
+                    + "give fewer workers or a larger batch, and use sweep.parallel-trials to use a bigger cluster");
         }
     }
 
@@ -113,6 +139,7 @@ public record SweepConfig(
                 new Grid.Dimension<>(TrainingOptions.LEARNING_RATE, training.learningRate()),
                 new Grid.Dimension<>(TrainingOptions.MOMENTUM, training.momentum()),
                 new Grid.Dimension<>(TrainingOptions.BATCH_SIZE, training.batchSize()),
+                new Grid.Dimension<>(DataOptions.WORKERS, data.workers()),
                 new Grid.Dimension<>(TrainingOptions.AVERAGING_FREQUENCY, training.averagingFrequency()),
                 new Grid.Dimension<>(ModelOptions.KERNEL_SIZE, model.kernelSize()),
                 new Grid.Dimension<>(ModelOptions.DROPOUT, model.dropout()),

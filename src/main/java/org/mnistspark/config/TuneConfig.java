@@ -117,7 +117,16 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
                 Setting<?> momentum = TrainingOptions.MOMENTUM;
                 values.put(momentum, momentum.element(search.space().get(momentum.key()).first()));
             }
-            if (proposed.add(TrialSpec.of(new Grid.Point(Map.copyOf(values))))) {
+            TrialSpec spec = TrialSpec.of(new Grid.Point(Map.copyOf(values)));
+            int perWorker = sweep.minibatchPerWorker(spec);
+            if (perWorker < TrialSpec.MIN_MINIBATCH_PER_WORKER) {
+                throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + ": configuration "
+                        + (proposed.size() + 1) + " draws training.batch-size " + spec.batchSize() + " and data.workers "
+                        + spec.workers() + ", a minibatch of " + perWorker + " per worker, under the minimum of "
+                        + TrialSpec.MIN_MINIBATCH_PER_WORKER + "; narrow the space so that every draw gives each worker "
+                        + "at least " + TrialSpec.MIN_MINIBATCH_PER_WORKER + " images");
+            }
+            if (proposed.add(spec)) {
                 repeats = 0;
             } else {
                 repeats++;

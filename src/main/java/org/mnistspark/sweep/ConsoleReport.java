@@ -17,10 +17,10 @@ final class ConsoleReport {
         this.out = out;
     }
 
-    void started(String version, SweepConfig config, int trials, String master, int workers, String howCounted,
+    void started(String version, SweepConfig config, int trials, String master, TrialPool.Size parallel,
                  String runtime) {
-        out.printf("mnist-spark %s: experiment '%s', %d trial%s on %s with %d workers (%s)%n", version,
-                config.experiment(), trials, trials == 1 ? "" : "s", master, workers, howCounted);
+        out.printf("mnist-spark %s: experiment '%s', %d trial%s on %s, %s%n", version, config.experiment(), trials,
+                trials == 1 ? "" : "s", master, parallel.describe(config.data().workers()));
         out.println(runtime);
         out.print("Settings:\n" + config.describe());
         config.warnings().forEach(warning -> out.println("Warning: " + warning));
@@ -30,29 +30,34 @@ final class ConsoleReport {
         out.printf("Data: %s: %d training and %d test images%n", location, trainImages, testImages);
     }
 
-    void trial(int index, int count, String trialId, TrialSpec spec) {
-        out.printf("%n[%d/%d] trial %s: %s%n", index + 1, count, trialId, spec.canonical());
+    /** What begins each line about trial {@code index} (from 0) of {@code count}: "[3/5]". */
+    static String label(int index, int count) {
+        return "[" + (index + 1) + "/" + count + "]";
     }
 
-    void skipped() {
-        out.println("  skipped: already in the results table (--rerun trains it again)");
+    void trial(String label, String trialId, TrialSpec spec) {
+        out.printf("%n%s trial %s: %s workers=%d%n", label, trialId, spec.canonical(), spec.workers());
     }
 
-    void claimedElsewhere() {
-        out.println("  skipped: another sweep is training it now (it holds the trial's claim)");
+    void skipped(String label) {
+        out.println(label + "  skipped: already in the results table (--rerun trains it again)");
     }
 
-    void failed(String message) {
-        out.println("  FAILED, nothing written to the results table: " + message);
+    void claimedElsewhere(String label) {
+        out.println(label + "  skipped: another sweep is training it now (it holds the trial's claim)");
+    }
+
+    void failed(String label, String message) {
+        out.println(label + "  FAILED, nothing written to the results table: " + message);
     }
 
     /** Progress lines of one trial of {@code epochs} epochs. */
-    TrainingProgress progress(int epochs) {
-        return TrainingProgress.printing(out, epochs);
+    TrainingProgress progress(String label, int epochs) {
+        return TrainingProgress.printing(out, label, epochs);
     }
 
-    void networksBuilt(String engine, int built) {
-        out.printf("  %s engine: %d worker network%s built%n", engine, built, built == 1 ? "" : "s");
+    void networksBuilt(String label, String engine, int built) {
+        out.printf("%s  %s engine: %d worker network%s built%n", label, engine, built, built == 1 ? "" : "s");
     }
 
     void summary(SweepResult result, Dataset<Row> rows, String resultsSetting) {

@@ -8,7 +8,6 @@ import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.results.Queries;
 import org.mnistspark.results.TrialClaims;
 import org.mnistspark.results.TrialRecord;
-import org.mnistspark.training.ExecutorCores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +18,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * Runs a sweep: every trial of the configuration's grid that the results table does not have yet is
  * trained on Spark, its model saved and its rows committed; finished trials are skipped unless a rerun
- * is asked for. A trial that fails writes nothing, and the others go on.
+ * is asked for. Up to {@code sweep.parallel-trials} trials train at once ({@link TrialPool}), and the
+ * summary lists them in grid order. A trial that fails writes nothing, and the others go on.
  */
 public final class Sweep {
     private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
@@ -44,61 +47,81 @@ public final class Sweep {
         NativeRuntime.configure();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<TrialSpec> grid = config.trials();
-        ExecutorCores.Count workers = TrialSteps.workers(sc, config);
-        report.started(NativeRuntime.applicationVersion(), config, grid.size(), sc.master(), workers.cores(),
-                workers.how(), NativeRuntime.describe());
+        TrialPool.Size parallel = TrialPool.size(sc.sc(), config.parallel(),
+                grid.stream().mapToInt(TrialSpec::workers).max().orElse(1));
+        report.started(NativeRuntime.applicationVersion(), config, grid.size(), sc.master(), parallel,
+                NativeRuntime.describe());
 
-        try (TrialSteps steps = TrialSteps.prepare(spark, config, workers.cores(), out)) {
-            return run(grid, steps);
+        try (TrialSteps steps = TrialSteps.prepare(spark, config, out)) {
+            return run(grid, steps, parallel.trials());
         }
     }
 
-    private SweepResult run(List<TrialSpec> grid, TrialSteps steps) throws IOException {
+    private SweepResult run(List<TrialSpec> grid, TrialSteps steps, int parallelTrials) throws IOException {
         Set<String> committed = steps.table().committedTrialIds(config.experiment());
-        List<TrialSummary> summaries = new ArrayList<>();
-        for (int index = 0; index < grid.size(); index++) {
-            TrialSpec spec = grid.get(index);
-            String trialId = steps.trialId(config.experiment(), spec);
-            report.trial(index, grid.size(), trialId, spec);
-            if (committed.contains(trialId) && !config.output().rerun()) {
-                report.skipped();
-                summaries.add(new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null));
-                continue;
+        List<Future<TrialSummary>> trials = new ArrayList<>();
+        try (TrialPool pool = new TrialPool(spark.sparkContext(), Math.min(parallelTrials, grid.size()))) {
+            for (int index = 0; index < grid.size(); index++) {
+                TrialSpec spec = grid.get(index);
+                String trialId = steps.trialId(config.experiment(), spec);
+                String label = ConsoleReport.label(index, grid.size());
+                if (committed.contains(trialId) && !config.output().rerun()) {
+                    report.trial(label, trialId, spec);
+                    report.skipped(label);
+                    trials.add(CompletableFuture.completedFuture(
+                            new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null)));
+                    continue;
+                }
+                trials.add(pool.submit(() -> {
+                    report.trial(label, trialId, spec);
+                    return claimAndTrain(steps, spec, trialId, label);
+                }));
             }
-            summaries.add(claimAndTrain(steps, spec, trialId));
         }
-        SweepResult result = new SweepResult(config.experiment(), steps.table().location(), steps.workers(),
-                List.copyOf(summaries));
+        List<TrialSummary> summaries = trials.stream().map(Sweep::finished).toList();
+        SweepResult result = new SweepResult(config.experiment(), steps.table().location(), parallelTrials, summaries);
         report.summary(result, Queries.sweepSummary(steps.table(), result.experiment(),
                 summaries.stream().map(TrialSummary::trialId).toList()), config.output().results());
         return result;
     }
 
+    /** A trial's summary once it is done; claimAndTrain turns every failure into one. */
+    private static TrialSummary finished(Future<TrialSummary> trial) {
+        try {
+            return trial.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while trials were training", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a trial ended without its summary", e.getCause());
+        }
+    }
+
     /**
      * Trains the trial if this sweep can claim it (no other sweep trains it now) and, unless a rerun is
      * asked for, nobody committed it since the sweep started. A trial that fails, with an exception or
-     * an error (out of memory, say), writes nothing and the sweep goes on.
+     * an error (out of memory, say), writes nothing and the sweep goes on, the trials beside it too.
      */
-    private TrialSummary claimAndTrain(TrialSteps steps, TrialSpec spec, String trialId) {
+    private TrialSummary claimAndTrain(TrialSteps steps, TrialSpec spec, String trialId, String label) {
         String runId = UUID.randomUUID().toString();
         try {
             Optional<TrialClaims.Claim> claimed = steps.table().claims().claim(trialId, owner(runId));
             if (claimed.isEmpty()) {
-                report.claimedElsewhere();
+                report.claimedElsewhere(label);
                 return new TrialSummary(trialId, spec, TrialSummary.Outcome.CLAIMED, null, null);
             }
             try (TrialClaims.Claim claim = claimed.get()) {
                 if (!config.output().rerun() && steps.table().isCommitted(config.experiment(), trialId)) {
-                    report.skipped(); // another sweep committed it after this one started
+                    report.skipped(label); // another sweep committed it after this one started
                     return new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null);
                 }
                 TrialRecord record = steps.trainAndCommit(config.experiment(), spec, trialId, runId, claim,
-                        TrialSteps.Start.fresh(), TrialRecord.SUCCEEDED, null);
+                        TrialSteps.Start.fresh(), TrialRecord.SUCCEEDED, null, label);
                 return new TrialSummary(trialId, spec, TrialSummary.Outcome.TRAINED, record, null);
             }
         } catch (Exception | Error e) {
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-            report.failed(message);
+            report.failed(label, message);
             LOG.warn("Trial {} failed", trialId, e); // the whole cause, for whoever must find out why
             return new TrialSummary(trialId, spec, TrialSummary.Outcome.FAILED, null, message);
         }

@@ -16,7 +16,6 @@ import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialClaims;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.training.EpochResult;
-import org.mnistspark.training.ExecutorCores;
 import org.mnistspark.training.SharedImages;
 import org.mnistspark.training.TrainingProgress;
 import org.mnistspark.training.TrainingRun;
@@ -42,11 +41,10 @@ public final class TrialSteps implements AutoCloseable {
     private final ResultsTable table;
     private final ModelStore models;
     private final TrialTrainer trainer;
-    private final int workers;
     private final ConsoleReport report;
 
     private TrialSteps(SparkSession spark, SweepConfig config, MnistDataset dataset, SharedImages images, String dataKey,
-                       ResultsTable table, ModelStore models, TrialTrainer trainer, int workers, ConsoleReport report) {
+                       ResultsTable table, ModelStore models, TrialTrainer trainer, ConsoleReport report) {
         this.spark = spark;
         this.config = config;
         this.dataset = dataset;
@@ -55,15 +53,7 @@ public final class TrialSteps implements AutoCloseable {
         this.table = table;
         this.models = models;
         this.trainer = trainer;
-        this.workers = workers;
         this.report = report;
-    }
-
-    /** The parallel workers: {@code data.workers}, or the executors' cores once they have registered. */
-    public static ExecutorCores.Count workers(JavaSparkContext sc, SweepConfig config) {
-        return config.data().workers() > 0
-                ? new ExecutorCores.Count(config.data().workers(), "data.workers")
-                : ExecutorCores.await(sc.sc());
     }
 
     /**
@@ -71,7 +61,7 @@ public final class TrialSteps implements AutoCloseable {
      * line is printed to {@code out}), the table's schema and the folders' writability; then sends the
      * images to the executors.
      */
-    public static TrialSteps prepare(SparkSession spark, SweepConfig config, int workers, PrintStream out)
+    public static TrialSteps prepare(SparkSession spark, SweepConfig config, PrintStream out)
             throws IOException {
         ConsoleReport report = new ConsoleReport(out);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -89,7 +79,7 @@ public final class TrialSteps implements AutoCloseable {
                 config.normalization().mean(), config.normalization().std());
         SharedImages images = new SharedImages(sc, train, test);
         return new TrialSteps(spark, config, dataset, images, dataKey, table, models,
-                new TrialTrainer(sc, images, workers, config.training().workerPrefetch()), workers, report);
+                new TrialTrainer(sc, images, config.training().workerPrefetch()), report);
     }
 
     public ResultsTable table() {
@@ -98,10 +88,6 @@ public final class TrialSteps implements AutoCloseable {
 
     public ModelStore models() {
         return models;
-    }
-
-    public int workers() {
-        return workers;
     }
 
     public long testImages() {
@@ -118,13 +104,12 @@ public final class TrialSteps implements AutoCloseable {
 
     /** Each worker's minibatch: fixed by the configuration, or the global batch shared out, rounded up. */
     public int minibatchPerWorker(TrialSpec spec) {
-        int fixed = config.training().batchSizePerWorker();
-        return fixed > 0 ? fixed : (spec.batchSize() + workers - 1) / workers;
+        return config.minibatchPerWorker(spec);
     }
 
     /** The trial's id in {@code experiment}: the same configuration, data and setup always get the same one. */
     public String trialId(String experiment, TrialSpec spec) {
-        return TrialIdentity.trialId(experiment, spec, TrialIdentity.setup(dataKey, workers, minibatchPerWorker(spec)));
+        return TrialIdentity.trialId(experiment, spec, TrialIdentity.setup(dataKey, spec.workers(), minibatchPerWorker(spec)));
     }
 
     /**
@@ -132,7 +117,7 @@ public final class TrialSteps implements AutoCloseable {
      * configuration and epochs is never taken for it (nor it for the trial).
      */
     public String rungId(String job, TrialSpec spec, int rung) {
-        return TrialIdentity.trialId(job, spec, TrialIdentity.setup(dataKey, workers, minibatchPerWorker(spec))
+        return TrialIdentity.trialId(job, spec, TrialIdentity.setup(dataKey, spec.workers(), minibatchPerWorker(spec))
                 + "|tuning rung=" + rung);
     }
 
@@ -151,25 +136,28 @@ public final class TrialSteps implements AutoCloseable {
      * its updater state for a tuning row, so that a next rung can go on from it), and commits the row and
      * the epochs trained now, all or nothing. A commit that fails deletes the model again.
      *
+     * <p>Any number of driver threads may run trials at once (each its own): this writes only the trial's
+     * own model and rows, and its progress lines begin with {@code label}, so that they say whose they are.
+     *
      * @param statusIfFinite the row's status if every loss stayed finite (else {@code diverged})
      * @param tuning         the tuning columns; null for a grid trial
      */
     public TrialRecord trainAndCommit(String experiment, TrialSpec spec, String trialId, String runId,
                                       TrialClaims.Claim claim, Start start, String statusIfFinite,
-                                      TrialRecord.Tuning tuning) throws Exception {
+                                      TrialRecord.Tuning tuning, String label) throws Exception {
         Instant started = Instant.now();
         double mean = config.normalization().mean();
         double std = config.normalization().std();
         int perWorker = minibatchPerWorker(spec);
         CnnSpec cnn = new CnnSpec(spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.optimizer(),
                 spec.learningRate(), spec.momentum(), spec.seed());
-        TrainingRun run = new TrainingRun(spec.engine(), spec.epochs(), spec.trainFraction(), spec.seed(), perWorker,
-                spec.averagingFrequency(), mean, std);
-        TrainingProgress progress = report.progress(spec.epochs());
+        TrainingRun run = new TrainingRun(spec.engine(), spec.epochs(), spec.trainFraction(), spec.seed(),
+                spec.workers(), perWorker, spec.averagingFrequency(), mean, std);
+        TrainingProgress progress = report.progress(label, spec.epochs());
         TrialTrainer.Outcome outcome = start.network() == null
                 ? trainer.train(cnn, run, config.output().progressEvery(), progress)
                 : trainer.train(start.network(), start.epochsDone(), run, config.output().progressEvery(), progress);
-        report.networksBuilt(spec.engine(), outcome.networksBuilt());
+        report.networksBuilt(label, spec.engine(), outcome.networksBuilt());
 
         String modelPath = models.save(outcome.network(), experiment, trialId, runId, tuning != null);
         List<EpochResult> epochs = outcome.epochs();
@@ -183,7 +171,7 @@ public final class TrialSteps implements AutoCloseable {
                 .experiment(experiment).trialId(trialId).runId(runId)
                 .status(finite ? statusIfFinite : TrialRecord.DIVERGED)
                 .spec(spec).batchSizePerWorker(perWorker).workerPrefetch(config.training().workerPrefetch())
-                .workers(workers).parameters(outcome.network().numParams())
+                .workers(spec.workers()).parameters(outcome.network().numParams())
                 .trainImages(last.trainImages()).testImages(images.test().count())
                 .testAccuracy(accuracy)
                 .testCorrectLast(last.testCorrect()).testLossLast(last.testLoss()).trainLossLast(last.trainLoss())

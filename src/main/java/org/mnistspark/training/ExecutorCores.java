@@ -8,8 +8,8 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The default number of workers: the executors' total cores, as Spark's default parallelism counts
- * them. On a cluster, executors register after the driver has started, so reading that number at once
+ * The executors' total cores, as Spark's default parallelism counts them: what the default number of
+ * trials side by side is made from (sweep.parallel-trials = 0). On a cluster, executors register after the driver has started, so reading that number at once
  * gives Spark's floor of 2 (a 4-core standalone cluster got 2 workers). This waits for the cores the
  * settings promise ({@code spark.cores.max}, or executor instances times cores), or else until the count
  * has not changed for a few seconds.
@@ -34,7 +34,7 @@ public final class ExecutorCores {
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             // Executors are only requested for pending tasks: there is no total to wait for.
             return new Count(sc.defaultParallelism(), "the cores registered at start under dynamic allocation; "
-                    + "set data.workers (--workers) to choose");
+                    + "set sweep.parallel-trials (--parallel-trials) to choose");
         }
         Registered registered = waitForExecutors(expectedCores(conf), sc::defaultParallelism, () -> executors(sc),
                 System::nanoTime, Thread::sleep);

@@ -7,9 +7,10 @@ package org.mnistspark.training;
  * @param engine             {@code dl4j} or {@code persistent} (TrainingOptions' engines)
  * @param trainFraction      share of the training images (stratified, seeded)
  * @param seed               seeds the share, the order of every epoch and the dropout masks
+ * @param workers            workers that fit each averaging round side by side (one Spark task each)
  * @param minibatchSize      each worker's minibatch
  * @param averagingFrequency minibatches each worker fits between two averagings
  * @param mean               normalization: (pixel / 255 - mean) / std
  */
-public record TrainingRun(String engine, int epochs, double trainFraction, long seed, int minibatchSize,
+public record TrainingRun(String engine, int epochs, double trainFraction, long seed, int workers, int minibatchSize,
                           int averagingFrequency, double mean, double std) {}

@@ -24,13 +24,15 @@ import java.util.List;
 public final class TrialTrainer {
     private final JavaSparkContext sc;
     private final SharedImages images;
-    private final int workers;
     private final int workerPrefetch;
 
-    public TrialTrainer(JavaSparkContext sc, SharedImages images, int workers, int workerPrefetch) {
+    /**
+     * One trainer serves every trial of a sweep, from any number of driver threads at once: each call of
+     * {@code train} keeps its state to itself, and Spark schedules the jobs of concurrent calls side by side.
+     */
+    public TrialTrainer(JavaSparkContext sc, SharedImages images, int workerPrefetch) {
         this.sc = sc;
         this.images = images;
-        this.workers = workers;
         this.workerPrefetch = workerPrefetch;
     }
 
@@ -58,6 +60,7 @@ public final class TrialTrainer {
         TrialPlan plan = new TrialPlan(network.getLayerWiseConfigurations(), run);
         TrainingSet data = plan.trainingSet(images.train()); // the driver's copy: counts only
         int minibatches = data.minibatches();
+        int workers = run.workers();
         int perRound = workers * run.averagingFrequency();
         WorkerTimes times = new WorkerTimes(sc.sc());
         List<EpochResult> results = new ArrayList<>();
@@ -86,7 +89,8 @@ public final class TrialTrainer {
                         images.test().count(), workers, run.mean(), run.std());
                 EpochResult result = new EpochResult(epoch, weightedLoss / imagesDone, test.nllSum() / test.examples(),
                         test.correct(), test.examples(), (double) test.correct() / test.examples(), seconds,
-                        imagesDone / seconds, imagesDone, breakdown(seconds, timesBefore, times.total()), test.confusion());
+                        imagesDone / seconds, imagesDone, breakdown(seconds, workers, timesBefore, times.total()),
+                        test.confusion());
                 results.add(result);
                 progress.epochDone(result);
             }
@@ -97,10 +101,10 @@ public final class TrialTrainer {
 
     private Engine engine(TrainingRun run, MultiLayerNetwork network, TrialPlan plan, WorkerTimes times) {
         return switch (run.engine()) {
-            case TrainingOptions.DL4J_ENGINE -> new Dl4jAveraging(sc, network, plan, images, workers, run.averagingFrequency(),
-                    workerPrefetch, times);
-            case TrainingOptions.PERSISTENT_ENGINE -> new PersistentWorkers(sc, network, plan, images, workers, run.averagingFrequency(),
-                    times);
+            case TrainingOptions.DL4J_ENGINE -> new Dl4jAveraging(sc, network, plan, images, run.workers(),
+                    run.averagingFrequency(), workerPrefetch, times);
+            case TrainingOptions.PERSISTENT_ENGINE -> new PersistentWorkers(sc, network, plan, images, run.workers(),
+                    run.averagingFrequency(), times);
             default -> throw new IllegalArgumentException("unknown training engine " + run.engine());
         };
     }
@@ -120,7 +124,7 @@ public final class TrialTrainer {
     }
 
     /** Per worker: the accumulators' growth over the epoch divided by the workers; the rest is other. */
-    private EpochResult.Breakdown breakdown(double seconds, double[] before, double[] after) {
+    private static EpochResult.Breakdown breakdown(double seconds, int workers, double[] before, double[] after) {
         double fit = (after[0] - before[0]) / workers;
         double data = (after[1] - before[1]) / workers;
         double setup = (after[2] - before[2]) / workers;

@@ -20,6 +20,11 @@ import java.util.Set;
  * asynchronous, a configuration promoted early (in the top {@code ⌊n/η⌋} when it was promoted) may later
  * be overtaken; ASHA accepts that to keep the budget busy.
  *
+ * <p>With several rungs in flight at once ({@code sweep.parallel-trials}), a rung in flight counts as
+ * taken: it fills its place in the next rung's quota and its configuration does not start again, but it
+ * ranks in no rung until its result is committed. So each decision is taken, as the paper's rule has it,
+ * the moment a worker is free, from the results committed by then.
+ *
  * <p>Random search is the same with one rung: every configuration starts, none is promoted.
  */
 final class Asha {
@@ -51,7 +56,10 @@ final class Asha {
      */
     record Train(int configuration, int rung, int rank, int finished, int quota, boolean retry) implements Decision {}
 
-    /** Every configuration started and no rung may promote: the job is done. */
+    /**
+     * Nothing to start now: every configuration started and no rung may promote. The job is done once
+     * no rung is in flight; until then a result still to come may allow a promotion.
+     */
     record Done() implements Decision {}
 
     private final int configurations;
@@ -67,10 +75,11 @@ final class Asha {
     /**
      * @param outcomes every rung trained so far (a failed one counts as taken: it is not trained again in
      *                 this run)
+     * @param inFlight rungs training now, whose outcomes are not known yet
      * @param retry    failed rungs of an earlier run, to train again first
      */
-    Decision next(Map<Key, Outcome> outcomes, Set<Key> retry) {
-        var again = retry.stream().min(Comparator.comparingInt(Key::rung).thenComparingInt(Key::configuration));
+    Decision next(Map<Key, Outcome> outcomes, Set<Key> inFlight, Set<Key> retry) {
+        var again = retry.stream().filter(key -> !inFlight.contains(key)).min(Comparator.comparingInt(Key::rung).thenComparingInt(Key::configuration));
         if (again.isPresent()) {
             return new Train(again.get().configuration(), again.get().rung(), 0, 0, 0, true);
         }
@@ -78,20 +87,23 @@ final class Asha {
             List<Integer> ranked = ranked(outcomes, rung);
             int quota = ranked.size() / eta;
             int next = rung + 1;
-            long promoted = outcomes.keySet().stream().filter(k -> k.rung() == next).count();
+            long promoted = outcomes.keySet().stream().filter(k -> k.rung() == next).count()
+                    + inFlight.stream().filter(k -> k.rung() == next && !outcomes.containsKey(k)).count();
             if (promoted >= quota) {
                 continue;
             }
             for (int place = 0; place < quota; place++) {
                 int configuration = ranked.get(place);
-                if (!outcomes.get(new Key(configuration, rung)).diverged()
-                        && !outcomes.containsKey(new Key(configuration, next))) {
+                Key promotion = new Key(configuration, next);
+                if (!outcomes.get(new Key(configuration, rung)).diverged() && !outcomes.containsKey(promotion)
+                        && !inFlight.contains(promotion)) {
                     return new Train(configuration, next, place + 1, ranked.size(), quota, false);
                 }
             }
         }
         for (int configuration = 1; configuration <= configurations; configuration++) {
-            if (!outcomes.containsKey(new Key(configuration, 0))) {
+            Key start = new Key(configuration, 0);
+            if (!outcomes.containsKey(start) && !inFlight.contains(start)) {
                 return new Train(configuration, 0, 0, 0, 0, false);
             }
         }

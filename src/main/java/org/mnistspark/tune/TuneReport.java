@@ -7,6 +7,7 @@ import org.mnistspark.config.TuneConfig;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TablePrinter;
 import org.mnistspark.results.TrialRecord;
+import org.mnistspark.sweep.TrialPool;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,14 +27,14 @@ final class TuneReport {
         this.out = out;
     }
 
-    void started(String version, TuneConfig config, String master, int workers, String howCounted, String runtime) {
+    void started(String version, TuneConfig config, String master, TrialPool.Size parallel, String runtime) {
         List<Integer> rungs = config.rungs();
         out.printf("mnist-spark %s: tuning job '%s', %s search (seed %d%s): %d configurations, %s, on %s with %d "
-                        + "workers (%s)%n", version, config.job(), config.search().strategy(), config.search().seed(),
+                        + "%n", version, config.job(), config.search().strategy(), config.search().seed(),
                 rungs.size() > 1 ? ", eta " + config.search().eta() : "", config.proposals().size(),
                 rungs.size() > 1 ? "rungs of " + rungs.stream().map(String::valueOf).collect(Collectors.joining(", "))
                         + " epochs" : "each trained " + rungs.get(0) + " epoch" + (rungs.get(0) == 1 ? "" : "s"),
-                master, workers, howCounted);
+                master, parallel.describe(config.sweep().data().workers()));
         out.println(runtime);
         out.print("Settings:\n" + config.describe());
         config.warnings().forEach(warning -> out.println("Warning: " + warning));
@@ -59,7 +60,12 @@ final class TuneReport {
                 + "not trained again.%n", committed.size(), started.size(), configurations);
     }
 
-    void rung(Asha.Train train, int configurations, List<Integer> rungs, String trialId, TrialSpec spec) {
+    /** What begins each line about rung {@code rung} of configuration {@code configuration}: "[c3 r1]". */
+    static String label(int configuration, int rung) {
+        return "[c" + configuration + " r" + rung + "]";
+    }
+
+    void rung(String label, Asha.Train train, int configurations, List<Integer> rungs, String trialId, TrialSpec spec) {
         int k = train.rung();
         String epochs = k == 0 ? rungs.get(0) + " epoch" + (rungs.get(0) == 1 ? "" : "s")
                 : "epochs " + (rungs.get(k - 1) + 1) + "-" + rungs.get(k);
@@ -67,32 +73,32 @@ final class TuneReport {
                 : k == 0 ? ""
                 : String.format(Locale.ROOT, "; promoted: %s of the %d finished at rung %d, whose top %d go on",
                         ordinal(train.rank()), train.finished(), k - 1, train.quota());
-        out.printf("%n[configuration %d/%d, rung %d: %s%s] trial %s: %s%n", train.configuration(), configurations, k,
-                epochs, why, trialId, spec.canonical());
+        out.printf("%n%s configuration %d/%d, rung %d: %s%s; trial %s: %s workers=%d%n", label, train.configuration(),
+                configurations, k, epochs, why, trialId, spec.canonical(), spec.workers());
     }
 
-    void waitingForClaim(Asha.Key key) {
-        out.printf("  waiting: another run holds the claim on rung %d of configuration %d (a killed run's claim "
+    void waitingForClaim(String label, Asha.Key key) {
+        out.printf(label + "  waiting: another run holds the claim on rung %d of configuration %d (a killed run's claim "
                 + "lapses when its lease runs out)%n", key.rung(), key.configuration());
     }
 
-    void committedElsewhere() {
-        out.println("  done meanwhile by another run of the job: not trained again");
+    void committedElsewhere(String label) {
+        out.println(label + "  done meanwhile by another run of the job: not trained again");
     }
 
-    void rungDone(TrialRecord record, boolean last) {
+    void rungDone(String label, TrialRecord record, boolean last) {
         int epochs = record.spec().epochs();
         int trained = record.tuning().epochsTrained();
         String outcome = !record.status().equals(TrialRecord.STOPPED) ? record.status()
                 : "stopped here unless a promotion goes on from its model";
-        out.printf(Locale.ROOT, "  rung %d done after %d epoch%s (%d trained now): test accuracy %d/%d = %.4f; %s%n",
-                record.tuning().rung(), epochs, epochs == 1 ? "" : "s", trained, record.testCorrectLast(),
+        out.printf(Locale.ROOT, "%s  rung %d done after %d epoch%s (%d trained now): test accuracy %d/%d = %.4f; %s%n",
+                label, record.tuning().rung(), epochs, epochs == 1 ? "" : "s", trained, record.testCorrectLast(),
                 record.testImages(), record.testAccuracyLast(), last && record.status().equals(TrialRecord.SUCCEEDED)
                         ? "succeeded: max-epochs reached" : outcome);
     }
 
-    void failed(String message, boolean recorded) {
-        out.println("  FAILED" + (recorded ? ", committed as failed (the next run of the job tries it again)"
+    void failed(String label, String message, boolean recorded) {
+        out.println(label + "  FAILED" + (recorded ? ", committed as failed (the next run of the job tries it again)"
                 : ", and its failed row could not be written either") + ": " + message);
     }
 

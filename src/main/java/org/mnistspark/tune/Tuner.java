@@ -12,7 +12,7 @@ import org.mnistspark.results.TrialClaims;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.sweep.Sweep;
 import org.mnistspark.sweep.TrialSteps;
-import org.mnistspark.training.ExecutorCores;
+import org.mnistspark.sweep.TrialPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
@@ -44,6 +48,9 @@ import static org.apache.spark.sql.functions.col;
  * so two runs of one job never train the same rung; a run that finds a rung claimed (by another run, or
  * by a killed one whose lease has not run out yet) waits for it. A rung that fails is committed as
  * {@code failed} (no model), is not trained again in this run, and is retried by the next run.
+ *
+ * <p>Up to {@code sweep.parallel-trials} rungs train at once ({@link TrialPool}). Whenever one is
+ * committed, ASHA decides again at once, from the table, with the rungs still in flight counted as taken.
  */
 public final class Tuner {
     private static final Logger LOG = LoggerFactory.getLogger(Tuner.class);
@@ -75,10 +82,10 @@ public final class Tuner {
     public TuneResult run() throws IOException {
         NativeRuntime.configure();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ExecutorCores.Count workers = TrialSteps.workers(sc, config.sweep());
-        report.started(NativeRuntime.applicationVersion(), config, sc.master(), workers.cores(), workers.how(),
-                NativeRuntime.describe());
-        try (TrialSteps steps = TrialSteps.prepare(spark, config.sweep(), workers.cores(), out)) {
+        TrialPool.Size parallel = TrialPool.size(sc.sc(), config.sweep().parallel(),
+                config.proposals().stream().mapToInt(TrialSpec::workers).max().orElse(1));
+        report.started(NativeRuntime.applicationVersion(), config, sc.master(), parallel, NativeRuntime.describe());
+        try (TrialSteps steps = TrialSteps.prepare(spark, config.sweep(), out)) {
             Map<Asha.Key, String> ids = rungIds(steps);
             checkOwnExperiment(steps.table());
             Map<Asha.Key, RungRow> rows = read(steps.table(), ids);
@@ -88,30 +95,71 @@ public final class Tuner {
             Map<Asha.Key, Asha.Outcome> failedNow = new HashMap<>();
             Set<Asha.Key> trainedNow = new HashSet<>();
             Asha asha = new Asha(config.proposals().size(), rungs.size(), config.search().eta());
-            while (true) {
-                Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
-                Set<Asha.Key> retryNow = new HashSet<>();
-                for (RungRow row : rows.values()) {
-                    outcomes.put(row.key(), row.outcome());
-                    if (row.outcome().failed() && retry.contains(row.key()) && !failedNow.containsKey(row.key())) {
-                        retryNow.add(row.key());
+            Map<Asha.Key, Future<Boolean>> inFlight = new HashMap<>();
+            BlockingQueue<Asha.Key> done = new LinkedBlockingQueue<>();
+            try (TrialPool pool = new TrialPool(spark.sparkContext(), parallel.trials())) {
+                while (true) {
+                    // Fill every free place with what ASHA decides from the rungs committed so far.
+                    while (inFlight.size() < parallel.trials()
+                            && asha.next(outcomes(rows, failedNow), inFlight.keySet(), retryNow(rows, retry, failedNow))
+                            instanceof Asha.Train train) {
+                        Asha.Key key = new Asha.Key(train.configuration(), train.rung());
+                        RungRow previous = train.rung() == 0 ? null
+                                : rows.get(new Asha.Key(train.configuration(), train.rung() - 1));
+                        inFlight.put(key, pool.submit(() -> {
+                            try {
+                                return trainRung(steps, train, ids.get(key), previous);
+                            } finally {
+                                done.add(key);
+                            }
+                        }));
                     }
+                    if (inFlight.isEmpty()) {
+                        break;
+                    }
+                    Asha.Key finished = done.take(); // decide again as soon as any rung is committed
+                    if (finishedRung(inFlight.remove(finished))) {
+                        trainedNow.add(finished);
+                    } else {
+                        failedNow.put(finished, new Asha.Outcome(TrialRecord.FAILED, Double.NaN, Double.NaN));
+                    }
+                    rows = read(steps.table(), ids);
                 }
-                outcomes.putAll(failedNow);
-                if (!(asha.next(outcomes, retryNow) instanceof Asha.Train train)) {
-                    break;
-                }
-                Asha.Key key = new Asha.Key(train.configuration(), train.rung());
-                if (!trainRung(steps, train, ids.get(key), rows)) {
-                    failedNow.put(key, new Asha.Outcome(TrialRecord.FAILED, Double.NaN, Double.NaN));
-                } else {
-                    trainedNow.add(key);
-                }
-                rows = read(steps.table(), ids);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while tuning job '" + config.job() + "' was training", e);
             }
             TuneResult result = new TuneResult(config.job(), rows.size(), trainedNow.size(), failedNow.size());
             report.summary(result, steps.table(), config, spark);
             return result;
+        }
+    }
+
+    /** What ASHA knows: the committed rungs, and the rungs that failed in this run (not tried again in it). */
+    private static Map<Asha.Key, Asha.Outcome> outcomes(Map<Asha.Key, RungRow> rows, Map<Asha.Key, Asha.Outcome> failedNow) {
+        Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
+        rows.values().forEach(row -> outcomes.put(row.key(), row.outcome()));
+        outcomes.putAll(failedNow);
+        return outcomes;
+    }
+
+    /** The rungs that failed in an earlier run of the job and still have a failed row: trained again first. */
+    private static Set<Asha.Key> retryNow(Map<Asha.Key, RungRow> rows, Set<Asha.Key> retry,
+                                          Map<Asha.Key, Asha.Outcome> failedNow) {
+        return rows.values().stream().filter(row -> row.outcome().failed() && retry.contains(row.key())
+                && !failedNow.containsKey(row.key())).map(RungRow::key).collect(Collectors.toSet());
+    }
+
+    /** Whether a rung that has finished is done; trainRung turns every failure into false. */
+    private static boolean finishedRung(Future<Boolean> rung) {
+        try {
+            return rung.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            LOG.warn("A rung ended without its result", e.getCause());
+            return false;
         }
     }
 
@@ -168,36 +216,37 @@ public final class Tuner {
      * Claims, trains and commits one rung; commits a failed row if training fails. Returns whether the
      * rung is done (trained now, or committed by another run meanwhile).
      */
-    private boolean trainRung(TrialSteps steps, Asha.Train train, String trialId, Map<Asha.Key, RungRow> rows)
+    private boolean trainRung(TrialSteps steps, Asha.Train train, String trialId, RungRow previous)
             throws IOException {
         int c = train.configuration();
         int k = train.rung();
         TrialSpec spec = spec(c, k);
-        RungRow previous = k == 0 ? null : rows.get(new Asha.Key(c, k - 1));
-        report.rung(train, config.proposals().size(), rungs, trialId, spec);
+        String label = TuneReport.label(c, k);
+        report.rung(label, train, config.proposals().size(), rungs, trialId, spec);
         String runId = UUID.randomUUID().toString();
-        Optional<TrialClaims.Claim> claimed = claimOrWait(steps.table(), trialId, runId, new Asha.Key(c, k));
+        Optional<TrialClaims.Claim> claimed = claimOrWait(steps.table(), trialId, runId, new Asha.Key(c, k), label);
         if (claimed.isEmpty()) {
-            report.committedElsewhere();
+            report.committedElsewhere(label);
             return true;
         }
         Instant started = Instant.now();
         try (TrialClaims.Claim claim = claimed.get()) {
             try {
                 if (committed(steps.table(), trialId)) {
-                    report.committedElsewhere();
+                    report.committedElsewhere(label);
                     return true;
                 }
                 TrialSteps.Start start = previous == null ? TrialSteps.Start.fresh() : new TrialSteps.Start(
                         load(steps, previous), rungs.get(k - 1), previous.testAccuracy());
                 TrialRecord record = steps.trainAndCommit(config.job(), spec, trialId, runId, claim, start,
-                        k == rungs.size() - 1 ? TrialRecord.SUCCEEDED : TrialRecord.STOPPED, tuning(c, k, previous));
-                report.rungDone(record, k == rungs.size() - 1);
+                        k == rungs.size() - 1 ? TrialRecord.SUCCEEDED : TrialRecord.STOPPED, tuning(c, k, previous),
+                        label);
+                report.rungDone(label, record, k == rungs.size() - 1);
                 return true;
             } catch (Exception | Error e) {
                 String message = e.getClass().getSimpleName() + ": " + e.getMessage();
                 LOG.warn("Rung {} of configuration {} failed", k, c, e); // the whole cause, for whoever must find out why
-                commitFailure(steps, spec, trialId, runId, started, tuning(c, k, previous), claim, message);
+                commitFailure(steps, spec, trialId, runId, started, tuning(c, k, previous), claim, message, label);
                 return false;
             }
         }
@@ -221,8 +270,8 @@ public final class Tuner {
      * The rung's claim; waits while another run holds it (a killed run's claim lapses after its lease).
      * Empty if the rung was committed meanwhile.
      */
-    private Optional<TrialClaims.Claim> claimOrWait(ResultsTable table, String trialId, String runId, Asha.Key key)
-            throws IOException {
+    private Optional<TrialClaims.Claim> claimOrWait(ResultsTable table, String trialId, String runId, Asha.Key key,
+                                                    String label) throws IOException {
         boolean told = false;
         while (true) {
             Optional<TrialClaims.Claim> claim = table.claims().claim(trialId, Sweep.owner(runId));
@@ -233,7 +282,7 @@ public final class Tuner {
                 return Optional.empty();
             }
             if (!told) {
-                report.waitingForClaim(key);
+                report.waitingForClaim(label, key);
                 told = true;
             }
             try {
@@ -253,7 +302,7 @@ public final class Tuner {
 
     /** A failed rung's row: no model, no epochs; best effort, since storage may be what failed. */
     private void commitFailure(TrialSteps steps, TrialSpec spec, String trialId, String runId, Instant started,
-                               TrialRecord.Tuning tuning, TrialClaims.Claim claim, String message) {
+                               TrialRecord.Tuning tuning, TrialClaims.Claim claim, String message, String label) {
         TrialRecord.Tuning failed = new TrialRecord.Tuning(tuning.job(), tuning.configuration(), tuning.rung(), 0,
                 tuning.resumedFrom());
         try {
@@ -261,7 +310,7 @@ public final class Tuner {
             steps.table().commit(TrialRecord.builder()
                     .experiment(config.job()).trialId(trialId).runId(runId).status(TrialRecord.FAILED)
                     .spec(spec).batchSizePerWorker(steps.minibatchPerWorker(spec))
-                    .workerPrefetch(config.sweep().training().workerPrefetch()).workers(steps.workers())
+                    .workerPrefetch(config.sweep().training().workerPrefetch()).workers(spec.workers())
                     .parameters(0).trainImages(0).testImages(steps.testImages()).testAccuracy(List.of())
                     .testCorrectLast(0).testLossLast(Double.NaN).trainLossLast(Double.NaN)
                     .trainSeconds(Duration.between(started, Instant.now()).toMillis() / 1000.0).imagesPerSecond(0)
@@ -271,10 +320,10 @@ public final class Tuner {
                     .normalizationStd(config.sweep().normalization().std())
                     .modelPath(null).sparkMaster(spark.sparkContext().master())
                     .appVersion(NativeRuntime.applicationVersion()).tuning(failed).build(), List.of());
-            report.failed(message, true);
+            report.failed(label, message, true);
         } catch (Exception | Error e) {
             LOG.warn("Could not commit the failed row of trial {}", trialId, e);
-            report.failed(message, false);
+            report.failed(label, message, false);
         }
     }
 }

@@ -31,7 +31,7 @@ class CommandLineTest {
         assertThat(config.model().hiddenChannels()).containsExactly(2, 5);
         assertThat(config.experiment()).isEqualTo("my exp/1");
         assertThat(config.output().results()).isEqualTo("s3a://b/results");
-        assertThat(config.data().workers()).isEqualTo(4);
+        assertThat(config.data().workers()).containsExactly(4);
         assertThat(config.output().rerun()).isTrue();
         assertThat(config.training().learningRate()).containsExactly(0.1);
         assertThat(config.data().trainLimit()).as("from conf/quick.conf").isEqualTo(6000);
@@ -109,6 +109,9 @@ class CommandLineTest {
     @Test
     void badSettingsExitWithTwoNamingTheKeyBeforeSparkStarts() {
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--dropout", "1.5"), "model.dropout", "command line");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--workers", "2,16"), "data.workers = [2, 16]  (command line)",
+                "minibatch of 4 images, under the minimum of 8");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--parallel-trials", "-1"), "sweep.parallel-trials");
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--epochs", "two"), "training.epochs", "expected");
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--conf", "no/such/file.conf"), "no/such/file.conf");
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "--set", "model.layers=3"), "model.layers");

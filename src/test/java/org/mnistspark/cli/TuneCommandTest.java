@@ -49,7 +49,9 @@ class TuneCommandTest {
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--set",
                 "search.space.model.dropout.uniform=[0.3,0.1]"), "search.space.model.dropout.uniform", "above");
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--set",
-                "search.space.data.workers.choice=[1,2]"), "data.workers is not a grid key");
+                "search.space.data.test-limit.choice=[100,200]"), "data.test-limit is not a grid key");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--set",
+                "search.space.data.workers.choice=[16,32]"), "search.space", "and data.workers ", "under the minimum of 8");
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune", "--experiment", "x", "--set", "search.budget=3"),
                 "search.budget");
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "tune"), "name the tuning job");

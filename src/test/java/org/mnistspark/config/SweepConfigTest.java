@@ -99,6 +99,30 @@ class SweepConfigTest {
                 "training.batch-size-per-worker=16")).trials()).as("one batch size is fine").hasSize(1);
     }
 
+    /**
+     * The workers are a trial's own (2 by default, whatever the cluster), a grid key like the others; a
+     * configuration whose workers would each fit fewer than 8 images a step is refused before Spark starts.
+     */
+    @Test
+    void workersAreAGridKeyAndTooSmallAMinibatchPerWorkerIsRefused() {
+        assertThat(SweepConfig.load(null, List.of()).trials()).extracting(TrialSpec::workers).containsOnly(2);
+        SweepConfig two = SweepConfig.load(null, List.of("model.hidden-channels=5", "data.workers=[1,2,8]"));
+        assertThat(two.trials()).extracting(TrialSpec::workers).containsExactly(1, 2, 8);
+        assertThat(two.trials()).extracting(two::minibatchPerWorker).containsExactly(64, 32, 8);
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of("data.workers=16")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("data.workers = [16]  (command line)")
+                .hasMessageContaining("training.batch-size 64 shared by data.workers 16")
+                .hasMessageContaining("minibatch of 4 images, under the minimum of 8");
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of("training.batch-size-per-worker=4")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("training.batch-size-per-worker = 4  (command line)");
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of("data.workers=0")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("sweep.parallel-trials");
+        assertThat(SweepConfig.load(null, List.of("sweep.parallel-trials=3")).parallel().parallelTrials()).isEqualTo(3);
+        assertThat(SweepConfig.load(null, List.of()).parallel().parallelTrials()).as("from the cores").isZero();
+    }
+
     @Test
     void adamIsTrainedOncePerMomentumGridBecauseItIgnoresMomentum() {
         SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=5",

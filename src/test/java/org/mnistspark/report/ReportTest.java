@@ -57,7 +57,7 @@ class ReportTest {
         double lr = id.endsWith("-lr") ? 0.02 : 0.01;
         return TrialRecord.builder()
                 .experiment(experiment).trialId(id).runId(id + "-run").status(TrialRecord.SUCCEEDED)
-                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", lr, 0.5, 64, 5, 1L, 1.0, "persistent"))
+                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", lr, 0.5, 64, 5, 1L, 1.0, "persistent", 2))
                 .batchSizePerWorker(32).workerPrefetch(0).workers(2).parameters(21_840L)
                 .trainImages(60_000L).testImages(10_000L).testAccuracy(accuracy)
                 .testCorrectLast(Math.round(accuracy.get(accuracy.size() - 1) * 10_000))

@@ -29,7 +29,7 @@ public final class Records {
                                     String modelPath, String status) {
         return TrialRecord.builder()
                 .experiment(experiment).trialId(trialId).runId(runId).status(status)
-                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0, "persistent"))
+                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0, "persistent", 2))
                 .batchSizePerWorker(32).workerPrefetch(2).workers(2).parameters(21_840L)
                 .trainImages(60_000L).testImages(10_000L).testAccuracy(accuracy)
                 .testCorrectLast(Math.round(accuracy.get(accuracy.size() - 1) * 10_000))

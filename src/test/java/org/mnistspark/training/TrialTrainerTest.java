@@ -38,11 +38,11 @@ class TrialTrainerTest {
     }
 
     static TrainingRun run(String engine) {
-        return new TrainingRun(engine, 2, 1.0, 1, 32, 5, 0.1307, 0.3081);
+        return new TrainingRun(engine, 2, 1.0, 1, 2, 32, 5, 0.1307, 0.3081);
     }
 
     static TrialTrainer.Outcome train(String engine, TrainingProgress progress) throws Exception {
-        return new TrialTrainer(sc, images, 2, 0).train(SPEC, run(engine), 1, progress);
+        return new TrialTrainer(sc, images, 0).train(SPEC, run(engine), 1, progress);
     }
 
     static final TrainingProgress QUIET = new TrainingProgress() {

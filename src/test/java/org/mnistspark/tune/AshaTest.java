@@ -23,13 +23,80 @@ class AshaTest {
     private static List<Asha.Train> run(Asha asha, Map<Asha.Key, Asha.Outcome> outcomes,
                                         ToDoubleFunction<Asha.Key> accuracy) {
         List<Asha.Train> trained = new ArrayList<>();
-        while (asha.next(outcomes, Set.of()) instanceof Asha.Train train) {
+        while (asha.next(outcomes, Set.of(), Set.of()) instanceof Asha.Train train) {
             Asha.Key key = new Asha.Key(train.configuration(), train.rung());
             double a = accuracy.applyAsDouble(key);
             outcomes.put(key, new Asha.Outcome(Double.isNaN(a) ? TrialRecord.DIVERGED : TrialRecord.STOPPED, a, 1 - a));
             trained.add(train);
         }
         return trained;
+    }
+
+    /**
+     * A rung in flight is taken but not ranked: it fills its place in the next rung's quota, its
+     * configuration does not start again, and a rung whose results are still coming promotes nothing on them.
+     */
+    @Test
+    void rungsInFlightCountAsTakenButRankNowhere() {
+        Asha asha = new Asha(9, 3, 3);
+        Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
+        outcomes.put(new Asha.Key(1, 0), stopped(0.95));
+        outcomes.put(new Asha.Key(2, 0), stopped(0.96));
+        assertThat(asha.next(outcomes, Set.of(new Asha.Key(3, 0)), Set.of())).as("3 is in flight, not finished")
+                .isEqualTo(new Asha.Train(4, 0, 0, 0, 0, false));
+
+        outcomes.put(new Asha.Key(3, 0), stopped(0.97));
+        assertThat(asha.next(outcomes, Set.of(), Set.of())).as("three finished: the best goes on")
+                .isEqualTo(new Asha.Train(3, 1, 1, 3, 1, false));
+        assertThat(asha.next(outcomes, Set.of(new Asha.Key(3, 1)), Set.of()))
+                .as("its promotion in flight fills rung 0's quota of 1: a new configuration starts instead")
+                .isEqualTo(new Asha.Train(4, 0, 0, 0, 0, false));
+        assertThat(asha.next(outcomes, Set.of(new Asha.Key(3, 1), new Asha.Key(4, 0), new Asha.Key(5, 0)), Set.of()))
+                .isEqualTo(new Asha.Train(6, 0, 0, 0, 0, false));
+    }
+
+    /**
+     * Three rungs in flight at a time, each decision taken the moment a place is free (the oldest rung in
+     * flight finishing first): every configuration starts, none is trained twice, no rung ever has more
+     * promotions (finished or in flight) than ⌊n/η⌋ of its finished ones, and once every rung is done the
+     * quotas are full, as with one at a time.
+     */
+    @Test
+    void withRungsInFlightEveryDecisionKeepsTheQuotaAndTheJobEndsWithItFull() {
+        Asha asha = new Asha(9, 3, 3);
+        Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
+        java.util.ArrayDeque<Asha.Key> inFlight = new java.util.ArrayDeque<>();
+        List<Asha.Key> trained = new ArrayList<>();
+        while (true) {
+            while (inFlight.size() < 3
+                    && asha.next(outcomes, Set.copyOf(inFlight), Set.of()) instanceof Asha.Train train) {
+                Asha.Key key = new Asha.Key(train.configuration(), train.rung());
+                if (train.rung() > 0) {
+                    long taken = java.util.stream.Stream.concat(outcomes.keySet().stream(), inFlight.stream())
+                            .filter(k -> k.rung() == train.rung()).count() + 1;
+                    assertThat(taken).as("promotions to rung " + train.rung() + " at most ⌊n/η⌋ of rung "
+                            + (train.rung() - 1) + "'s finished").isLessThanOrEqualTo(Asha.ranked(outcomes,
+                            train.rung() - 1).size() / 3);
+                    assertThat(outcomes).as("promoted from a finished rung").containsKey(
+                            new Asha.Key(train.configuration(), train.rung() - 1));
+                }
+                inFlight.add(key);
+                trained.add(key);
+            }
+            if (inFlight.isEmpty()) {
+                break;
+            }
+            Asha.Key finished = inFlight.poll();
+            outcomes.put(finished, stopped(0.9 + finished.configuration() / 100.0 + finished.rung() / 1000.0));
+        }
+        assertThat(trained).doesNotHaveDuplicates();
+        assertThat(trained).filteredOn(k -> k.rung() == 0).hasSize(9);
+        assertThat(trained).filteredOn(k -> k.rung() == 1).as("⌊9/3⌋").hasSize(3);
+        assertThat(trained).filteredOn(k -> k.rung() == 2).as("⌊3/3⌋").hasSize(1);
+    }
+
+    private static Asha.Outcome stopped(double accuracy) {
+        return new Asha.Outcome(TrialRecord.STOPPED, accuracy, 1 - accuracy);
     }
 
     @Test
@@ -112,17 +179,17 @@ class AshaTest {
         outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(TrialRecord.FAILED, Double.NaN, Double.NaN));
         assertThat(Asha.ranked(outcomes, 0)).as("failed runs have no place; diverged ones come last")
                 .containsExactly(2, 1);
-        assertThat(asha.next(outcomes, Set.of(new Asha.Key(3, 0))))
+        assertThat(asha.next(outcomes, Set.of(), Set.of(new Asha.Key(3, 0))))
                 .isEqualTo(new Asha.Train(3, 0, 0, 0, 0, true));
         // Two finished (one diverged): ⌊2/3⌋ = 0 go on; a failed rung that is not retried counts as started.
-        assertThat(asha.next(outcomes, Set.of())).isInstanceOf(Asha.Done.class);
+        assertThat(asha.next(outcomes, Set.of(), Set.of())).isInstanceOf(Asha.Done.class);
         outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(TrialRecord.STOPPED, 0.90, 0.3));
-        assertThat(asha.next(outcomes, Set.of())).as("of 1 (diverged), 2 and 3, the best finite goes on")
+        assertThat(asha.next(outcomes, Set.of(), Set.of())).as("of 1 (diverged), 2 and 3, the best finite goes on")
                 .isEqualTo(new Asha.Train(2, 1, 1, 3, 1, false));
         Map<Asha.Key, Asha.Outcome> diverged = new HashMap<>();
         diverged.put(new Asha.Key(1, 0), new Asha.Outcome(TrialRecord.DIVERGED, Double.NaN, Double.NaN));
         diverged.put(new Asha.Key(2, 0), new Asha.Outcome(TrialRecord.DIVERGED, 0.5, Double.NaN));
-        assertThat(new Asha(3, 2, 2).next(diverged, Set.of()))
+        assertThat(new Asha(3, 2, 2).next(diverged, Set.of(), Set.of()))
                 .as("the top half of rung 0 has diverged: nothing goes on, the next configuration starts")
                 .isEqualTo(new Asha.Train(3, 0, 0, 0, 0, false));
     }

@@ -1,0 +1,88 @@
+package org.mnistspark.sweep;
+
+import org.apache.spark.SparkContext;
+import org.mnistspark.config.ParallelOptions;
+import org.mnistspark.training.ExecutorCores;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Trials side by side: up to {@code size} at once, each trained from a driver thread of its own, whose
+ * Spark jobs go into a FAIR scheduler pool of its own (named after the thread), so that one trial's
+ * rounds never wait behind another's whole queue and every trial gets its share of the executors.
+ * A trial's numbers do not depend on what trains beside it: its rounds, minibatches and seeds are its own,
+ * and the persistent engine keys the workers it keeps in executors by the trial's run.
+ */
+public final class TrialPool implements AutoCloseable {
+    /** Spark's job property that names the FAIR pool a thread's jobs go to. */
+    static final String POOL_PROPERTY = "spark.scheduler.pool";
+
+    /** How many trials train at once, and how that was decided, for the job's first line. */
+    public record Size(int trials, String how) {
+        /** "2 trials at once (4 cores (...) / 2 workers per trial), 2 workers each". */
+        public String describe(List<Integer> workers) {
+            return trials + " trial" + (trials == 1 ? "" : "s") + " at once (" + how + "), "
+                    + workers.stream().map(String::valueOf).collect(Collectors.joining(" or ")) + " worker"
+                    + (workers.equals(List.of(1)) ? "" : "s") + " each";
+        }
+    }
+
+    private final SparkContext sc;
+    private final ExecutorService threads;
+
+    public TrialPool(SparkContext sc, int size) {
+        this.sc = sc;
+        AtomicInteger count = new AtomicInteger();
+        this.threads = Executors.newFixedThreadPool(size, task -> {
+            Thread thread = new Thread(task, "mnist-spark-trials-" + count.incrementAndGet());
+            thread.setDaemon(true); // a job that fails outside the trials must still end
+            return thread;
+        });
+    }
+
+    /**
+     * {@code sweep.parallel-trials}, or else the executors' cores (once the executors have registered)
+     * divided by the most workers a trial of this job has, at least 1.
+     */
+    public static Size size(SparkContext sc, ParallelOptions options, int workersPerTrial) {
+        if (options.parallelTrials() > 0) {
+            return new Size(options.parallelTrials(), "sweep.parallel-trials");
+        }
+        ExecutorCores.Count cores = ExecutorCores.await(sc);
+        int trials = Math.max(1, cores.cores() / workersPerTrial);
+        return new Size(trials, cores.cores() + " cores (" + cores.how() + ") / " + workersPerTrial + " workers per trial");
+    }
+
+    /** Trains {@code trial} on the next free thread, its Spark jobs in that thread's pool. */
+    public <T> Future<T> submit(Callable<T> trial) {
+        return threads.submit(() -> {
+            sc.setLocalProperty(POOL_PROPERTY, Thread.currentThread().getName());
+            try {
+                return trial.call();
+            } finally {
+                sc.setLocalProperty(POOL_PROPERTY, null);
+            }
+        });
+    }
+
+    /** Waits for the trials submitted to finish; they catch their own failures, so this does not wait long. */
+    @Override
+    public void close() {
+        threads.shutdown();
+        try {
+            while (!threads.awaitTermination(1, TimeUnit.MINUTES)) {
+                // trials still training: a sweep waits for them, as it waited for each trial before
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
