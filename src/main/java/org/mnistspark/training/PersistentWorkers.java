@@ -78,16 +78,9 @@ final class PersistentWorkers implements Engine {
 
     /** The master takes the mean of the workers' parameters and updater states, as DL4J's master does. */
     private double average(List<WorkerResult> results) {
-        INDArray params = PersistentWorker.row(results.get(0).params);
-        INDArray updater = PersistentWorker.row(results.get(0).updater);
-        double score = results.get(0).score;
-        for (WorkerResult result : results.subList(1, results.size())) {
-            params.addi(PersistentWorker.row(result.params));
-            updater.addi(PersistentWorker.row(result.updater));
-            score += result.score;
-        }
-        master.setParameters(params.divi(results.size()));
-        master.getUpdater().setStateViewArray(null, updater.divi(results.size()), false);
+        INDArray[] mean = mean(results);
+        master.setParameters(mean[0]);
+        master.getUpdater().setStateViewArray(null, mean[1], false);
         // DL4J's master counts averagingFrequency iterations per round, also for a short last round.
         master.getLayerWiseConfigurations().setIterationCount(
                 master.getLayerWiseConfigurations().getIterationCount() + averagingFrequency);
@@ -95,7 +88,22 @@ final class PersistentWorkers implements Engine {
             locations[result.worker] = result.location;
             rebuilt += result.rebuilt ? 1 : 0;
         }
+        double score = 0;
+        for (WorkerResult result : results) {
+            score += result.score; // in worker order, as before: train losses stay bit for bit the same
+        }
         return score / results.size();
+    }
+
+    /** The workers' mean parameters and mean updater state: sums divided by the number of workers, as DL4J's. */
+    static INDArray[] mean(List<WorkerResult> results) {
+        INDArray params = PersistentWorker.row(results.get(0).params);
+        INDArray updater = PersistentWorker.row(results.get(0).updater);
+        for (WorkerResult result : results.subList(1, results.size())) {
+            params.addi(PersistentWorker.row(result.params));
+            updater.addi(PersistentWorker.row(result.updater));
+        }
+        return new INDArray[] {params.divi(results.size()), updater.divi(results.size())};
     }
 
     /** How often a worker's network was built in an executor: once per worker, plus once per move. */

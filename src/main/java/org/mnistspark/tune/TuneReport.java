@@ -29,8 +29,7 @@ final class TuneReport {
 
     void started(String version, TuneConfig config, String master, TrialPool.Size parallel, String runtime) {
         List<Integer> rungs = config.rungs();
-        out.printf("mnist-spark %s: tuning job '%s', %s search (seed %d%s): %d configurations, %s, on %s with %d "
-                        + "%n", version, config.job(), config.search().strategy(), config.search().seed(),
+        out.printf("mnist-spark %s: tuning job '%s', %s search (seed %d%s): %d configurations, %s, on %s, %s%n", version, config.job(), config.search().strategy(), config.search().seed(),
                 rungs.size() > 1 ? ", eta " + config.search().eta() : "", config.proposals().size(),
                 rungs.size() > 1 ? "rungs of " + rungs.stream().map(String::valueOf).collect(Collectors.joining(", "))
                         + " epochs" : "each trained " + rungs.get(0) + " epoch" + (rungs.get(0) == 1 ? "" : "s"),
