@@ -14,11 +14,11 @@ SUBMIT_DIR = os.path.dirname(os.path.abspath(__file__))
 JOB_CONF = os.path.join(SUBMIT_DIR, "spark-job.conf")
 YARN_CONF = os.path.join(SUBMIT_DIR, "yarn", "spark-yarn.conf")
 
-# Parallel workers of a scheduled sweep when nothing else says (the Airflow Variable
-# mnist_spark_workers, render_step.py --workers). Trial ids include the worker count, so a run must
-# not take it from whatever executors happen to be registered: under dynamic allocation (EMR) a
-# retry could get another count, new trial ids, and train every finished trial again.
-DEFAULT_WORKERS = 4
+# Trials a scheduled sweep trains at once when nothing else says (the Airflow Variable
+# mnist_spark_parallel_trials, render_step.py --parallel-trials). Under dynamic allocation (EMR) the
+# executors have no fixed total of cores to derive it from. It changes how soon the sweep ends, never a
+# trial's id or numbers: the workers per trial come from the sweep's file (data.workers, default 2).
+DEFAULT_PARALLEL_TRIALS = 4
 
 
 def read_spark_conf(path):
@@ -69,10 +69,10 @@ def s3_locations(prefix):
             "predictions": prefix + "/predictions", "reports": prefix + "/reports"}
 
 
-def sweep_args(conf_file, s3_prefix, experiment, workers):
-    """The sweep of conf_file as experiment, on a fixed number of workers, under s3_prefix."""
+def sweep_args(conf_file, s3_prefix, experiment, parallel_trials):
+    """The sweep of conf_file as experiment, parallel_trials trials at once, under s3_prefix."""
     where = s3_locations(s3_prefix)
-    return ["sweep", "--conf", conf_file, "--experiment", experiment, "--workers", str(workers),
+    return ["sweep", "--conf", conf_file, "--experiment", experiment, "--parallel-trials", str(parallel_trials),
             "--data", where["data"], "--results", where["results"], "--models", where["models"]]
 
 
@@ -89,10 +89,10 @@ def report_args(s3_prefix, run):
     return ["report", "--results", where["results"], "--output", where["reports"] + "/" + run]
 
 
-def scheduled_jobs(conf_file, s3_prefix, experiment, workers, run):
+def scheduled_jobs(conf_file, s3_prefix, experiment, parallel_trials, run):
     """The job arguments of a scheduled run, by name, in the order they run: the sweep first, then
     predict and report (both need the sweep's results; neither needs the other)."""
-    return {"sweep": sweep_args(conf_file, s3_prefix, experiment, workers),
+    return {"sweep": sweep_args(conf_file, s3_prefix, experiment, parallel_trials),
             "predict": predict_args(s3_prefix, experiment, run),
             "report": report_args(s3_prefix, run)}
 

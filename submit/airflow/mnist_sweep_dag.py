@@ -13,7 +13,7 @@ releases (src/test/resources/airflow-api/airflow-2.x.json).
 Deploy: copy this file, submit/submit_args.py, submit/spark-job.conf and
 submit/yarn/spark-yarn.conf into the DAGs folder keeping that layout (or point
 MNIST_SPARK_SUBMIT_DIR at a checkout's submit/). Airflow Variables: mnist_spark_jar, mnist_spark_conf,
-mnist_spark_s3 (an s3a:// prefix), mnist_spark_emr_cluster, and optionally mnist_spark_workers.
+mnist_spark_s3 (an s3a:// prefix), mnist_spark_emr_cluster, and optionally mnist_spark_parallel_trials.
 The spark-submit arguments come from submit/submit_args.py, the same source as the shell scripts.
 """
 import os
@@ -41,11 +41,11 @@ CONF_FILE = "{{ var.value.mnist_spark_conf }}"
 # The rendered prefix without a trailing "/", so that "s3a://bucket/x/" gives s3a://bucket/x/mnist.
 S3_PREFIX = "{{ var.value.mnist_spark_s3.rstrip('/') }}"
 EMR_CLUSTER = "{{ var.value.mnist_spark_emr_cluster }}"
-# A fixed worker count: trial ids include it, and under dynamic allocation a retry could otherwise get
-# another count, new ids, and train every finished trial again.
-WORKERS = "{{ var.value.get('mnist_spark_workers', '%d') }}" % submit_args.DEFAULT_WORKERS
+# Trials at once: under dynamic allocation there is no fixed total of cores to derive it from. No trial's
+# id or numbers depend on it.
+PARALLEL_TRIALS = "{{ var.value.get('mnist_spark_parallel_trials', '%d') }}" % submit_args.DEFAULT_PARALLEL_TRIALS
 
-JOBS = submit_args.scheduled_jobs(CONF_FILE, S3_PREFIX, EXPERIMENT, WORKERS, RUN)
+JOBS = submit_args.scheduled_jobs(CONF_FILE, S3_PREFIX, EXPERIMENT, PARALLEL_TRIALS, RUN)
 
 # What both DAGs share: daily, no catch-up of missed days, one run at a time, retries.
 SCHEDULE = dict(

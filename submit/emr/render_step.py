@@ -4,7 +4,7 @@
 
     python3 submit/emr/render_step.py --jar s3://BUCKET/jars/mnist-spark.jar \\
         --conf-file s3a://BUCKET/conf/sweep.conf --s3 s3a://BUCKET/mnist-spark \\
-        --experiment mnist-20261121 --workers 8 [--predict-and-report --ds-nodash 20261121] > step.json
+        --experiment mnist-20261121 --parallel-trials 8 [--predict-and-report --ds-nodash 20261121] > step.json
     aws emr add-steps --cluster-id j-XXXXXXXX --steps file://step.json
 
 The arguments come from submit/spark-job.conf and submit/yarn/spark-yarn.conf through
@@ -23,7 +23,7 @@ import submit_args  # noqa: E402
 TEMPLATE = re.compile(r"^\{\{.*\}\}$")  # a Jinja expression, rendered later by Airflow
 
 
-def _workers(text):
+def _count(text):
     if TEMPLATE.match(text) or (text.isdigit() and int(text) > 0):
         return text
     raise argparse.ArgumentTypeError("must be a positive whole number, not %r" % text)
@@ -43,9 +43,10 @@ def main(argv=None):
                         help="S3 prefix for data, results, models, predictions and reports "
                              "(a trailing / is dropped)")
     parser.add_argument("--experiment", required=True, help="the experiment name")
-    parser.add_argument("--workers", type=_workers, default=str(submit_args.DEFAULT_WORKERS),
-                        help="parallel workers of the sweep, fixed so that a rerun gets the same trial ids "
-                             "under dynamic allocation (default: %(default)s)")
+    parser.add_argument("--parallel-trials", type=_count, default=str(submit_args.DEFAULT_PARALLEL_TRIALS),
+                        help="trials the sweep trains at once; under dynamic allocation the executors' cores "
+                             "are not known in advance; no trial's id or numbers depend on it "
+                             "(default: %(default)s)")
     parser.add_argument("--predict-and-report", action="store_true",
                         help="also the predict and report steps, after the sweep")
     parser.add_argument("--ds-nodash", type=_ds_nodash,
@@ -56,7 +57,7 @@ def main(argv=None):
                         help="for every step (default: CONTINUE; with --predict-and-report the sweep's is "
                              "CANCEL_AND_WAIT, so that a failed sweep cancels the steps after it)")
     args = parser.parse_args(argv)
-    jobs = submit_args.scheduled_jobs(args.conf_file, args.s3, args.experiment, args.workers, args.ds_nodash)
+    jobs = submit_args.scheduled_jobs(args.conf_file, args.s3, args.experiment, args.parallel_trials, args.ds_nodash)
     names = ["sweep", "predict", "report"] if args.predict_and_report else ["sweep"]
     steps = []
     for name in names:

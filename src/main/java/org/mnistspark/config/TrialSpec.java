@@ -57,6 +57,16 @@ public record TrialSpec(
     }
 
     /**
+     * How long the trial should take, in relative units, to start the longest first when trials train
+     * side by side (so that the last of them does not run alone while the other cores idle). Only the
+     * order counts. Measured on the default grid: 2 epochs take about 22 + 1.43 h seconds on 2 cores
+     * (h = 2 to 32), so a fixed part plus one that grows with the hidden channels.
+     */
+    public double expectedWork() {
+        return epochs * trainFraction * (15.0 + hiddenChannels);
+    }
+
+    /**
      * The hyperparameters as one locale-independent line, for progress output and trial ids. Never
      * change what existing fields print: trial ids are hashed from it, and finished trials are found by
      * id. A field added later prints only where it differs from what trials did before it existed, so

@@ -8,6 +8,7 @@ import org.mnistspark.results.TablePrinter;
 import org.mnistspark.training.TrainingProgress;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /** What a sweep prints while it runs: the setup, each trial's progress and results, and the summary. */
 final class ConsoleReport {
@@ -65,6 +66,8 @@ final class ConsoleReport {
                         + "%d failed), best first:%n", result.experiment(), result.count(TrialSummary.Outcome.TRAINED),
                 result.count(TrialSummary.Outcome.SKIPPED), result.count(TrialSummary.Outcome.CLAIMED),
                 result.count(TrialSummary.Outcome.FAILED));
+        out.printf(Locale.ROOT, "Trials done in %.1f s, up to %d at once%n", result.trainingSeconds(),
+                result.parallelTrials());
         out.print(TablePrinter.format(rows, result.trials().size()));
         out.printf("Results table: %s%nQuery it with Spark SQL: submit/results.sh --results %s \"SELECT ...\" "
                 + "(views: trials, epochs; see README.md)%n", result.resultsLocation(), resultsSetting);

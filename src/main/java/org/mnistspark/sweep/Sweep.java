@@ -25,8 +25,8 @@ import java.util.concurrent.Future;
 /**
  * Runs a sweep: every trial of the configuration's grid that the results table does not have yet is
  * trained on Spark, its model saved and its rows committed; finished trials are skipped unless a rerun
- * is asked for. Up to {@code sweep.parallel-trials} trials train at once ({@link TrialPool}), and the
- * summary lists them in grid order. A trial that fails writes nothing, and the others go on.
+ * is asked for. Up to {@code sweep.parallel-trials} trials train at once ({@link TrialPool}), the
+ * longest first, and the summary lists them in grid order. A trial that fails writes nothing, and the others go on.
  */
 public final class Sweep {
     private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
@@ -48,7 +48,7 @@ public final class Sweep {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<TrialSpec> grid = config.trials();
         TrialPool.Size parallel = TrialPool.size(sc.sc(), config.parallel(),
-                grid.stream().mapToInt(TrialSpec::workers).max().orElse(1));
+                grid.stream().mapToInt(TrialSpec::workers).max().orElse(1)).atMost(grid.size());
         report.started(NativeRuntime.applicationVersion(), config, grid.size(), sc.master(), parallel,
                 NativeRuntime.describe());
 
@@ -60,29 +60,48 @@ public final class Sweep {
     private SweepResult run(List<TrialSpec> grid, TrialSteps steps, int parallelTrials) throws IOException {
         Set<String> committed = steps.table().committedTrialIds(config.experiment());
         List<Future<TrialSummary>> trials = new ArrayList<>();
-        try (TrialPool pool = new TrialPool(spark.sparkContext(), Math.min(parallelTrials, grid.size()))) {
+        long start = System.nanoTime();
+        try (TrialPool pool = new TrialPool(spark.sparkContext(), parallelTrials)) {
             for (int index = 0; index < grid.size(); index++) {
+                trials.add(null);
+            }
+            // One at a time: in grid order, as before trials ran side by side.
+            for (int index : parallelTrials > 1 ? longestFirst(grid)
+                    : java.util.stream.IntStream.range(0, grid.size()).boxed().toList()) {
                 TrialSpec spec = grid.get(index);
                 String trialId = steps.trialId(config.experiment(), spec);
                 String label = ConsoleReport.label(index, grid.size());
                 if (committed.contains(trialId) && !config.output().rerun()) {
                     report.trial(label, trialId, spec);
                     report.skipped(label);
-                    trials.add(CompletableFuture.completedFuture(
+                    trials.set(index, CompletableFuture.completedFuture(
                             new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null)));
                     continue;
                 }
-                trials.add(pool.submit(() -> {
+                trials.set(index, pool.submit(() -> {
                     report.trial(label, trialId, spec);
                     return claimAndTrain(steps, spec, trialId, label);
                 }));
             }
         }
         List<TrialSummary> summaries = trials.stream().map(Sweep::finished).toList();
-        SweepResult result = new SweepResult(config.experiment(), steps.table().location(), parallelTrials, summaries);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        SweepResult result = new SweepResult(config.experiment(), steps.table().location(),
+                parallelTrials, seconds, summaries);
         report.summary(result, Queries.sweepSummary(steps.table(), result.experiment(),
                 summaries.stream().map(TrialSummary::trialId).toList()), config.output().results());
         return result;
+    }
+
+    /**
+     * The grid's indices, the trials expected to take longest first: with trials side by side, the last
+     * to start is then a short one, and the sweep does not end with one long trial on a few cores
+     * (longest-processing-time-first scheduling). With one trial at a time this changes only the order.
+     */
+    static List<Integer> longestFirst(List<TrialSpec> grid) {
+        return java.util.stream.IntStream.range(0, grid.size()).boxed()
+                .sorted(java.util.Comparator.comparingDouble((Integer i) -> -grid.get(i).expectedWork()))
+                .toList();
     }
 
     /** A trial's summary once it is done; claimAndTrain turns every failure into one. */

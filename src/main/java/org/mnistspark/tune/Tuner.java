@@ -83,7 +83,8 @@ public final class Tuner {
         NativeRuntime.configure();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrialPool.Size parallel = TrialPool.size(sc.sc(), config.sweep().parallel(),
-                config.proposals().stream().mapToInt(TrialSpec::workers).max().orElse(1));
+                config.proposals().stream().mapToInt(TrialSpec::workers).max().orElse(1))
+                .atMost(config.proposals().size());
         report.started(NativeRuntime.applicationVersion(), config, sc.master(), parallel, NativeRuntime.describe());
         try (TrialSteps steps = TrialSteps.prepare(spark, config.sweep(), out)) {
             Map<Asha.Key, String> ids = rungIds(steps);

@@ -36,7 +36,7 @@ class AirflowDagTest {
     static final String PREFIX = "{{ var.value.mnist_spark_s3.rstrip('/') }}";
     static final String RUN = "{{ ds_nodash }}";
     static final String EXPERIMENT = "mnist-" + RUN;
-    static final String WORKERS = "{{ var.value.get('mnist_spark_workers', '4') }}";
+    static final String PARALLEL_TRIALS = "{{ var.value.get('mnist_spark_parallel_trials', '4') }}";
 
     @TempDir
     Path temp;
@@ -144,7 +144,7 @@ class AirflowDagTest {
         assertThat(jobArgs(task(spark, "report"))).containsExactly("report", "--results", PREFIX + "/results",
                 "--output", PREFIX + "/reports/" + RUN);
         assertThat(jobArgs(task(spark, "sweep"))).containsExactly("sweep", "--conf", "{{ var.value.mnist_spark_conf }}",
-                "--experiment", EXPERIMENT, "--workers", WORKERS, "--data", PREFIX + "/mnist",
+                "--experiment", EXPERIMENT, "--parallel-trials", PARALLEL_TRIALS, "--data", PREFIX + "/mnist",
                 "--results", PREFIX + "/results", "--models", PREFIX + "/models");
         JsonNode emr = dags().get("mnist_sweep_emr");
         for (String job : JOBS) {
@@ -190,7 +190,7 @@ class AirflowDagTest {
         JsonNode emr = dags().get("mnist_sweep_emr");
         JsonNode rendered = new ObjectMapper().readTree(run(Map.of(), PYTHON, "submit/emr/render_step.py",
                 "--jar", "{{ var.value.mnist_spark_jar }}", "--conf-file", "{{ var.value.mnist_spark_conf }}",
-                "--s3", PREFIX, "--experiment", EXPERIMENT, "--workers", WORKERS,
+                "--s3", PREFIX, "--experiment", EXPERIMENT, "--parallel-trials", PARALLEL_TRIALS,
                 "--predict-and-report", "--ds-nodash", RUN));
         assertThat(rendered).hasSize(JOBS.size());
         assertThat(names(rendered.elements(), "ActionOnFailure"))
@@ -231,19 +231,20 @@ class AirflowDagTest {
     }
 
     @Test
-    void theWorkerCountIsFixedByAVariableOrRenderStepsOption() throws Exception {
+    void theTrialsAtOnceComeFromAVariableOrRenderStepsOptionAndTheWorkersFromTheSweepsFile() throws Exception {
         JsonNode dags = dags();
-        assertThat(jobArgs(task(dags.get("mnist_sweep"), "sweep"))).containsSequence("--workers", WORKERS);
+        assertThat(jobArgs(task(dags.get("mnist_sweep"), "sweep"))).containsSequence("--parallel-trials", PARALLEL_TRIALS);
         assertThat(names(task(dags.get("mnist_sweep_emr"), "add_sweep_step").at("/arguments/steps/0/HadoopJarStep/Args")
-                .elements())).containsSequence("--workers", WORKERS);
+                .elements())).containsSequence("--parallel-trials", PARALLEL_TRIALS);
         JsonNode defaults = renderStep("--s3", "s3a://bucket/p");
-        assertThat(jobArgsAfterJar(defaults.get(0))).containsSequence("--workers", "4");
-        JsonNode eight = renderStep("--s3", "s3a://bucket/p", "--workers", "8");
-        assertThat(jobArgsAfterJar(eight.get(0))).containsSequence("--workers", "8");
+        assertThat(jobArgsAfterJar(defaults.get(0))).containsSequence("--parallel-trials", "4")
+                .as("the workers per trial are the sweep's own (trial ids include them)").doesNotContain("--workers");
+        JsonNode eight = renderStep("--s3", "s3a://bucket/p", "--parallel-trials", "8");
+        assertThat(jobArgsAfterJar(eight.get(0))).containsSequence("--parallel-trials", "8");
         Result bad = execute(Map.of(), List.of(PYTHON, "submit/emr/render_step.py", "--jar", "j", "--conf-file", "c",
-                "--s3", "s", "--experiment", "e", "--workers", "0"));
+                "--s3", "s", "--experiment", "e", "--parallel-trials", "0"));
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.output()).contains("--workers: must be a positive whole number");
+        assertThat(bad.output()).contains("--parallel-trials: must be a positive whole number");
     }
 
     @Test
@@ -257,7 +258,7 @@ class AirflowDagTest {
                 "--images", "s3a://bucket/mnist-spark/mnist", "--output", "s3a://bucket/mnist-spark/predictions/20261121",
                 "--results", "s3a://bucket/mnist-spark/results");
         List<String> sweep = jobArgs(task(rendered.get("mnist_sweep"), "sweep"));
-        assertThat(sweep).containsSequence("--workers", "4").containsSequence("--data", "s3a://bucket/mnist-spark/mnist");
+        assertThat(sweep).containsSequence("--parallel-trials", "4").containsSequence("--data", "s3a://bucket/mnist-spark/mnist");
         for (JsonNode dag : rendered) {
             assertThat(String.join(" ", allText(dag))).contains("s3a://bucket/mnist-spark/").doesNotContain("mnist-spark//");
         }

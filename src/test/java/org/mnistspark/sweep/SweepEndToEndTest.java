@@ -238,30 +238,85 @@ class SweepEndToEndTest {
     }
 
     /**
-     * An Error in a trial (here the OutOfMemoryError a JVM short of memory throws, while the model is
-     * written) fails that trial only: it is reported with its message, and the next trial trains.
+     * An Error in a trial (here the OutOfMemoryError a JVM short of memory throws, while its model is
+     * written) fails that trial only, while another trains beside it: it is reported with its message,
+     * and the other trial completes. The fault names the failing trial's model file, so which trial
+     * fails does not depend on which of the two finishes first.
      */
     @Test
     @Order(7)
-    void anErrorInOneTrialFailsItAndTheSweepGoesOn() throws Exception {
+    void anErrorInOneTrialFailsItAndTheTrialBesideItGoesOn() throws Exception {
         registerFaultyScheme();
-        // The first create there is the up-front writability probe; the second is the first trial's model.
-        FaultyFileSystem.arm(FaultyFileSystem.Op.CREATE, 2, FaultyFileSystem.Mode.ERROR, "/models-faulty/");
+        String[] settings = {"model.hidden-channels=[3,4]", "training.epochs=1", "data.train-limit=640",
+            "sweep.parallel-trials=2", "output.models=\"faulty://" + work.resolve("models-faulty") + "\""};
+        String failing = trialIds(settings).get(0);
+        FaultyFileSystem.arm(FaultyFileSystem.Op.CREATE, 1, FaultyFileSystem.Mode.ERROR,
+                "/models-faulty/e2e/." + failing + "-");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         SweepResult result;
         try {
-            result = sweep(output, "model.hidden-channels=[3,4]", "training.epochs=1", "data.train-limit=640",
-                    "output.models=\"faulty://" + work.resolve("models-faulty") + "\"");
+            result = sweep(output, settings);
         } finally {
             FaultyFileSystem.disarm();
         }
         String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(result.parallelTrials()).isEqualTo(2);
         assertThat(result.trials()).extracting(TrialSummary::outcome)
                 .containsExactly(TrialSummary.Outcome.FAILED, TrialSummary.Outcome.TRAINED);
+        assertThat(result.trials().get(0).trialId()).isEqualTo(failing);
         assertThat(result.trials().get(0).error()).startsWith("OutOfMemoryError: injected fault");
-        assertThat(printed).contains("FAILED, nothing written to the results table: OutOfMemoryError");
+        assertThat(printed).contains("[1/2]  FAILED, nothing written to the results table: OutOfMemoryError");
         assertThat(table().trials().where("hidden_channels = 3").count()).isZero();
         assertThat(table().trials().where("hidden_channels = 4").count()).isEqualTo(1);
+    }
+
+    /**
+     * A trial's numbers do not depend on how many train beside it: the same grid with one trial at a
+     * time and with two at once (4 workers' tasks on local[2]'s 2 cores, in two FAIR pools) gives the
+     * same ids, the same losses and test counts in every epoch, and the same parameters, to the bit.
+     */
+    @Test
+    @Order(8)
+    void trialsSideBySideTrainExactlyAsOneAtATime() throws Exception {
+        List<String> common = List.of("model.hidden-channels=[3,4,6]", "data.train-limit=1280",
+                "data.test-limit=500", "output.rerun=true");
+        List<List<String>> runs = new ArrayList<>();
+        List<List<float[]>> parameters = new ArrayList<>();
+        for (int trialsAtOnce : List.of(1, 2)) {
+            Path results = work.resolve("results-p" + trialsAtOnce);
+            List<String> settings = new ArrayList<>(common);
+            settings.addAll(List.of("sweep.parallel-trials=" + trialsAtOnce, "output.results=\"" + results + "\"",
+                    "output.models=\"" + work.resolve("models-p" + trialsAtOnce) + "\""));
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            SweepResult result = sweep(output, settings.toArray(String[]::new));
+            assertThat(result.count(TrialSummary.Outcome.TRAINED)).as(output.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(3);
+            assertThat(result.parallelTrials()).isEqualTo(trialsAtOnce);
+            ResultsTable table = new ResultsTable(spark, results.toString());
+            runs.add(table.epochs().orderBy("trial_id", "epoch")
+                    .selectExpr("concat_ws(' ', trial_id, epoch, train_loss, test_loss, test_correct)")
+                    .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+            List<float[]> models = new ArrayList<>();
+            for (Row row : table.trials().orderBy("trial_id").select("model_path").collectAsList()) {
+                models.add(ModelSerializer.restoreMultiLayerNetwork(new File(URI.create(row.getString(0))), false)
+                        .params().toFloatVector());
+            }
+            parameters.add(models);
+        }
+        assertThat(runs.get(0)).hasSize(6);
+        assertThat(runs.get(1)).as("two trials at once against one").isEqualTo(runs.get(0));
+        assertThat(parameters.get(1)).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(parameters.get(1).get(i)).as("parameters of trial " + i).isEqualTo(parameters.get(0).get(i));
+        }
+    }
+
+    /** The ids the sweep gives the trials of these settings, in grid order. */
+    private List<String> trialIds(String... extra) throws IOException {
+        SweepConfig config = SweepConfig.load(null, settings(extra));
+        try (TrialSteps steps = TrialSteps.prepare(spark, config, new PrintStream(new ByteArrayOutputStream()))) {
+            return config.trials().stream().map(spec -> steps.trialId(config.experiment(), spec)).toList();
+        }
     }
 
     private void registerFaultyScheme() {
