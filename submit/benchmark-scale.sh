@@ -90,3 +90,49 @@ for where in local cluster; do
   printf '\nround-cost on %s (%s):\n' "$where" "$CPU"
   grep -E '^(round cost|\|)' "$OUT/round-cost-$where.log"
 done
+
+# What the figures predict for a cluster of C cores (C/2 two-core slots of 2 workers, the default 2 x C / 2
+# trials at once), for the default grid and for conf/tune.conf (24 configurations, ASHA eta 3, rungs of
+# 1, 3, 9 epochs: 52 epochs in all, 9 on the longest chain):
+#   T(C) = max(W / (C/2 * g), L)
+# W: the work, in seconds of one trial alone on 2 cores; g: the gain of 2 trials per 2 cores over 1
+# (way (a) / way (b), 1 when C/2 slots hold every trial); L: the longest chain, which no cluster
+# shortens (the slowest trial alone; for tuning, 9 epochs). Rounds per trial: epochs x the images over
+# the 1,280 a round takes (2 workers x 20 minibatches x 32); the driver must turn over the rounds of
+# every trial in flight, which round-cost's concurrent table bounds.
+if [[ "$WAYS" == *a* && "$WAYS" == *b* ]]; then
+  images=$(( ${TRAIN_LIMIT:-0} > 0 ? ${TRAIN_LIMIT:-0} : 60000 ))
+  driver=$(awk -F'|' '/^\| [0-9]+ \| [0-9]+ \| [0-9.]+ \|/ { if ($4 + 0 > max) max = $4 + 0 } END { print max }' \
+    "$OUT/round-cost-cluster.log")
+  trials=$(awk '/^\[[0-9]+\/[0-9]+\]  epoch [0-9]+\/[0-9]+ done:/ { t[$1] += $(NF-3) }
+                END { for (k in t) printf "%s ", t[k] }' "$OUT/a.log")
+  ta=$(sed -n 's/^Trials done in \([0-9.]*\) s.*/\1/p' "$OUT/a.log")
+  tb=$(sed -n 's/^Trials done in \([0-9.]*\) s.*/\1/p' "$OUT/b.log")
+  printf '\nPredicted from these figures (T(C) = max(W / (C/2 x g), L); see README "Scale out"):\n\n'
+  awk -v trials="$trials" -v ta="$ta" -v tb="$tb" -v driver="$driver" -v images="$images" \
+      -v epochs="${EPOCHS:-2}" 'BEGIN {
+    n = split(trials, t, " "); sum = 0; longest = 0
+    for (i = 1; i <= n; i++) { sum += t[i]; if (t[i] > longest) longest = t[i] }
+    scale = ta / sum                       # each trial alone, with its share of testing and commits
+    W = ta; L = longest * scale; g = ta / tb
+    epoch = ta / (n * epochs)              # the mean epoch of the grid, alone on 2 cores
+    Wt = 52 * epoch; Lt = 9 * epoch
+    rounds = epochs * int((images + 1279) / 1280)
+    rate = rounds / (ta / n)               # rounds per second of one trial alone
+    printf "W = %.1f s over %d trials (longest %.1f s), g = %.2f, mean epoch %.1f s, %d rounds a trial, ", W, n, L, g, epoch, rounds
+    printf "%.2f rounds/s a trial, driver ceiling %.1f rounds/s\n\n", rate, driver
+    printf "| cores | grid: trials at once | grid: s | grid: x 2 cores | tune: rungs at once | tune: s | tune: x 2 cores | driver rounds/s (tune) |\n"
+    printf "|---|---|---|---|---|---|---|---|\n"
+    split("2 4 8 16 32 64 128 256", cores, " ")
+    for (k = 1; k <= 8; k++) {
+      C = cores[k]; slots = C / 2; P = 2 * slots
+      pg = P < n ? P : n; pt = P < 24 ? P : 24
+      gg = pg > slots ? g : 1; gt = pt > slots ? g : 1
+      Tg = W / (slots * gg); if (Tg < L) Tg = L
+      Tt = Wt / (slots * gt); if (Tt < Lt) Tt = Lt
+      if (k == 1) { T2 = Tg; Tt2 = Tt }
+      need = (pt > slots ? slots * g : pt) * rate   # sharing a slot, two trials run g / 2 as fast each
+      printf "| %d | %d | %.0f | %.2f | %d | %.0f | %.2f | %.0f%s |\n", C, pg, Tg, Tg / T2, pt, Tt, Tt / Tt2, need, need > driver ? " (over the ceiling)" : ""
+    }
+  }'
+fi

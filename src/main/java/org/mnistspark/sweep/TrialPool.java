@@ -28,7 +28,7 @@ public final class TrialPool implements AutoCloseable {
     public record Size(int trials, String how) {
         /** No more at once than there are trials to train. */
         public Size atMost(int total) {
-            return trials <= total ? this : new Size(Math.max(1, total), how + ", as many as there are");
+            return trials <= total ? this : new Size(Math.max(1, total), how + ", capped at the " + total + " to train");
         }
 
         /** "2 trials at once (4 cores (...) / 2 workers per trial), 2 workers each". */
@@ -68,8 +68,8 @@ public final class TrialPool implements AutoCloseable {
         }
         ExecutorCores.Count cores = ExecutorCores.await(sc);
         int trials = Math.max(1, OVERSUBSCRIBED * cores.cores() / workersPerTrial);
-        return new Size(trials, OVERSUBSCRIBED + " x " + cores.cores() + " cores (" + cores.how() + ") / "
-                + workersPerTrial + " workers per trial");
+        return new Size(trials, OVERSUBSCRIBED + " x " + cores.cores() + " cores / " + workersPerTrial
+                + " workers per trial; cores: " + cores.how());
     }
 
     /** Trains {@code trial} on the next free thread, its Spark jobs in that thread's pool. */

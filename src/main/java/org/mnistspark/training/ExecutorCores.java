@@ -38,8 +38,8 @@ public final class ExecutorCores {
         }
         Registered registered = waitForExecutors(expectedCores(conf), sc::defaultParallelism, () -> executors(sc),
                 System::nanoTime, Thread::sleep);
-        return new Count(registered.cores(), "the executors' total cores (" + registered.executors() + " executor"
-                + (registered.executors() == 1 ? "" : "s") + " registered)");
+        return new Count(registered.cores(), "the total of " + registered.executors() + " executor"
+                + (registered.executors() == 1 ? "" : "s") + " registered");
     }
 
     record Registered(int cores, int executors) {}

@@ -132,8 +132,9 @@ class StandaloneClusterIT {
         Run sweep = run(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "EXECUTOR_MEMORY", "1g", "TOTAL_EXECUTOR_CORES", "4"),
                 15, withTwoTrials(submitCommand("it-two-trials")));
         assertThat(sweep.exitCode()).as(sweep.output()).isZero();
-        assertThat(sweep.output()).contains("2 trials on " + master + ", 2 trials at once (2 x 4 cores",
-                "/ 2 workers per trial, as many as there are), 2 workers each");
+        assertThat(sweep.output()).contains("2 trials on " + master + ", 2 trials at once (2 x 4 cores / 2 workers "
+                + "per trial; cores: the total of 2 executors registered, capped at the 2 to train), "
+                + "2 workers each");
 
         ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
         List<Row> rows = table.trials().where("experiment = 'it-two-trials'")
