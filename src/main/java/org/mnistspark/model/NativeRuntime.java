@@ -2,6 +2,7 @@ package org.mnistspark.model;
 
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,8 @@ public final class NativeRuntime {
     static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
 
     private static volatile boolean configured;
+    /** Whether this thread's OpenMP thread count has been set ({@link #configureThread()}). */
+    private static final ThreadLocal<Boolean> THREAD_CONFIGURED = ThreadLocal.withInitial(() -> false);
 
     private NativeRuntime() {}
 
@@ -37,6 +40,40 @@ public final class NativeRuntime {
                 configured = true;
             }
         }
+    }
+
+    /**
+     * {@link #configure()}, then gives the calling thread the OpenMP threads {@code OMP_NUM_THREADS} asks
+     * for (every core when it is unset, OpenMP's own default). Call it first in every thread that trains,
+     * evaluates or predicts. Why: ND4J 1.0.0-M2's NativeOpsHolder reads OMP_NUM_THREADS and then sets 4
+     * threads anyway (its constructor ends in {@code setOmpNumThreads(4)}), and OpenMP keeps that count per
+     * thread. So the one thread that loaded ND4J ran oneDNN with 4 threads and the others with 1: on 2 cores
+     * that thread oversubscribed them, and since oneDNN splits a convolution's sums by thread, a trial's
+     * figures depended on which task thread of an executor ran which worker, and a standalone cluster's
+     * differed from local Spark's in the last bits (h = 2, 5, 10 of the default sweep).
+     */
+    public static void configureThread() {
+        configure();
+        if (THREAD_CONFIGURED.get()) {
+            return;
+        }
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(openMpThreads(System.getenv("OMP_NUM_THREADS")));
+        THREAD_CONFIGURED.set(true);
+    }
+
+    /** OMP_NUM_THREADS's first number ("4,2" nests), or every core; what OpenMP gives a thread ND4J left alone. */
+    static int openMpThreads(String environment) {
+        if (environment != null) {
+            try {
+                int threads = Integer.parseInt(environment.split(",")[0].trim());
+                if (threads > 0) {
+                    return threads;
+                }
+            } catch (NumberFormatException e) {
+                // OpenMP ignores a value it cannot read, and so does this
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
     }
 
     private static void setIfAbsent(String key, String value) {

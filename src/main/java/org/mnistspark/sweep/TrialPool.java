@@ -2,6 +2,7 @@ package org.mnistspark.sweep;
 
 import org.apache.spark.SparkContext;
 import org.mnistspark.config.ParallelOptions;
+import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.training.ExecutorCores;
 
 import java.util.List;
@@ -76,6 +77,7 @@ public final class TrialPool implements AutoCloseable {
     public <T> Future<T> submit(Callable<T> trial) {
         return threads.submit(() -> {
             sc.setLocalProperty(POOL_PROPERTY, Thread.currentThread().getName());
+            NativeRuntime.configureThread(); // the master network's averaging runs here
             try {
                 return trial.call();
             } finally {

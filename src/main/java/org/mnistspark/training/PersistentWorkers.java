@@ -186,7 +186,7 @@ final class PersistentWorkers implements Engine {
 
         @Override
         public WorkerResult call(Slice slice) {
-            NativeRuntime.configure(); // before anything loads ND4J in this executor
+            NativeRuntime.configureThread(); // before anything loads ND4J in this executor
             long started = System.nanoTime();
             TrialPlan trial = plan.value();
             boolean[] built = {false};
