@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Runs a program the tests need (Jupyter, Chromium) to its end or its time limit, output to files so
  * the limit holds; on the limit it and every process it started are killed.
  */
-final class ExternalProcess {
+public final class ExternalProcess {
     /** Exit code, standard output and standard error (with where they were written, for messages). */
-    record Result(int exitCode, String out, String err, String command) {
-        String describe() {
+    public record Result(int exitCode, String out, String err, String command) {
+        public String describe() {
             return command + " exited " + exitCode + "\n--- stdout:\n" + tail(out) + "\n--- stderr:\n" + tail(err);
         }
 
@@ -28,7 +28,7 @@ final class ExternalProcess {
     private ExternalProcess() {}
 
     /** @param environment added to this JVM's; an empty value removes the variable */
-    static Result run(List<String> command, Path workDir, Map<String, String> environment, Duration limit, Path logs)
+    public static Result run(List<String> command, Path workDir, Map<String, String> environment, Duration limit, Path logs)
             throws IOException, InterruptedException {
         Files.createDirectories(logs);
         Path out = Files.createTempFile(logs, "stdout", ".log");
