@@ -27,6 +27,17 @@ public final class ExternalProcess {
 
     private ExternalProcess() {}
 
+    /** Adds {@code environment} to the builder's; an empty value removes the variable. */
+    public static void setEnvironment(ProcessBuilder builder, Map<String, String> environment) {
+        environment.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
+    }
+
     /** @param environment added to this JVM's; an empty value removes the variable */
     public static Result run(List<String> command, Path workDir, Map<String, String> environment, Duration limit, Path logs)
             throws IOException, InterruptedException {
@@ -35,13 +46,7 @@ public final class ExternalProcess {
         Path err = Files.createTempFile(logs, "stderr", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-        environment.forEach((name, value) -> {
-            if (value.isEmpty()) {
-                builder.environment().remove(name);
-            } else {
-                builder.environment().put(name, value);
-            }
-        });
+        setEnvironment(builder, environment);
         Process process = builder.start();
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
