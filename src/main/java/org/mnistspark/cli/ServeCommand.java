@@ -16,14 +16,18 @@ import picocli.CommandLine.Option;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
         description = {"Serves a trained model over HTTP, as a SageMaker inference container does: GET /ping, and "
                 + "POST /invocations with a PNG of a digit (any size) or JSON {\"pixels\": [784 numbers 0-255]}, "
-                + "answered with JSON {\"label\": ..., \"probabilities\": [10 numbers]}. GET / is a page to draw a "
-                + "digit on. Runs until stopped (Ctrl-C).",
+                + "answered with JSON {\"label\": ..., \"probabilities\": [10 numbers]}; or a batch: JSON "
+                + "{\"instances\": [[784 numbers], ...]}, application/x-npy (N x 28 x 28 or N x 784) or text/csv (an "
+                + "image a line), answered with a prediction per image (Accept: text/csv for CSV). Requests that "
+                + "arrive together share a forward pass. GET / is a page to draw a digit on. Runs until stopped "
+                + "(Ctrl-C).",
                 "Exit codes: 1 an unreadable model or a port in use, 2 bad input (selector, run)."})
 final class ServeCommand extends ConfiguredCommand {
     @Mixin
@@ -39,8 +43,13 @@ final class ServeCommand extends ConfiguredCommand {
     int port;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Request threads (default: 0, one per processor).")
+            description = "Request threads, which also run the forward passes (default: 0, one per processor).")
     int threads;
+
+    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "2",
+            description = "How long a request may wait for others being read to share its forward pass (default: "
+                    + "${DEFAULT-VALUE}; 0: only those already waiting).")
+    int batchWaitMs;
 
     ServeCommand(MnistSpark.Context context) {
         super(context, SweepConfig.RESULTS_LOCATION);
@@ -50,8 +59,8 @@ final class ServeCommand extends ConfiguredCommand {
     public Integer call() throws Exception {
         SweepConfig config = options.load();
         ModelSelection selection = model.selection(); // before Spark starts
-        if (port < 0 || port > 65535 || threads < 0) {
-            throw new InvalidInputException("--port must be 0-65535 and --threads at least 0");
+        if (port < 0 || port > 65535 || threads < 0 || batchWaitMs < 0) {
+            throw new InvalidInputException("--port must be 0-65535, --threads and --batch-wait-ms at least 0");
         }
         SparkSession spark = context.spark().get();
         SelectedModel selected = selection.resolve(new ResultsTable(spark, config.output().results()));
@@ -62,7 +71,8 @@ final class ServeCommand extends ConfiguredCommand {
         CountDownLatch closed = new CountDownLatch(1);
         PredictionServer started;
         try {
-            started = PredictionServer.start(digits, selected, host, port, requestThreads);
+            started = PredictionServer.start(digits, selected, host, port, requestThreads,
+                    Duration.ofMillis(batchWaitMs));
         } catch (BindException e) {
             context.err().println("error: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return MnistSpark.FAILED;
@@ -80,9 +90,10 @@ final class ServeCommand extends ConfiguredCommand {
                 }
             }, "serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            context.out().println("serving " + selected.describe() + " on http://"
-                    + address.getHostString() + ":" + address.getPort() + "/ (POST /invocations, GET /ping; "
-                    + requestThreads + " threads); Ctrl-C stops it");
+            context.out().println("serving " + selected.describe() + ", " + digits.hiddenChannels()
+                    + " hidden channels, on http://" + address.getHostString() + ":" + address.getPort()
+                    + "/ (POST /invocations, GET /ping; " + requestThreads + " request threads); Ctrl-C stops it");
+            context.out().println("batching: " + server.describe());
             try {
                 stopped.await();
             } catch (InterruptedException e) { // the way an embedding program (or a test) stops it

@@ -1,5 +1,6 @@
 package org.mnistspark.inference;
 
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.mnistspark.data.InvalidDataException;
@@ -73,6 +74,12 @@ public final class DigitModel {
 
     public double std() {
         return std;
+    }
+
+    /** Output channels of the first layer: the sweep's hidden channels; 0 if it is not a convolution. */
+    public int hiddenChannels() {
+        return restored.getLayerWiseConfigurations().getConf(0).getLayer() instanceof ConvolutionLayer conv
+                ? (int) conv.getNOut() : 0;
     }
 
     /**

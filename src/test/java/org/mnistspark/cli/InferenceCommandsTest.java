@@ -41,7 +41,7 @@ class InferenceCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--port=70000", "--threads=-1"})
+    @ValueSource(strings = {"--port=70000", "--threads=-1", "--batch-wait-ms=-1"})
     void serveRefusesImpossiblePortsAndThreadsWithoutSpark(String option) {
         Cli.Result result = Cli.run(noSpark(), "serve", "--model", "best:x", option);
         assertThat(result.exitCode()).isEqualTo(2);
