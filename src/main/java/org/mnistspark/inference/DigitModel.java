@@ -90,6 +90,7 @@ public final class DigitModel {
         if (pixels.length != count * PIXELS) {
             throw new IllegalArgumentException(pixels.length + " bytes for " + count + " images");
         }
+        NativeRuntime.configureThread(); // OMP_NUM_THREADS on every request thread, not ND4J's 4 on one
         int[] order = new int[count];
         Arrays.setAll(order, i -> i);
         MnistImages batch = new MnistImages(count, SIDE, SIDE, pixels, new byte[count]);
