@@ -8,14 +8,16 @@
 #                                    (d) PyTorch in one process and as DDP 2 x 1 thread, if torch imports
 #   submit/benchmark.sh --cluster    also (c) the 2-worker standalone cluster (submit/local-cluster.sh)
 #   submit/benchmark.sh --scale      how the sweep scales instead: trials side by side (benchmark-scale.sh)
+#   submit/benchmark.sh --serve      serving instead: serve under a keep-alive load from wrk (benchmark-serve.sh)
 # Environment: HIDDEN (10), EPOCHS (2), TRAIN_LIMIT (0: all), and any JAVA_OPTS or DNNL_MAX_CPU_ISA
 # for every JVM run. Logs and results go to work/benchmark/.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 [[ "${1:-}" == "--scale" ]] && exec "$ROOT/submit/benchmark-scale.sh"
+[[ "${1:-}" == "--serve" ]] && exec "$ROOT/submit/benchmark-serve.sh"
 CLUSTER=0
 [[ "${1:-}" == "--cluster" ]] && CLUSTER=1
-[[ -z "${1:-}" || "$CLUSTER" == 1 ]] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -z "${1:-}" || "$CLUSTER" == 1 ]] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 HIDDEN="${HIDDEN:-10}"
 EPOCHS="${EPOCHS:-2}"
 OUT="$ROOT/work/benchmark"

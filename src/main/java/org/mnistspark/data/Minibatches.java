@@ -90,7 +90,7 @@ public final class Minibatches {
     }
 
     /** Every pixel value's normalized float: one lookup per pixel instead of arithmetic. */
-    static float[] normalization(double mean, double std) {
+    public static float[] normalization(double mean, double std) {
         float[] table = new float[256];
         for (int value = 0; value < 256; value++) {
             table[value] = (float) ((value / 255.0 - mean) / std);
