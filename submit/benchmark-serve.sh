@@ -32,6 +32,7 @@ build_if_needed
 cd "$ROOT"
 python3 src/test/python/serve_bodies.py data/mnist "$OUT"
 CPU="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "== serve $MODEL on $URL (log: $OUT/serve.log)" >&2
 submit/local.sh serve --model "$MODEL" --results "$RESULTS" --host 127.0.0.1 --port "$PORT" --threads "$THREADS" \
@@ -65,11 +66,13 @@ for load in "${LOADS[@]}"; do
     || { echo "error: $name answered $status: $(head -c 300 "$OUT/answer")" >&2; exit 1; }
 done
 
-# wrk_load CONNECTIONS BODY TYPE SECONDS: its RESULT line.
+# wrk_load CONNECTIONS BODY TYPE SECONDS: its RESULT line; wrk's own output in $OUT/wrk-CONNECTIONS-BODY.log.
+# A request unanswered for 10 s counts as an error (wrk's default, 2 s, would count a stalled machine's).
 wrk_load() {
-  BODY="$OUT/$2" CONTENT_TYPE="$3" wrk -t "$WRK_THREADS" -c "$1" -d "${4}s" -s submit/serve-load.lua \
-    "$URL/invocations" > "$OUT/wrk.log" 2>&1 || { cat "$OUT/wrk.log" >&2; exit 1; }
-  sed -n 's/^RESULT //p' "$OUT/wrk.log"
+  local log="$OUT/wrk-$1-$2.log"
+  BODY="$OUT/$2" CONTENT_TYPE="$3" wrk -t "$WRK_THREADS" -c "$1" -d "${4}s" --timeout 10s -s submit/serve-load.lua \
+    "$URL/invocations" > "$log" 2>&1 || { cat "$log" >&2; exit 1; }
+  sed -n 's/^RESULT //p' "$log"
 }
 echo "== warm-up" >&2
 wrk_load 8 single.json application/json 5 >/dev/null
@@ -96,9 +99,10 @@ printf '\nserve %s (%s hidden channels) on %s: %s request threads, which also ru
 printf 'JDK server'"'"'s dispatcher thread; a request waits at most %s ms for others to share its forward pass.\n' \
   "$BATCH_WAIT_MS"
 printf 'wrk (%s thread) on the same cores, keep-alive connections, %s s per load:\n\n' "$WRK_THREADS" "$DURATION"
-printf '| %-28s | %5s | %8s | %8s | %7s | %7s | %8s | %6s | %-36s |\n' load conns "req/s" "images/s" "p50 ms" "p99 ms" \
+printf 'Load average (1, 5, 15 min) at the start: %s; at the end: %s.\n\n' "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '| %-28s | %5s | %8s | %8s | %7s | %7s | %8s | %6s | %s |\n' load conns "req/s" "images/s" "p50 ms" "p99 ms" \
   "p99.9 ms" errors target
-printf '|%s|\n' "------------------------------|-------|----------|----------|---------|---------|----------|--------|--------------------------------------"
+printf '|%s|\n' "------------------------------|-------|----------|----------|---------|---------|----------|--------|--------"
 for row in "${ROWS[@]}"; do
   IFS='|' read -r name connections _ _ images target result <<< "$row"
   read -r requests seconds p50 p99 p999 errors non2xx <<< "$(sed 's/[a-z0-9]*=//g' <<< "$result")"
@@ -110,13 +114,13 @@ for row in "${ROWS[@]}"; do
     batch) verdict="≥ 20,000 images/s: $( (( image_rate >= 20000 )) && echo met || echo "NOT met")" ;;
     *) verdict="-" ;;
   esac
-  printf '| %-28s | %5s | %8s | %8s | %7.2f | %7.2f | %8.2f | %6s | %-36s |\n' "$name" "$connections" "$rate" \
+  printf '| %-28s | %5s | %8s | %8s | %7.2f | %7.2f | %8.2f | %6s | %s |\n' "$name" "$connections" "$rate" \
     "$image_rate" "$p50" "$p99" "$p999" "$((errors + non2xx))" "$verdict"
 done
 if (( ${#TORCH[@]} )); then
   for row in "${TORCH[@]}"; do
     IFS='|' read -r batch rate <<< "$row"
-    printf '| %-28s | %5s | %8s | %8s | %7s | %7s | %8s | %6s | %-36s |\n' "PyTorch forward, batch $batch" - - \
+    printf '| %-28s | %5s | %8s | %8s | %7s | %7s | %8s | %6s | %s |\n' "PyTorch forward, batch $batch" - - \
       "${rate//,/}" - - - - "one process, $(nproc) threads, no HTTP"
   done
 else
