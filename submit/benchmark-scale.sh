@@ -132,7 +132,7 @@ if [[ "$WAYS" == *a* && "$WAYS" == *b* ]]; then
       Tt = Wt / (slots * gt); if (Tt < Lt) Tt = Lt
       if (k == 1) { T2 = Tg; Tt2 = Tt }
       need = (pt > slots ? slots * g : pt) * rate   # sharing a slot, two trials run g / 2 as fast each
-      printf "| %d | %d | %.0f | %.2f | %d | %.0f | %.2f | %.0f%s |\n", C, pg, Tg, Tg / T2, pt, Tt, Tt / Tt2, need, need > driver ? " (over the ceiling)" : ""
+      printf "| %d | %d | %.0f | %.2f | %d | %.0f | %.2f | %.0f%s |\n", C, pg, Tg, Tg / T2, pt, Tt, Tt / Tt2, need, (need > driver ? " (over the ceiling)" : "")
     }
   }'
 fi

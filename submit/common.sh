@@ -76,24 +76,34 @@ submit_args() {
 DRIVER_JVM_LIMITS=(-Xmx512m -Dorg.bytedeco.javacpp.maxbytes=512m -Dorg.bytedeco.javacpp.maxphysicalbytes=2g)
 
 # Runs spark-submit with SUBMIT_ARGS: $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else
-# Spark's SparkSubmit from target/spark-home in a JVM given the driver's Java 17 options and JAVA_OPTS.
+# Spark's SparkSubmit from target/spark-home (Spark's core and its YARN client) in a JVM given the
+# driver's Java 17 options and JAVA_OPTS; a yarn master then needs HADOOP_CONF_DIR or YARN_CONF_DIR.
 spark_submit() {
   if [[ -n "${SPARK_HOME:-}" ]]; then
     [[ -x "$SPARK_HOME/bin/spark-submit" ]] \
       || { echo "error: SPARK_HOME=$SPARK_HOME has no bin/spark-submit" >&2; exit 2; }
     exec "$SPARK_HOME/bin/spark-submit" "${SUBMIT_ARGS[@]}"
   fi
-  local master="${SUBMIT_ARGS[1]}"
-  if [[ "$master" != spark://* && "$master" != local* ]]; then # target/spark-home has no YARN or Kubernetes client
+  local master="${SUBMIT_ARGS[1]}" classpath="$SPARK_HOME_JARS/*"
+  if [[ "$master" == yarn* ]]; then
+    [[ -n "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ]] || {
+      echo "error: master $master needs the cluster's Hadoop configuration folder: set HADOOP_CONF_DIR (or YARN_CONF_DIR)" >&2
+      exit 2
+    }
+  elif [[ "$master" != spark://* && "$master" != local* ]]; then # target/spark-home has no Kubernetes client
     echo "error: master $master needs your Spark: set SPARK_HOME" >&2
     exit 2
   fi
+  # As bin/spark-submit does: the Hadoop and YARN configuration folders ahead of Spark's jars, so that
+  # hdfs:/// paths and the ResourceManager's address come from the cluster's *-site.xml files.
+  [[ -n "${YARN_CONF_DIR:-}" ]] && classpath="$YARN_CONF_DIR:$classpath"
+  [[ -n "${HADOOP_CONF_DIR:-}" ]] && classpath="$HADOOP_CONF_DIR:$classpath"
   build_spark_home
   # shellcheck disable=SC2086 # JAVA_OPTS holds several options
   SPARK_HOME="$ROOT/target/spark-home" SPARK_SCALA_VERSION=2.12 exec java @"$ROOT/submit/jvm.args" \
     "${DRIVER_JVM_LIMITS[@]}" ${JAVA_OPTS:-} \
     -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
-    -cp "$SPARK_HOME_JARS/*" org.apache.spark.deploy.SparkSubmit "${SUBMIT_ARGS[@]}"
+    -cp "$classpath" org.apache.spark.deploy.SparkSubmit "${SUBMIT_ARGS[@]}"
 }
 
 # Runs the job on an embedded local Spark in this JVM (SPARK_MASTER, default local[*]), through spark-submit.

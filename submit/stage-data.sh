@@ -13,4 +13,5 @@ shift
 "$ROOT/submit/fetch-mnist.sh" "$ROOT/data/mnist" >/dev/null
 build_if_needed
 cd "$ROOT"
-SPARK_MASTER="${SPARK_MASTER:-local[1]}" run_local stage --data data/mnist --to "$TARGET" "$@"
+# file://: with HADOOP_CONF_DIR set (an edge node), a path without a scheme would be on the cluster's HDFS.
+SPARK_MASTER="${SPARK_MASTER:-local[1]}" run_local stage --data "file://$ROOT/data/mnist" --to "$TARGET" "$@"

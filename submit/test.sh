@@ -4,12 +4,13 @@
 #
 # The packages: Jupyter's nbconvert, its notebook client and kernel client (the notebook test executes
 # notebooks/results.ipynb with /usr/bin/jupyter), and Chromium (the report test renders the page in
-# headless /usr/bin/chromium). As root, or with password-less sudo, missing ones are installed with
+# headless /usr/bin/chromium), and botocore (EmrRequestsTest checks the EMR requests against AWS's EMR
+# API model that it ships). As root, or with password-less sudo, missing ones are installed with
 # apt-get; otherwise it prints the one apt-get line to run and stops, because those tests would fail.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient python3-ipykernel jupyter-client
-  python3-jupyter-client chromium)
+  python3-jupyter-client chromium python3-botocore)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -7,6 +7,8 @@
         --experiment mnist-20261121 --parallel-trials 8 [--predict-and-report --ds-nodash 20261121] > step.json
     aws emr add-steps --cluster-id j-XXXXXXXX --steps file://step.json
 
+With --request j-XXXXXXXX it prints the same steps as EMR's API takes them instead: the AddJobFlowSteps
+request (boto3's add_job_flow_steps), which submit/emr/check_emr.py validates against botocore's EMR model.
 The arguments come from submit/spark-job.conf and submit/yarn/spark-yarn.conf through
 submit/submit_args.py, the same source as the shell scripts and the Airflow DAGs.
 """
@@ -56,6 +58,8 @@ def main(argv=None):
     parser.add_argument("--action-on-failure", choices=["CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER"],
                         help="for every step (default: CONTINUE; with --predict-and-report the sweep's is "
                              "CANCEL_AND_WAIT, so that a failed sweep cancels the steps after it)")
+    parser.add_argument("--request", metavar="CLUSTER_ID",
+                        help="print the AddJobFlowSteps API request for this cluster instead of the CLI's step list")
     args = parser.parse_args(argv)
     jobs = submit_args.scheduled_jobs(args.conf_file, args.s3, args.experiment, args.parallel_trials, args.ds_nodash)
     names = ["sweep", "predict", "report"] if args.predict_and_report else ["sweep"]
@@ -65,8 +69,8 @@ def main(argv=None):
             "CANCEL_AND_WAIT" if name == "sweep" and len(names) > 1 else "CONTINUE")
         step = submit_args.emr_step(submit_args.emr_step_name(name, args.experiment, args.ds_nodash),
                                     args.jar, jobs[name], action)
-        steps.append(submit_args.emr_cli_step(step))
-    json.dump(steps, sys.stdout, indent=2)
+        steps.append(step if args.request else submit_args.emr_cli_step(step))
+    json.dump({"JobFlowId": args.request, "Steps": steps} if args.request else steps, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 

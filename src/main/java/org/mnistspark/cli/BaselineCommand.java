@@ -25,7 +25,7 @@ final class BaselineCommand extends ConfiguredCommand {
     @Override
     public Integer call() throws Exception {
         SweepConfig config = options.load();
-        NativeRuntime.configure();
+        NativeRuntime.configureThread();
         context.out().println(NativeRuntime.describe() + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
         MnistDataset dataset = MnistDataset.load(config.data().dir(), Storage.hadoopConfiguration());
         MnistImages train = dataset.train().first(config.data().trainLimit());

@@ -93,6 +93,7 @@ public final class DigitModel {
         if (pixels.length != count * PIXELS) {
             throw new IllegalArgumentException(pixels.length + " bytes for " + count + " images");
         }
+        NativeRuntime.configureThread(); // OMP_NUM_THREADS on every request thread, not ND4J's 4 on one
         // Copied to native memory in bulk: Nd4j.create(float[]) puts one value at a time, and toFloatMatrix()
         // takes one row at a time, a quarter of a batch's time between them (measured).
         float[] values = new float[count * PIXELS];

@@ -33,7 +33,7 @@ abstract class PartitionPredictor implements Serializable {
 
     /** Call first in a task: ND4J's settings before it loads, then this JVM's copy of the model. */
     final DigitModel model() {
-        NativeRuntime.configure();
+        NativeRuntime.configureThread();
         return ExecutorModels.get(zip, mean, std, modelSource);
     }
 

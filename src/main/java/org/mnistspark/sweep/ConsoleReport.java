@@ -9,6 +9,7 @@ import org.mnistspark.training.TrainingProgress;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 
 /** What a sweep prints while it runs: the setup, each trial's progress and results, and the summary. */
 final class ConsoleReport {
@@ -59,6 +60,11 @@ final class ConsoleReport {
 
     void networksBuilt(String label, String engine, int built) {
         out.printf("%s  %s engine: %d worker network%s built%n", label, engine, built, built == 1 ? "" : "s");
+    }
+
+    /** One line per executor that trained: what its native code ran with (on YARN, spark.executorEnv's). */
+    void executors(String label, Map<String, String> environments) {
+        environments.forEach((location, environment) -> out.printf("%s  %s ran with %s%n", label, location, environment));
     }
 
     void summary(SweepResult result, Dataset<Row> rows, String resultsSetting) {

@@ -2,6 +2,7 @@ package org.mnistspark.sweep;
 
 import org.apache.spark.SparkContext;
 import org.mnistspark.config.ParallelOptions;
+import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.training.ExecutorCores;
 
 import java.util.List;
@@ -59,8 +60,9 @@ public final class TrialPool implements AutoCloseable {
      * {@code sweep.parallel-trials}, or else twice the executors' cores (once the executors have
      * registered) divided by the most workers a trial of this job has, at least 1. Twice: a trial's
      * workers leave their cores idle between rounds (the job, the averaging on the driver, the slowest
-     * worker), and a second trial's tasks fill those gaps. Measured on local[2] with the default grid:
-     * 1, 2 and 3 trials of 2 workers took 218.6, 192.2 and 197.6 s (README, "Scale out").
+     * worker), and a second trial's tasks fill those gaps; a third only adds switching. Measured on local[2]
+     * with the default grid: 1, 2 and 3 trials of 2 workers at once took 218.6, 192.2 and 197.6 s in one
+     * run, 331.2 and 309.0 s (1 and 2) in another (README, "Scale out").
      */
     public static Size size(SparkContext sc, ParallelOptions options, int workersPerTrial) {
         if (options.parallelTrials() > 0) {
@@ -76,6 +78,7 @@ public final class TrialPool implements AutoCloseable {
     public <T> Future<T> submit(Callable<T> trial) {
         return threads.submit(() -> {
             sc.setLocalProperty(POOL_PROPERTY, Thread.currentThread().getName());
+            NativeRuntime.configureThread(); // the master network's averaging runs here
             try {
                 return trial.call();
             } finally {

@@ -158,6 +158,7 @@ public final class TrialSteps implements AutoCloseable {
                 ? trainer.train(cnn, run, config.output().progressEvery(), progress)
                 : trainer.train(start.network(), start.epochsDone(), run, config.output().progressEvery(), progress);
         report.networksBuilt(label, spec.engine(), outcome.networksBuilt());
+        report.executors(label, outcome.executors());
 
         String modelPath = models.save(outcome.network(), experiment, trialId, runId, tuning != null);
         List<EpochResult> epochs = outcome.epochs();

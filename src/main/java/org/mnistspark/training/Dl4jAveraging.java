@@ -113,7 +113,7 @@ final class Dl4jAveraging implements Engine {
         }
 
         private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-            NativeRuntime.configure(); // before DL4J builds the worker's network on this executor
+            NativeRuntime.configureThread(); // before DL4J builds the worker's network on this executor
             in.defaultReadObject();
         }
     }

@@ -19,6 +19,8 @@ import scala.reflect.ClassTag$;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The persistent-workers engine ({@code training.engine = persistent}): every worker keeps its DL4J
@@ -41,6 +43,8 @@ final class PersistentWorkers implements Engine {
     private final int averagingFrequency;
     /** Where each worker ran last: Spark's "executor_HOST_ID" location, or null before its first round. */
     private final String[] locations;
+    /** What each executor's native code ran with ({@link NativeRuntime#environment()}), by location. */
+    private final Map<String, String> environments = new TreeMap<>();
     private int rebuilt;
 
     PersistentWorkers(JavaSparkContext sc, MultiLayerNetwork master, TrialPlan plan, SharedImages images, int workers,
@@ -87,6 +91,7 @@ final class PersistentWorkers implements Engine {
         for (WorkerResult result : results) {
             locations[result.worker] = result.location;
             rebuilt += result.rebuilt ? 1 : 0;
+            environments.put(result.location, result.environment);
         }
         double score = 0;
         for (WorkerResult result : results) {
@@ -109,6 +114,11 @@ final class PersistentWorkers implements Engine {
     /** How often a worker's network was built in an executor: once per worker, plus once per move. */
     int rebuilt() {
         return rebuilt;
+    }
+
+    /** What the native code of each executor that ran a worker used, by Spark's "executor_HOST_ID" location. */
+    Map<String, String> environments() {
+        return Map.copyOf(environments);
     }
 
     /** Frees the workers the executors keep for this trial: here, and through a job on every known executor. */
@@ -155,14 +165,17 @@ final class PersistentWorkers implements Engine {
         final double score;
         final String location;
         final boolean rebuilt;
+        final String environment;
 
-        WorkerResult(int worker, float[] params, float[] updater, double score, String location, boolean rebuilt) {
+        WorkerResult(int worker, float[] params, float[] updater, double score, String location, boolean rebuilt,
+                     String environment) {
             this.worker = worker;
             this.params = params;
             this.updater = updater;
             this.score = score;
             this.location = location;
             this.rebuilt = rebuilt;
+            this.environment = environment;
         }
     }
 
@@ -186,7 +199,7 @@ final class PersistentWorkers implements Engine {
 
         @Override
         public WorkerResult call(Slice slice) {
-            NativeRuntime.configure(); // before anything loads ND4J in this executor
+            NativeRuntime.configureThread(); // before anything loads ND4J in this executor
             long started = System.nanoTime();
             TrialPlan trial = plan.value();
             boolean[] built = {false};
@@ -202,7 +215,7 @@ final class PersistentWorkers implements Engine {
                 SparkEnv env = SparkEnv.get();
                 String location = "executor_" + env.blockManager().blockManagerId().host() + "_" + env.executorId();
                 return new WorkerResult(slice.worker, worker.params(), worker.updaterState(), worker.score(),
-                        location, built[0]);
+                        location, built[0], NativeRuntime.environment());
             } finally {
                 lease.close();
             }

@@ -101,7 +101,7 @@ public final class RoundCost {
     private List<PersistentWorkers.WorkerResult> job(Broadcast<PersistentWorkers.RoundState> state, int workers) {
         return sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).map(worker -> {
             PersistentWorkers.RoundState s = state.value();
-            return new PersistentWorkers.WorkerResult(worker, s.params.clone(), s.updater.clone(), 0, "", false);
+            return new PersistentWorkers.WorkerResult(worker, s.params.clone(), s.updater.clone(), 0, "", false, "");
         }).collect();
     }
 

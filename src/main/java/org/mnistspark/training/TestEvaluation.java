@@ -98,7 +98,7 @@ final class TestEvaluation {
             List<Integer> minibatches = IntStream.range(0, (count + MINIBATCH - 1) / MINIBATCH).boxed().toList();
             return sc.parallelize(minibatches, Math.max(1, Math.min(partitions, minibatches.size())))
                     .mapPartitions((Iterator<Integer> indices) -> {
-                        NativeRuntime.configure();
+                        NativeRuntime.configureThread();
                         MultiLayerNetwork net = new MultiLayerNetwork(
                                 MultiLayerConfiguration.fromJson(configuration.value()));
                         net.init(Nd4j.create(parameters.value(), new long[] {1, parameters.value().length}, 'c'), false);

@@ -9,6 +9,7 @@ import org.mnistspark.model.MnistCnn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains one network on Spark with parameter averaging and evaluates it on the test images after every
@@ -41,8 +42,12 @@ public final class TrialTrainer {
      *
      * @param networksBuilt how many worker networks executors built: the persistent engine builds one per
      *                      worker, plus one for every move to another executor
+     * @param executors     the persistent engine's executors, by Spark's "executor_HOST_ID" location: what
+     *                      their native code ran with (threads, instruction set, JavaCPP's cache); none for
+     *                      the dl4j engine
      */
-    public record Outcome(MultiLayerNetwork network, List<EpochResult> epochs, int networksBuilt) {}
+    public record Outcome(MultiLayerNetwork network, List<EpochResult> epochs, int networksBuilt,
+                          Map<String, String> executors) {}
 
     public Outcome train(CnnSpec spec, TrainingRun run, int reportEveryMinibatches, TrainingProgress progress)
             throws Exception {
@@ -94,8 +99,10 @@ public final class TrialTrainer {
                 results.add(result);
                 progress.epochDone(result);
             }
-            int built = engine instanceof PersistentWorkers persistent ? persistent.rebuilt() : rounds * workers;
-            return new Outcome(network, List.copyOf(results), built);
+            if (engine instanceof PersistentWorkers persistent) {
+                return new Outcome(network, List.copyOf(results), persistent.rebuilt(), persistent.environments());
+            }
+            return new Outcome(network, List.copyOf(results), rounds * workers, Map.of());
         }
     }
 

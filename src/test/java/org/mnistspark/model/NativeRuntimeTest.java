@@ -33,6 +33,41 @@ class NativeRuntimeTest {
         assertThat(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN()).isEqualTo(real);
     }
 
+    /**
+     * ND4J M2 leaves the thread that loads it with 4 OpenMP threads whatever OMP_NUM_THREADS says, and
+     * OpenMP keeps the count per thread: here a fresh thread is given ND4J's 4, as the loading thread of an
+     * executor was, and configureThread must bring it back to OMP_NUM_THREADS (1 in the tests' environment).
+     */
+    @Test
+    void everyThreadGetsTheOpenMpThreadsOfOmpNumThreadsNotNd4jsFour() throws Exception {
+        int wanted = NativeRuntime.openMpThreads(System.getenv("OMP_NUM_THREADS"));
+        assumeTrue(wanted != 4, "OMP_NUM_THREADS asks for ND4J's own 4: nothing to tell apart");
+        int[] seen = new int[2];
+        Thread thread = new Thread(() -> {
+            var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+            ops.setOmpNumThreads(4); // what NativeOpsHolder's constructor does to the thread that loads it
+            seen[0] = ops.ompGetMaxThreads();
+            NativeRuntime.configureThread();
+            seen[1] = ops.ompGetMaxThreads();
+        });
+        thread.start();
+        thread.join();
+        assertThat(seen[0]).as("OpenMP keeps a thread's count").isEqualTo(4);
+        assertThat(seen[1]).isEqualTo(wanted);
+    }
+
+    @Test
+    void ompNumThreadsIsReadAsOpenMpReadsIt() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(NativeRuntime.openMpThreads("1")).isEqualTo(1);
+        assertThat(NativeRuntime.openMpThreads(" 3 ")).isEqualTo(3);
+        assertThat(NativeRuntime.openMpThreads("2,1")).as("nested: the outer level").isEqualTo(2);
+        assertThat(NativeRuntime.openMpThreads(null)).isEqualTo(cores);
+        assertThat(NativeRuntime.openMpThreads("")).isEqualTo(cores);
+        assertThat(NativeRuntime.openMpThreads("0")).isEqualTo(cores);
+        assertThat(NativeRuntime.openMpThreads("many")).isEqualTo(cores);
+    }
+
     @Test
     void buildPropertiesCarryTheVersion() {
         assertThat(NativeRuntime.applicationVersion()).matches("\\d+\\.\\d+\\.\\d+.*");

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Runs a program the tests need (Jupyter, Chromium) to its end or its time limit, output to files so
  * the limit holds; on the limit it and every process it started are killed.
  */
-final class ExternalProcess {
+public final class ExternalProcess {
     /** Exit code, standard output and standard error (with where they were written, for messages). */
-    record Result(int exitCode, String out, String err, String command) {
-        String describe() {
+    public record Result(int exitCode, String out, String err, String command) {
+        public String describe() {
             return command + " exited " + exitCode + "\n--- stdout:\n" + tail(out) + "\n--- stderr:\n" + tail(err);
         }
 
@@ -27,14 +27,8 @@ final class ExternalProcess {
 
     private ExternalProcess() {}
 
-    /** @param environment added to this JVM's; an empty value removes the variable */
-    static Result run(List<String> command, Path workDir, Map<String, String> environment, Duration limit, Path logs)
-            throws IOException, InterruptedException {
-        Files.createDirectories(logs);
-        Path out = Files.createTempFile(logs, "stdout", ".log");
-        Path err = Files.createTempFile(logs, "stderr", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+    /** Adds {@code environment} to the builder's; an empty value removes the variable. */
+    public static void setEnvironment(ProcessBuilder builder, Map<String, String> environment) {
         environment.forEach((name, value) -> {
             if (value.isEmpty()) {
                 builder.environment().remove(name);
@@ -42,6 +36,17 @@ final class ExternalProcess {
                 builder.environment().put(name, value);
             }
         });
+    }
+
+    /** @param environment added to this JVM's; an empty value removes the variable */
+    public static Result run(List<String> command, Path workDir, Map<String, String> environment, Duration limit, Path logs)
+            throws IOException, InterruptedException {
+        Files.createDirectories(logs);
+        Path out = Files.createTempFile(logs, "stdout", ".log");
+        Path err = Files.createTempFile(logs, "stderr", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        setEnvironment(builder, environment);
         Process process = builder.start();
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);

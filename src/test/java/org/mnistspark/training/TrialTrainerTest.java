@@ -66,6 +66,13 @@ class TrialTrainerTest {
                 .isEqualTo(dl4j.epochs().stream().map(EpochResult::testCorrect).toList());
         assertThat(persistent.networksBuilt()).as("one network per worker, kept for all 8 rounds").isEqualTo(2);
         assertThat(dl4j.networksBuilt()).as("DL4J builds every worker's network every round").isEqualTo(16);
+        // local[2]: one executor, the driver's JVM; OMP_NUM_THREADS=1 is the test JVM's (pom.xml), and no
+        // YARN container: JavaCPP's cache is where it always is here.
+        String cache = "JavaCPP cache " + org.bytedeco.javacpp.Loader.getCacheDir().toPath().toAbsolutePath() + " (";
+        assertThat(persistent.executors()).hasSize(1).hasEntrySatisfying("executor_127.0.0.1_driver",
+                environment -> assertThat(environment).startsWith("OMP_NUM_THREADS=1, DNNL_MAX_CPU_ISA=")
+                        .contains(cache).matches(".* \\([1-9][0-9]* MB\\)"));
+        assertThat(dl4j.executors()).as("the dl4j engine keeps no workers to ask").isEmpty();
         assertThat(dl4j.network().params()).as("it trained").isNotEqualTo(
                 org.mnistspark.model.MnistCnn.create(SPEC).params());
     }
