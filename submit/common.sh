@@ -110,9 +110,6 @@ spark_submit() {
 run_local() {
   # One OpenMP thread per Spark task thread: the workers already use every core (measured fastest).
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-  # oneDNN's kernels at most AVX, as submit/spark-job.conf gives executors: one JVM training alone was
-  # 1.7x faster with them than with AVX2's on the build machines (README "Speed"); the job prints it.
-  export DNNL_MAX_CPU_ISA="${DNNL_MAX_CPU_ISA:-AVX}"
   # Spark's driver and UI listen on loopback only, unless told otherwise.
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   submit_args "${SPARK_MASTER:-local[*]}" -- "$@"

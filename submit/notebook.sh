@@ -57,8 +57,7 @@ install_kernel() {
     "RJK_CLASSPATH": $(json "$JAR;$SPARK_HOME_JARS/*"),
     "MNIST_SPARK_ROOT": $(json "$ROOT"),
     "SPARK_LOCAL_IP": "127.0.0.1",
-    "OMP_NUM_THREADS": "1",
-    "DNNL_MAX_CPU_ISA": "AVX"
+    "OMP_NUM_THREADS": "1"
   }
 }
 EOF

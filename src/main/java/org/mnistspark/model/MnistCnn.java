@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -56,13 +55,11 @@ public final class MnistCnn {
                 .list()
                 .layer(new ConvolutionLayer.Builder(k, k).nIn(1).nOut(spec.hiddenChannels())
                         .activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).build())
+                .layer(MaxPool2.create())
                 .layer(new ConvolutionLayer.Builder(k, k).nOut(SECOND_CONV_CHANNELS)
                         .activation(Activation.RELU).build())
                 .layer(new DropoutLayer.Builder().dropOut(new SpatialDropout(1.0 - spec.dropout())).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).build())
+                .layer(MaxPool2.create())
                 .layer(new DenseLayer.Builder().nOut(HIDDEN_UNITS).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
                         .nOut(CLASSES).activation(Activation.SOFTMAX)

@@ -43,6 +43,7 @@ public final class NativeRuntime {
                 setIfAbsent(PLATFORM_EXTENSION, build.getProperty("javacpp.platform.extension", ""));
                 setIfAbsent(HELPERS_DISABLE, "false");
                 setIfAbsent(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource");
+                CpuIsa.apply();
                 configured = true;
             }
         }
@@ -63,6 +64,7 @@ public final class NativeRuntime {
         if (THREAD_CONFIGURED.get()) {
             return;
         }
+        Nd4j.getBackend(); // NativeOpsHolder reads the configuration the backend's loading fills in
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(openMpThreads(System.getenv("OMP_NUM_THREADS")));
         THREAD_CONFIGURED.set(true);
     }
@@ -111,9 +113,8 @@ public final class NativeRuntime {
         configure();
         String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
         boolean onednn = "CPU".equalsIgnoreCase(backend) && oneDnnActive();
-        String isa = System.getenv("DNNL_MAX_CPU_ISA");
         return "ND4J backend " + backend + ", oneDNN layer helpers " + (onednn ? "active" : "inactive")
-                + (isa == null ? "" : ", oneDNN instruction set at most " + isa + " (DNNL_MAX_CPU_ISA)");
+                + (onednn ? ", oneDNN instruction set " + CpuIsa.apply() : "");
     }
 
     /**
@@ -132,7 +133,7 @@ public final class NativeRuntime {
                 throw new UncheckedIOException("JavaCPP has no cache folder", e);
             }
             environment = String.format(Locale.ROOT, "OMP_NUM_THREADS=%s, DNNL_MAX_CPU_ISA=%s, JavaCPP cache %s (%d MB)",
-                    variable("OMP_NUM_THREADS"), variable("DNNL_MAX_CPU_ISA"), cache,
+                    variable("OMP_NUM_THREADS"), CpuIsa.apply().isa(), cache,
                     megabytes(cache));
         }
         return environment;

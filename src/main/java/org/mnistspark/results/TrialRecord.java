@@ -49,7 +49,8 @@ public record TrialRecord(
         String modelPath,
         String sparkMaster,
         String appVersion,
-        Tuning tuning) {
+        Tuning tuning,
+        String isa) {
 
     /** A trial whose losses stayed finite (a tuning job's rung: trained to max-epochs). */
     public static final String SUCCEEDED = "succeeded";
@@ -90,7 +91,7 @@ public record TrialRecord(
         this(experiment, trialId, runId, status, spec, batchSizePerWorker, workerPrefetch, workers, parameters,
                 trainImages, testImages, testAccuracy, testCorrectLast, testLossLast, trainLossLast, trainSeconds,
                 imagesPerSecond, startedAt, finishedAt, datasetLocation, datasetSha256, normalizationMean,
-                normalizationStd, modelPath, sparkMaster, appVersion, null);
+                normalizationStd, modelPath, sparkMaster, appVersion, null, null);
     }
 
     public TrialRecord {
@@ -170,7 +171,11 @@ public record TrialRecord(
             nullable("configuration", IntegerType, r -> r.tuning() == null ? null : r.tuning().configuration()),
             nullable("rung", IntegerType, r -> r.tuning() == null ? null : r.tuning().rung()),
             nullable("epochs_trained", IntegerType, r -> r.tuning() == null ? null : r.tuning().epochsTrained()),
-            nullable("resumed_from", StringType, r -> r.tuning() == null ? null : r.tuning().resumedFrom()));
+            nullable("resumed_from", StringType, r -> r.tuning() == null ? null : r.tuning().resumedFrom()),
+            // oneDNN's instruction set the workers trained with (CpuIsa; comma-separated if executors' CPUs
+            // chose differently): a trial's figures are bit-identical run to run for one value, and may differ
+            // in the last digits between values. Null for rows written before it was recorded.
+            nullable("isa", StringType, TrialRecord::isa));
 
     public static final StructType SCHEMA = COLUMNS.schema();
 
@@ -178,7 +183,7 @@ public record TrialRecord(
         return new Builder();
     }
 
-    /** Sets each field by name; {@link #build()} checks that none but the model path and tuning is missing. */
+    /** Sets each field by name; {@link #build()} checks that none but the model path, tuning and isa is missing. */
     public static final class Builder {
         private String experiment;
         private String trialId;
@@ -207,6 +212,7 @@ public record TrialRecord(
         private String sparkMaster;
         private String appVersion;
         private Tuning tuning;
+        private String isa;
 
         private Builder() {}
 
@@ -237,12 +243,13 @@ public record TrialRecord(
         public Builder sparkMaster(String v) { sparkMaster = v; return this; }
         public Builder appVersion(String v) { appVersion = v; return this; }
         public Builder tuning(Tuning v) { tuning = v; return this; }
+        public Builder isa(String v) { isa = v; return this; }
 
         public TrialRecord build() {
             return new TrialRecord(experiment, trialId, runId, status, spec, batchSizePerWorker, workerPrefetch,
                     workers, parameters, trainImages, testImages, testAccuracy, testCorrectLast, testLossLast,
                     trainLossLast, trainSeconds, imagesPerSecond, startedAt, finishedAt, datasetLocation,
-                    datasetSha256, normalizationMean, normalizationStd, modelPath, sparkMaster, appVersion, tuning);
+                    datasetSha256, normalizationMean, normalizationStd, modelPath, sparkMaster, appVersion, tuning, isa);
         }
     }
 }

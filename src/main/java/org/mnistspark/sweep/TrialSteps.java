@@ -182,7 +182,7 @@ public final class TrialSteps implements AutoCloseable {
                 .normalizationMean(mean).normalizationStd(std)
                 .modelPath(modelPath).sparkMaster(spark.sparkContext().master())
                 .appVersion(NativeRuntime.applicationVersion())
-                .tuning(tuning)
+                .tuning(tuning).isa(outcome.isa())
                 .build();
         List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(experiment, trialId, runId,
                 e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),

@@ -103,6 +103,7 @@ final class Dl4jAveraging implements Engine {
             int index = Integer.parseInt(epochAndIndex[1]);
             if (trainingSet == null) { // one per task: cheap next to a round, and not shared between threads
                 trainingSet = plan.value().trainingSet(train.value());
+                times.fitsHere();
             }
             DataSet minibatch = trainingSet.minibatch(epoch, index);
             // DL4J fits the minibatch right after loading it, on this thread (without worker prefetch):

@@ -39,6 +39,7 @@ final class PersistentWorker {
 
     /** Fits minibatches {@code [from, to)} of {@code epoch}, each with the trial's dropout seed for it. */
     void fit(int epoch, int from, int to, WorkerTimes times) {
+        times.fitsHere();
         for (int index = from; index < to; index++) {
             long started = System.nanoTime();
             DataSet minibatch = data.minibatch(epoch, index);

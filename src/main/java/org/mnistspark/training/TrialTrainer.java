@@ -46,8 +46,12 @@ public final class TrialTrainer {
      *                      their native code ran with (threads, instruction set, JavaCPP's cache); none for
      *                      the dl4j engine
      */
+    /**
+     * @param isa the oneDNN instruction sets the workers trained with ({@link org.mnistspark.model.CpuIsa}),
+     *            comma-separated where executors' CPUs chose differently
+     */
     public record Outcome(MultiLayerNetwork network, List<EpochResult> epochs, int networksBuilt,
-                          Map<String, String> executors) {}
+                          Map<String, String> executors, String isa) {}
 
     public Outcome train(CnnSpec spec, TrainingRun run, int reportEveryMinibatches, TrainingProgress progress)
             throws Exception {
@@ -100,9 +104,10 @@ public final class TrialTrainer {
                 progress.epochDone(result);
             }
             if (engine instanceof PersistentWorkers persistent) {
-                return new Outcome(network, List.copyOf(results), persistent.rebuilt(), persistent.environments());
+                return new Outcome(network, List.copyOf(results), persistent.rebuilt(), persistent.environments(),
+                        times.isa());
             }
-            return new Outcome(network, List.copyOf(results), rounds * workers, Map.of());
+            return new Outcome(network, List.copyOf(results), rounds * workers, Map.of(), times.isa());
         }
     }
 
