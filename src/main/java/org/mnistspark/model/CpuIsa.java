@@ -53,7 +53,7 @@ public final class CpuIsa {
     /** The probe's shape: the default sweep's middle trial, its 64-image minibatch split over 2 workers. */
     static final int PROBE_HIDDEN = 10;
     static final int PROBE_BATCH = 32;
-    static final int PROBE_ITERATIONS = 40;
+    static final int PROBE_ITERATIONS = 100;
     private static volatile Choice applied;
 
     private CpuIsa() {}

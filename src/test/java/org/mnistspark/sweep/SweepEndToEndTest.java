@@ -108,7 +108,7 @@ class SweepEndToEndTest {
         table.registerViews();
         List<Row> rows = spark.sql("SELECT trial_id, hidden_channels, test_accuracy, test_accuracy_last, "
                 + "test_correct_last, test_images, test_accuracy_min, test_accuracy_max, test_accuracy_avg, workers, "
-                + "batch_size_per_worker, model_path FROM trials WHERE experiment = 'e2e' ORDER BY hidden_channels")
+                + "batch_size_per_worker, model_path, isa FROM trials WHERE experiment = 'e2e' ORDER BY hidden_channels")
                 .collectAsList();
         assertThat(rows).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -126,6 +126,8 @@ class SweepEndToEndTest {
             assertThat(row.getInt(9)).isEqualTo(2);
             assertThat(row.getInt(10)).as("64 per update over 2 workers").isEqualTo(32);
             assertThat(Paths.get(URI.create(row.getString(11)))).isRegularFile();
+            assertThat(row.getString(12)).as("the instruction set local[2]'s executor, this JVM, chose")
+                    .isEqualTo(org.mnistspark.model.CpuIsa.apply().isa());
         }
         List<Row> epochs = spark.sql("SELECT trial_id, epoch, test_accuracy FROM epochs WHERE experiment = 'e2e' "
                 + "ORDER BY trial_id, epoch").collectAsList();
