@@ -80,7 +80,7 @@ rate() {
   awk -v key="h=$2 batch=$3 threads=$4 " 'index($0, key) { for (i = 1; i <= NF; i++) if ($i == "images/s") print $(i + 1) }' "$1" | tail -n 1
 }
 
-printf '\n%s (family %s model %s), %s cores. ComputeProbe: images/s of fit alone, %s iterations after 20 warm-up.\n' \
+printf '\n%s (family %s model %s), %s cores. ComputeProbe: images/s of fit alone, %s iterations after 2 s of warm-up.\n' \
   "$CPU" "$FAMILY" "$MODEL" "$(nproc)" "$ITERATIONS"
 printf 'The job chose %s: %s\n\n' "$CHOSEN" "${CHOICE_LINE#oneDNN instruction set }"
 header="| h | batch | threads |"; rule="|---|---|---|"
@@ -117,11 +117,12 @@ echo "| isa | busy threads | reorders / iteration | kernels (primitive, propagat
 echo "|---|---|---|---|"
 for isa in "${ISAS[@]}"; do
   busy=$(awk '/h=10 batch=32 threads=2 / { for (i = 1; i <= NF; i++) if ($i == "busy-threads") print $(i + 1) }' "$OUT/probe-$isa.log")
-  # 20 warm-up and 5 timed iterations ran: every exec line is from one of those 25.
+  # Iterations: the first convolution's forward passes (one per fit; the warm-up's length is by time).
   summary=$(awk -F, '$1 == "dnnl_verbose" && $2 == "exec" {
       if ($4 == "reorder") { reorders++; next }
+      if ($4 == "convolution" && $6 ~ /^forward/ && $10 ~ /_ic1oc/) iterations++
       key = $4 " " $6 ": " $5; if (!(key in seen)) { seen[key] = 1; kernels = kernels (kernels ? "; " : "") key } }
-    END { printf "%.1f|%s", reorders / 25, kernels }' "$OUT/verbose-$isa.log")
+    END { printf "%.1f|%s", reorders / iterations, kernels }' "$OUT/verbose-$isa.log")
   echo "| $isa | $busy | ${summary%%|*} | ${summary#*|} |"
 done
 

@@ -3,8 +3,8 @@
     python3 src/test/python/pytorch_compute_probe.py --hidden 2,10,32 --batch 32,64 --threads 1,2 --iterations 50
 
 One process with torch.set_num_threads(T) trains one network (PyTorch's own way of using T cores);
-prints "torch h=10 batch=32 threads=2 images/s R" per combination, after 20 warm-up iterations as the
-Java probe does. Needs PyTorch (Debian: python3-torch); submit/benchmark.sh --compute runs it.
+prints "torch h=10 batch=32 threads=2 images/s R" per combination, after at least 20 warm-up iterations
+and 2 seconds, as the Java probe does. Needs PyTorch (Debian: python3-torch); submit/benchmark.sh --compute runs it.
 """
 import argparse
 import time
@@ -36,12 +36,18 @@ def main():
                 optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.5)
                 x = torch.randn(batch, 1, 28, 28)
                 y = torch.arange(batch) % 10
-                for i in range(20 + args.iterations):
-                    if i == 20:
-                        started = time.perf_counter()
+                def step():
                     optimizer.zero_grad()
                     F.nll_loss(net(x), y).backward()
                     optimizer.step()
+                warm_end = time.perf_counter() + 2
+                i = 0
+                while i < 20 or time.perf_counter() < warm_end:
+                    step()
+                    i += 1
+                started = time.perf_counter()
+                for _ in range(args.iterations):
+                    step()
                 seconds = time.perf_counter() - started
                 print(f"torch h={hidden} batch={batch} threads={threads} images/s "
                       f"{args.iterations * batch / seconds:.1f}", flush=True)
