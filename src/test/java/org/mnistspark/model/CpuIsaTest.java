@@ -72,19 +72,28 @@ class CpuIsaTest {
         assertThat(first.isa()).isEqualTo("AVX2");
         assertThat(first.origin()).startsWith("calibrated on this host ")
                 .contains("AVX 2600, AVX2 3100, AVX512_CORE 2900, ALL 3000 images/s").contains(cache.toString());
-        assertThat(probe.calls).as("one probe per candidate, with the machine's cores as threads")
-                .containsExactly("AVX/2", "AVX2/2", "AVX512_CORE/2", "ALL/2");
+        assertThat(probe.calls).as("two interleaved rounds over the candidates, with the machine's cores as threads")
+                .containsExactly("AVX/2", "AVX2/2", "AVX512_CORE/2", "ALL/2", "AVX/2", "AVX2/2", "AVX512_CORE/2", "ALL/2");
 
         CpuIsa.Choice again = CpuIsa.choose(Map.of(), ZEN5, cache, probe);
         assertThat(again.isa()).isEqualTo("AVX2");
         assertThat(again.origin()).contains("cached in " + cache);
-        assertThat(probe.calls).as("the second JVM on this host reads the cache").hasSize(4);
+        assertThat(probe.calls).as("the second JVM on this host reads the cache").hasSize(8);
 
         TableProbe other = new TableProbe(Map.of("AVX", 3000.0, "AVX2", 2000.0));
         assertThat(CpuIsa.choose(Map.of(), ZEN3, cache, other).isa()).as("another CPU model calibrates anew").isEqualTo("AVX");
         try (var files = Files.list(cache)) {
             assertThat(files.filter(f -> f.toString().endsWith(".properties"))).hasSize(2);
         }
+    }
+
+    /** A burst of stolen time slowed AVX's first run: its best run, not its first, is what counts. */
+    @Test
+    void eachCandidatesBestRunCounts(@TempDir Path cache) {
+        java.util.Iterator<Double> runs = List.of(2000.0, 3100.0, 3500.0, 3000.0).iterator(); // AVX, AVX2, AVX, AVX2
+        CpuIsa.Choice choice = CpuIsa.choose(Map.of(), ZEN3, cache, (isa, threads) -> runs.next());
+        assertThat(choice.isa()).isEqualTo("AVX");
+        assertThat(choice.origin()).contains("AVX 3500, AVX2 3100 images/s");
     }
 
     @Test
