@@ -10,6 +10,7 @@
 #   submit/benchmark.sh --scale      how the sweep scales instead: trials side by side (benchmark-scale.sh)
 #   submit/benchmark.sh --serve      serving instead: serve under a keep-alive load from wrk (benchmark-serve.sh)
 #   submit/benchmark.sh --compute    compute per core instead: oneDNN's instruction sets against PyTorch (benchmark-compute.sh)
+#   submit/benchmark.sh --s3         the full default sweep through s3a on a loopback S3 server, against local disk (benchmark-s3.sh)
 # Environment: HIDDEN (10), EPOCHS (2), TRAIN_LIMIT (0: all), and any JAVA_OPTS or DNNL_MAX_CPU_ISA
 # for every JVM run. Logs and results go to work/benchmark/.
 set -euo pipefail
@@ -17,9 +18,10 @@ source "$(dirname "$0")/common.sh"
 [[ "${1:-}" == "--scale" ]] && exec "$ROOT/submit/benchmark-scale.sh"
 [[ "${1:-}" == "--serve" ]] && exec "$ROOT/submit/benchmark-serve.sh"
 [[ "${1:-}" == "--compute" ]] && exec "$ROOT/submit/benchmark-compute.sh"
+[[ "${1:-}" == "--s3" ]] && exec "$ROOT/submit/benchmark-s3.sh"
 CLUSTER=0
 [[ "${1:-}" == "--cluster" ]] && CLUSTER=1
-[[ -z "${1:-}" || "$CLUSTER" == 1 ]] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -z "${1:-}" || "$CLUSTER" == 1 ]] || { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 HIDDEN="${HIDDEN:-10}"
 EPOCHS="${EPOCHS:-2}"
 OUT="$ROOT/work/benchmark"

@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.mnistspark.model.MaxPool2;
 import org.mnistspark.data.InvalidDataException;
 import org.mnistspark.data.Minibatches;
 import org.mnistspark.model.MnistCnn;
@@ -53,7 +54,8 @@ public final class DigitModel {
         NativeRuntime.configure(); // before ND4J loads in this JVM
         MultiLayerNetwork network;
         try {
-            network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
+            // a model saved before MaxPool2 gets it too: the same predictions, faster
+            network = MaxPool2.replacingPooling(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false));
         } catch (Exception e) { // IOException, or DL4J's runtime exceptions for a zip without its entries
             throw new InvalidDataException(source + " is not a DL4J model zip (" + e.getMessage() + ")", e);
         }

@@ -3,10 +3,12 @@ package org.mnistspark.model;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -59,6 +61,38 @@ public class MaxPool2 extends SubsamplingLayer {
         return layer;
     }
 
+    /**
+     * {@code network} with each DL4J max-pooling layer this class computes (MAX, 2×2, stride 2, no padding,
+     * NCHW) replaced by it, and the same parameters: a model saved before this class existed predicts as
+     * fast as a new one, and the same. For inference only: the copy has no updater state.
+     */
+    public static MultiLayerNetwork replacingPooling(MultiLayerNetwork network) {
+        MultiLayerConfiguration configuration = network.getLayerWiseConfigurations().clone();
+        boolean replaced = false;
+        for (NeuralNetConfiguration layer : configuration.getConfs()) {
+            if (layer.getLayer().getClass() == SubsamplingLayer.class && computes((SubsamplingLayer) layer.getLayer())) {
+                MaxPool2 pooling = create();
+                pooling.setLayerName(layer.getLayer().getLayerName());
+                layer.setLayer(pooling);
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            return network;
+        }
+        MultiLayerNetwork copy = new MultiLayerNetwork(configuration);
+        copy.init(network.params(), false);
+        return copy;
+    }
+
+    /** Whether {@code c} is the 2×2 stride-2 max-pooling over NCHW that this class computes itself. */
+    static boolean computes(SubsamplingLayer c) {
+        return c.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX
+                && Arrays.equals(c.getKernelSize(), new int[] {2, 2}) && Arrays.equals(c.getStride(), new int[] {2, 2})
+                && Arrays.equals(c.getPadding(), new int[] {0, 0}) && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && c.getConvolutionMode() != ConvolutionMode.Same;
+    }
+
     @Override
     public MaxPool2 clone() {
         return (MaxPool2) super.clone();
@@ -71,13 +105,9 @@ public class MaxPool2 extends SubsamplingLayer {
             helper = null; // oneDNN's pooling is what this replaces
         }
 
-        /** Whether this layer is the 2×2 stride-2 max-pooling over float NCHW this class computes itself. */
+        /** Whether this input to this layer is what the class computes itself: else DL4J's own code runs. */
         private boolean handled(INDArray x) {
-            SubsamplingLayer c = layerConf();
-            return c.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX && Arrays.equals(c.getKernelSize(), new int[] {2, 2})
-                    && Arrays.equals(c.getStride(), new int[] {2, 2}) && Arrays.equals(c.getPadding(), new int[] {0, 0})
-                    && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && x.rank() == 4 && x.dataType() == DataType.FLOAT
-                    && c.getConvolutionMode() != ConvolutionMode.Same;
+            return computes(layerConf()) && x.rank() == 4 && x.dataType() == DataType.FLOAT;
         }
 
         @Override

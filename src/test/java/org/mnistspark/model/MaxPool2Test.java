@@ -55,6 +55,25 @@ class MaxPool2Test {
                 .getFloat(0)).as("a window of four equal values: the top left one").isEqualTo(epsilon.getFloat(0, 0, 0, 0));
     }
 
+    /** A model saved with DL4J's pooling (before MaxPool2) predicts the same with MaxPool2 in its place. */
+    @Test
+    void anOlderModelsPoolingIsReplacedWithTheSamePredictions() {
+        MultiLayerConfiguration old = MnistCnn.configuration(new CnnSpec(5, 5, 0.2, "sgd", 0.01, 0.5, 2));
+        for (int i : new int[] {1, 4}) {
+            old.getConf(i).setLayer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                    .stride(2, 2).build());
+        }
+        MultiLayerNetwork network = new MultiLayerNetwork(old);
+        network.init();
+        PyTorchInit.apply(network, 2);
+        MultiLayerNetwork replaced = MaxPool2.replacingPooling(network);
+        assertThat(replaced.getLayer(1)).isInstanceOf(MaxPool2.Impl.class);
+        assertThat(replaced.getLayer(4)).isInstanceOf(MaxPool2.Impl.class);
+        INDArray images = Nd4j.rand(DataType.FLOAT, 16, 784);
+        assertThat(replaced.output(images, false)).isEqualTo(network.output(images, false));
+        assertThat(MaxPool2.replacingPooling(replaced)).as("nothing left to replace").isSameAs(replaced);
+    }
+
     @Test
     void aSavedConfigurationReadsBackAsMaxPool2() {
         MultiLayerConfiguration configuration = MnistCnn.configuration(new CnnSpec(10, 5, 0.2, "sgd", 0.01, 0.5, 1));
