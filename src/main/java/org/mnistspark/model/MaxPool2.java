@@ -118,25 +118,14 @@ public class MaxPool2 extends SubsamplingLayer {
             }
             applyDropOutIfNecessary(training, workspaceMgr);
             long[] s = input.shape();
-            int planes = Math.toIntExact(s[0] * s[1]);
-            int h = Math.toIntExact(s[2]);
-            int w = Math.toIntExact(s[3]);
-            int oh = h / 2;
-            int ow = w / 2;
             float[] x = floats(input);
-            float[] y = new float[planes * oh * ow];
-            int o = 0;
-            for (int p = 0; p < planes; p++) {
-                int plane = p * h * w;
-                for (int i = 0; i < oh; i++) {
-                    int row = plane + 2 * i * w;
-                    for (int j = 0; j < ow; j++) {
-                        y[o++] = x[argmax(x, row + 2 * j, w)];
-                    }
-                }
+            int[] maxima = maxima(x, s);
+            float[] y = new float[maxima.length];
+            for (int o = 0; o < maxima.length; o++) {
+                y[o] = x[maxima[o]];
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
-                    new long[] {s[0], s[1], oh, ow}, 'c');
+                    new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
             put(out, y);
             return out;
         }
@@ -148,27 +137,37 @@ public class MaxPool2 extends SubsamplingLayer {
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             long[] s = input.shape();
+            float[] x = floats(input);
+            int[] maxima = maxima(x, s); // found again rather than kept: DL4J may run forward passes in between
+            float[] e = floats(epsilon.castTo(DataType.FLOAT));
+            float[] dx = new float[x.length];
+            for (int o = 0; o < maxima.length; o++) {
+                dx[maxima[o]] = e[o];
+            }
+            INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), s, 'c');
+            put(gradient, dx);
+            return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(gradient));
+        }
+
+        /** For each output value, in C order, the index in {@code x} (of shape {@code s}) of its window's maximum. */
+        private static int[] maxima(float[] x, long[] s) {
             int planes = Math.toIntExact(s[0] * s[1]);
             int h = Math.toIntExact(s[2]);
             int w = Math.toIntExact(s[3]);
             int oh = h / 2;
             int ow = w / 2;
-            float[] x = floats(input);
-            float[] e = floats(epsilon.castTo(DataType.FLOAT));
-            float[] dx = new float[x.length];
+            int[] maxima = new int[planes * oh * ow];
             int o = 0;
             for (int p = 0; p < planes; p++) {
                 int plane = p * h * w;
                 for (int i = 0; i < oh; i++) {
                     int row = plane + 2 * i * w;
                     for (int j = 0; j < ow; j++) {
-                        dx[argmax(x, row + 2 * j, w)] = e[o++];
+                        maxima[o++] = argmax(x, row + 2 * j, w);
                     }
                 }
             }
-            INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), s, 'c');
-            put(gradient, dx);
-            return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(gradient));
+            return maxima;
         }
 
         /** The index of the window's first maximum at {@code corner}, row-major: a tie keeps the earlier one. */

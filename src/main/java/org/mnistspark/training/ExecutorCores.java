@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 public final class ExecutorCores {
     static final Duration SETTLED = Duration.ofSeconds(5);
     static final Duration MAX_WAIT = Duration.ofSeconds(120);
+    static final Duration CATCH_UP = Duration.ofSeconds(1);
 
     /** The resolved count and how it was found, for the job's output. */
     public record Count(int cores, String how) {}
@@ -49,8 +50,9 @@ public final class ExecutorCores {
     }
 
     /**
-     * Polls until {@code expected} cores are there (when known), or else until the executors and their
-     * cores have not changed for {@link #SETTLED}, at most {@link #MAX_WAIT}.
+     * Polls until {@code expected} cores are there (when known) and the count has not changed for {@link
+     * #CATCH_UP}, or else until the executors and their cores have not changed for {@link #SETTLED}, at most
+     * {@link #MAX_WAIT}.
      */
     static Registered waitForExecutors(int expected, IntSupplier cores, IntSupplier executors, LongSupplier nanoTime,
                                        Sleeper sleeper) {
@@ -60,8 +62,13 @@ public final class ExecutorCores {
         // Settings that promise more than the cluster has: give the rest longer, then take what came.
         long quiet = (expected > 0 ? SETTLED.multipliedBy(3) : SETTLED).toNanos();
         while (nanoTime.getAsLong() - start < MAX_WAIT.toNanos()) {
-            boolean settled = now.executors() > 0 && nanoTime.getAsLong() - lastChange >= quiet;
-            if ((expected > 0 && now.cores() >= expected) || settled) {
+            long unchanged = nanoTime.getAsLong() - lastChange;
+            boolean settled = now.executors() > 0 && unchanged >= quiet;
+            // The scheduler counts an executor's cores a moment before its block manager registers, and the
+            // block managers are what list executors: with the promised cores there, the list gets
+            // CATCH_UP to agree (a run printed "4 cores: the total of 1 executor" without it).
+            boolean promised = expected > 0 && now.cores() >= expected && unchanged >= CATCH_UP.toNanos();
+            if (promised || settled) {
                 break;
             }
             try {

@@ -22,9 +22,16 @@ class ExecutorCoresTest {
 
     /** A cluster on a fake clock: executors of 2 cores each register at the given seconds. */
     private static ExecutorCores.Registered cluster(int expected, double... registeredAt) {
+        return listedLate(expected, 0, registeredAt);
+    }
+
+    /** The same, each executor listed (its block manager registered) {@code listedLater} seconds after its cores count. */
+    private static ExecutorCores.Registered listedLate(int expected, double listedLater, double... registeredAt) {
         long[] now = {0};
-        IntSupplier executors = () -> (int) java.util.Arrays.stream(registeredAt).filter(t -> t * 1e9 <= now[0]).count();
-        return ExecutorCores.waitForExecutors(expected, () -> Math.max(2, 2 * executors.getAsInt()), executors,
+        IntSupplier counted = () -> (int) java.util.Arrays.stream(registeredAt).filter(t -> t * 1e9 <= now[0]).count();
+        IntSupplier listed = () -> (int) java.util.Arrays.stream(registeredAt)
+                .filter(t -> (t + listedLater) * 1e9 <= now[0]).count();
+        return ExecutorCores.waitForExecutors(expected, () -> Math.max(2, 2 * counted.getAsInt()), listed,
                 () -> now[0], millis -> now[0] += millis * 1_000_000);
     }
 
@@ -37,8 +44,10 @@ class ExecutorCoresTest {
     }
 
     @Test
-    void stopsAsSoonAsThePromisedCoresAreThereAndGivesUpOnMissingOnes() {
-        assertThat(cluster(4, 1.0, 2.0, 3.0)).isEqualTo(new ExecutorCores.Registered(4, 2));
+    void stopsSoonAfterThePromisedCoresAreThereAndGivesUpOnMissingOnes() {
+        assertThat(cluster(4, 1.0, 2.0, 3.5)).as("a second after the 4th core").isEqualTo(new ExecutorCores.Registered(4, 2));
+        assertThat(listedLate(4, 0.4, 1.0, 2.0)).as("the second executor's block manager registers 0.4 s after its cores")
+                .isEqualTo(new ExecutorCores.Registered(4, 2));
         assertThat(cluster(8, 1.0, 2.0)).as("a cluster smaller than spark.cores.max: what came, once it settled")
                 .isEqualTo(new ExecutorCores.Registered(4, 2));
         assertThat(cluster(0)).as("no executor at all: Spark's floor after the longest wait")
