@@ -1,7 +1,8 @@
 /**
- * The job's entry point ({@link org.mnistspark.cli.MnistSpark}) and its subcommands on picocli: each
- * reads its options and the configuration before Spark starts, then runs a sweep, a query over the
- * results table, or the staging of MNIST. Options come from the settings' declarations in
+ * The job's entry point ({@link org.mnistspark.cli.MnistSpark}) and its picocli subcommands: {@code sweep}
+ * (the default), {@code tune}, {@code query}, {@code report}, {@code predict}, {@code serve},
+ * {@code stage}, {@code vacuum}, {@code baseline} and {@code round-cost}. Each reads its options and the
+ * configuration before Spark starts; the options come from the settings' declarations in
  * {@code org.mnistspark.config}.
  */
 package org.mnistspark.cli;
