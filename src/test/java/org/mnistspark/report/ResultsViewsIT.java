@@ -90,17 +90,25 @@ class ResultsViewsIT {
                 .orElseThrow(() -> new AssertionError(install.describe())).substring("JUPYTER_PATH=".length());
 
         Path executed = WORK.resolve("notebook");
-        ExternalProcess.Result run = ExternalProcess.run(List.of(JUPYTER, "nbconvert", "--to", "notebook", "--execute",
-                        "notebooks/results.ipynb", "--output-dir", executed.toString(), "--output", "executed",
-                        "--ExecutePreprocessor.startup_timeout=300", "--ExecutePreprocessor.timeout=600"),
-                ROOT, Map.of("JUPYTER_PATH", jupyterPath,
-                        // Jupyter's own files here, not in the user's home; no user settings or kernels apply.
-                        "JUPYTER_RUNTIME_DIR", WORK.resolve("jupyter/runtime").toString(),
-                        "JUPYTER_CONFIG_DIR", WORK.resolve("jupyter/config").toString(),
-                        "JUPYTER_DATA_DIR", WORK.resolve("jupyter/data").toString(),
-                        "PYTHONPATH", "", "PYTHONHOME", "",
-                        "MNIST_SPARK_RESULTS", RESULTS.toString()),
-                Duration.ofMinutes(12), WORK.resolve("logs"));
+        List<String> nbconvert = List.of(JUPYTER, "nbconvert", "--to", "notebook", "--execute",
+                "notebooks/results.ipynb", "--output-dir", executed.toString(), "--output", "executed",
+                "--ExecutePreprocessor.startup_timeout=120", "--ExecutePreprocessor.timeout=600");
+        Map<String, String> environment = Map.of("JUPYTER_PATH", jupyterPath,
+                // Jupyter's own files here, not in the user's home; no user settings or kernels apply.
+                "JUPYTER_RUNTIME_DIR", WORK.resolve("jupyter/runtime").toString(),
+                "JUPYTER_CONFIG_DIR", WORK.resolve("jupyter/config").toString(),
+                "JUPYTER_DATA_DIR", WORK.resolve("jupyter/data").toString(),
+                "PYTHONPATH", "", "PYTHONHOME", "",
+                "MNIST_SPARK_RESULTS", RESULTS.toString());
+        ExternalProcess.Result run = ExternalProcess.run(nbconvert, ROOT, environment, Duration.ofMinutes(12),
+                WORK.resolve("logs"));
+        // rapaio-jupyter-kernel 3.0.1 binds its sockets before it sets its message handlers, so a request that
+        // arrives in between kills its shell thread (NullPointerException on "this.handlers") and the kernel
+        // never answers: seen once in CI under load. That is the kernel failing to start, before any cell ran,
+        // not the notebook failing, so only that is tried once more; any other failure fails the test.
+        if (run.exitCode() != 0 && run.describe().contains("\"this.handlers\" is null")) {
+            run = ExternalProcess.run(nbconvert, ROOT, environment, Duration.ofMinutes(12), WORK.resolve("logs"));
+        }
         assertThat(run.exitCode()).as("a cell failed, or the kernel did not start:\n" + run.describe()).isZero();
 
         JsonNode notebook = new ObjectMapper().readTree(executed.resolve("executed.ipynb").toFile());
