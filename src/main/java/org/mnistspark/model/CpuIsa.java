@@ -185,8 +185,8 @@ public final class CpuIsa {
             Files.createDirectories(cacheFolder);
             try (FileChannel lockFile = FileChannel.open(cacheFolder.resolve("isa.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
-                if (Files.exists(cache)) {
-                    Properties cached = load(cache);
+                Properties cached = Files.exists(cache) ? readable(cache) : null;
+                if (cached != null) {
                     return new Choice(cached.getProperty("isa"), "calibrated on this host " + cached.getProperty("at")
                             + " (" + cached.getProperty("images-per-second") + " images/s), cached in " + cache);
                 }
@@ -233,6 +233,15 @@ public final class CpuIsa {
     /** ~/.javacpp/mnist-spark beside JavaCPP's own cache: per host, and kept across jobs and containers. */
     static Path cacheFolder() {
         return Paths.get(System.getProperty("user.home"), ".javacpp", "mnist-spark");
+    }
+
+    /** The cached choice, or null if the file is damaged (cut short, edited): then it is calibrated again. */
+    private static Properties readable(Path file) {
+        try {
+            return load(file);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static Properties load(Path file) throws IOException {

@@ -97,6 +97,20 @@ class CpuIsaTest {
     }
 
     @Test
+    void aDamagedCacheFileIsCalibratedAgainAndReplaced(@TempDir Path cache) throws IOException {
+        CpuIsa.choose(Map.of(), ZEN3, cache, new TableProbe(Map.of("AVX", 3000.0, "AVX2", 2000.0)));
+        Path file;
+        try (var files = Files.list(cache)) {
+            file = files.filter(f -> f.toString().endsWith(".properties")).findFirst().orElseThrow();
+        }
+        Files.writeString(file, "at=cut short\n"); // no isa
+        TableProbe probe = new TableProbe(Map.of("AVX", 2000.0, "AVX2", 3000.0));
+        assertThat(CpuIsa.choose(Map.of(), ZEN3, cache, probe).isa()).isEqualTo("AVX2");
+        assertThat(probe.calls).hasSize(4);
+        assertThat(Files.readString(file)).contains("isa=AVX2");
+    }
+
+    @Test
     void aFailedCalibrationLeavesOneDnnsDefaultAndCachesNothing(@TempDir Path cache) throws IOException {
         CpuIsa.Probe failing = (isa, threads) -> {
             throw new IOException("the " + isa + " probe failed: boom");
