@@ -32,9 +32,8 @@ final class BaselineCommand extends ConfiguredCommand {
         MnistImages test = dataset.test().first(config.data().testLimit());
         for (TrialSpec spec : config.trials()) {
             context.out().println("baseline, one JVM: " + spec.canonical());
-            OneJvmTrainer.train(new CnnSpec(spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.optimizer(),
-                            spec.learningRate(), spec.momentum(), spec.seed()),
-                    new TrainingRun("one-jvm", spec.epochs(), spec.trainFraction(), spec.seed(), 1, spec.batchSize(), 1,
+            OneJvmTrainer.train(CnnSpec.of(spec),
+                    new TrainingRun(null, spec.epochs(), spec.trainFraction(), spec.seed(), 1, spec.batchSize(), 1,
                             config.normalization().mean(), config.normalization().std()),
                     train, test, TrainingProgress.printing(context.out(), "", spec.epochs()));
         }

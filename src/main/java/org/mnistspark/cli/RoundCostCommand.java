@@ -1,5 +1,6 @@
 package org.mnistspark.cli;
 
+import org.mnistspark.config.Optimizer;
 import org.mnistspark.model.CnnSpec;
 import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.training.RoundCost;
@@ -40,7 +41,7 @@ final class RoundCostCommand implements Callable<Integer> {
         }
         NativeRuntime.configure();
         var spark = context.spark().get();
-        RoundCost cost = new RoundCost(spark.sparkContext(), new CnnSpec(hidden, 5, 0.2, "sgd", 0.01, 0.5, 1));
+        RoundCost cost = new RoundCost(spark.sparkContext(), new CnnSpec(hidden, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 1));
         var out = context.out();
         out.printf(Locale.ROOT, "round cost on %s, %d default parallelism, network h = %d (%d parameters), medians of %d "
                 + "rounds:%n", spark.sparkContext().master(), spark.sparkContext().defaultParallelism(), hidden,

@@ -1,41 +1,50 @@
 package org.mnistspark.config;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The Cartesian product of grid settings' values: later dimensions vary fastest. */
-final class Grid {
-    /** One combination: a value of every grid setting. */
-    record Point(Map<Setting<?>, Object> values) {
-        @SuppressWarnings("unchecked")
-        <E> E get(Setting<List<E>> grid) {
-            if (!values.containsKey(grid)) {
-                throw new IllegalArgumentException(grid.key() + " is not a dimension of this grid");
-            }
-            return (E) values.get(grid);
+/**
+ * The sweep's grid: the values of every hyperparameter, in {@link Hyperparameters#ALL}'s order. Its trials
+ * are the Cartesian product, later hyperparameters varying fastest.
+ */
+public record Grid(Map<Hyperparameter<?>, List<?>> values) {
+
+    public Grid {
+        Map<Hyperparameter<?>, List<?>> ordered = new LinkedHashMap<>();
+        for (Hyperparameter<?> h : Hyperparameters.ALL) {
+            ordered.put(h, List.copyOf(values.get(h)));
         }
+        values = java.util.Collections.unmodifiableMap(ordered);
     }
 
-    /** One dimension: a grid setting and its values. */
-    record Dimension<E>(Setting<List<E>> setting, List<E> values) {}
+    static Grid read(ConfParser p) {
+        Map<Hyperparameter<?>, List<?>> values = new LinkedHashMap<>();
+        Hyperparameters.ALL.forEach(h -> values.put(h, p.get(h.setting())));
+        return new Grid(values);
+    }
 
-    private Grid() {}
+    /** The values of one hyperparameter. */
+    @SuppressWarnings("unchecked")
+    public <T> List<T> values(Hyperparameter<T> hyperparameter) {
+        return (List<T>) values.get(hyperparameter);
+    }
 
-    static List<Point> product(List<Dimension<?>> dimensions) {
-        List<Map<Setting<?>, Object>> points = List.of(Map.of());
-        for (Dimension<?> dimension : dimensions) {
-            List<Map<Setting<?>, Object>> next = new ArrayList<>();
-            for (Map<Setting<?>, Object> point : points) {
-                for (Object value : dimension.values()) {
-                    Map<Setting<?>, Object> extended = new HashMap<>(point);
-                    extended.put(dimension.setting(), value);
+    /** Every combination, in a stable order: later hyperparameters vary fastest. */
+    List<TrialSpec> product() {
+        List<Map<Hyperparameter<?>, Object>> points = List.of(Map.of());
+        for (Map.Entry<Hyperparameter<?>, List<?>> dimension : values.entrySet()) {
+            List<Map<Hyperparameter<?>, Object>> next = new ArrayList<>();
+            for (Map<Hyperparameter<?>, Object> point : points) {
+                for (Object value : dimension.getValue()) {
+                    Map<Hyperparameter<?>, Object> extended = new LinkedHashMap<>(point);
+                    extended.put(dimension.getKey(), value);
                     next.add(extended);
                 }
             }
             points = next;
         }
-        return points.stream().map(values -> new Point(Map.copyOf(values))).toList();
+        return points.stream().map(TrialSpec::new).toList();
     }
 }

@@ -38,17 +38,14 @@ import static org.mnistspark.config.Setting.TEXT;
  *
  * @param space every grid key but the epochs (the budget), in the grid's order, with how it is drawn
  */
-public record SearchOptions(String strategy, long seed, int trials, int minEpochs, int maxEpochs, int eta,
+public record SearchOptions(SearchStrategy strategy, long seed, int trials, int minEpochs, int maxEpochs, int eta,
                             Map<String, Distribution> space) {
-    /** Every configuration trains max-epochs; none stops early. */
-    public static final String RANDOM = "random";
-    /** Asynchronous successive halving with epochs as the budget. */
-    public static final String ASHA = "asha";
     /** The open block of distributions. */
     static final String SPACE = "search.space";
 
-    static final Setting<String> STRATEGY = Setting.single("search.strategy", "--strategy", TEXT, ASHA,
-            List.of(RANDOM, ASHA)::contains, "must be random or asha",
+    static final Setting<SearchStrategy> STRATEGY = Setting.single("search.strategy", "--strategy",
+            Setting.choice(SearchStrategy.class), SearchStrategy.ASHA, java.util.Objects::nonNull,
+            Setting.oneOf(SearchStrategy.class),
             "random: every configuration trains max-epochs. asha: asynchronous successive halving; every "
                     + "configuration trains min-epochs, and each rung promotes its top 1/eta to eta times the epochs, "
                     + "up to max-epochs.");
@@ -75,11 +72,12 @@ public record SearchOptions(String strategy, long seed, int trials, int minEpoch
     }
 
     /**
-     * Reads the block: its settings, then its space over the grid's keys ({@code dimensions}, in order),
-     * each distribution checked with its key's rule, and grid keys it does not name kept as the grid has them.
+     * Reads the block: its settings, then its space over the grid's hyperparameters (in the grid's order),
+     * each distribution checked with its key's rule, and hyperparameters it does not name kept as the grid
+     * has them.
      */
-    static SearchOptions read(ConfParser p, List<Grid.Dimension<?>> dimensions) {
-        String strategy = p.get(STRATEGY);
+    static SearchOptions read(ConfParser p, Grid grid) {
+        SearchStrategy strategy = p.get(STRATEGY);
         long seed = p.get(SEED);
         int trials = p.get(TRIALS);
         int minEpochs = p.get(MIN_EPOCHS);
@@ -90,17 +88,17 @@ public record SearchOptions(String strategy, long seed, int trials, int minEpoch
                     + ": more than " + MAX_EPOCHS.key() + " = " + p.origins().get(MAX_EPOCHS.key()));
         }
         Map<String, Setting<?>> grids = new LinkedHashMap<>();
-        dimensions.forEach(d -> grids.put(d.setting().key(), d.setting()));
+        grid.values().keySet().forEach(h -> grids.put(h.key(), h.setting()));
         Map<String, Distribution> declared = readSpace(p, grids);
         Map<String, Distribution> space = new LinkedHashMap<>();
-        for (Grid.Dimension<?> dimension : dimensions) {
-            String key = dimension.setting().key();
-            if (key.equals(TrainingOptions.EPOCHS.key())) {
+        for (Map.Entry<Hyperparameter<?>, List<?>> dimension : grid.values().entrySet()) {
+            String key = dimension.getKey().key();
+            if (dimension.getKey() == Hyperparameters.EPOCHS) {
                 continue; // the budget: the rungs' epochs
             }
+            List<?> values = dimension.getValue();
             space.put(key, declared.containsKey(key) ? declared.get(key)
-                    : dimension.values().size() == 1 ? new Distribution.Fixed(dimension.values().get(0))
-                    : new Distribution.Choice(dimension.values()));
+                    : values.size() == 1 ? new Distribution.Fixed(values.get(0)) : new Distribution.Choice(values));
         }
         return new SearchOptions(strategy, seed, trials, minEpochs, maxEpochs, eta, space);
     }
@@ -111,7 +109,7 @@ public record SearchOptions(String strategy, long seed, int trials, int minEpoch
      */
     public List<Integer> rungs() {
         List<Integer> rungs = new ArrayList<>();
-        if (strategy.equals(ASHA)) {
+        if (strategy == SearchStrategy.ASHA) {
             for (long epochs = minEpochs; epochs < maxEpochs; epochs *= eta) {
                 rungs.add((int) epochs);
             }
@@ -149,7 +147,7 @@ public record SearchOptions(String strategy, long seed, int trials, int minEpoch
                 throw ConfParser.invalid(name, value, key + " is not a grid key; a search draws grid keys: "
                         + String.join(", ", searchable(grids)));
             }
-            if (key.equals(TrainingOptions.EPOCHS.key())) {
+            if (key.equals(Hyperparameters.EPOCHS.key())) {
                 throw ConfParser.invalid(name, value, "the epochs are the search's budget: set search.min-epochs "
                         + "and search.max-epochs");
             }
@@ -176,7 +174,7 @@ public record SearchOptions(String strategy, long seed, int trials, int minEpoch
     }
 
     private static List<String> searchable(Map<String, Setting<?>> grids) {
-        return grids.keySet().stream().filter(k -> !k.equals(TrainingOptions.EPOCHS.key())).toList();
+        return grids.keySet().stream().filter(k -> !k.equals(Hyperparameters.EPOCHS.key())).toList();
     }
 
     /** One declared distribution, its values or bounds checked with the key's own rule. */

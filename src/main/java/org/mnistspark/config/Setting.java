@@ -21,14 +21,36 @@ import java.util.stream.Collectors;
  */
 public final class Setting<T> {
     /** How one HOCON value becomes an element: numbers and booleans may also come as text (the command line's). */
-    public record Type<E>(String expected, String label, Function<Object, E> convert) {}
+    public record Type<E>(String expected, String label, Function<Object, E> convert, Class<E> javaType) {}
 
-    public static final Type<Integer> INT = new Type<>("an integer", "N", o -> Math.toIntExact(toLong(o)));
-    public static final Type<Long> LONG = new Type<>("an integer", "N", Setting::toLong);
-    public static final Type<Double> DOUBLE = new Type<>("a number", "X", Setting::toDouble);
-    public static final Type<String> TEXT = new Type<>("a string", "TEXT", Setting::toText);
-    public static final Type<String> PATH = new Type<>("a string", "PATH", Setting::toText);
-    public static final Type<Boolean> BOOLEAN = new Type<>("true or false", "BOOL", Setting::toBoolean);
+    public static final Type<Integer> INT = new Type<>("an integer", "N", o -> Math.toIntExact(toLong(o)), Integer.class);
+    public static final Type<Long> LONG = new Type<>("an integer", "N", Setting::toLong, Long.class);
+    public static final Type<Double> DOUBLE = new Type<>("a number", "X", Setting::toDouble, Double.class);
+    public static final Type<String> TEXT = new Type<>("a string", "TEXT", Setting::toText, String.class);
+    public static final Type<String> PATH = new Type<>("a string", "PATH", Setting::toText, String.class);
+    public static final Type<Boolean> BOOLEAN = new Type<>("true or false", "BOOL", Setting::toBoolean, Boolean.class);
+
+    /**
+     * One of an enum's constants, written as its lower-case name ({@code sgd}); the constants' {@code toString}
+     * must give that name, which is the value in files, trial ids and the results table. A name that is none
+     * of them reads as null, which {@link #oneOf}'s rule refuses with the names listed.
+     */
+    public static <E extends Enum<E>> Type<E> choice(Class<E> type) {
+        E[] constants = type.getEnumConstants();
+        return new Type<>("a string", "NAME", o -> {
+            if (type.isInstance(o)) {
+                return type.cast(o);
+            }
+            String text = toText(o).trim();
+            return Arrays.stream(constants).filter(c -> c.toString().equals(text)).findFirst().orElse(null);
+        }, type);
+    }
+
+    /** The rule of a {@link #choice}: "must be sgd, nesterov or adam". */
+    public static String oneOf(Class<? extends Enum<?>> type) {
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+        return "must be " + String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+    }
 
     private final String key;
     private final String option;
@@ -46,7 +68,7 @@ public final class Setting<T> {
         this.option = option;
         this.grid = grid;
         this.type = type;
-        this.defaultValue = defaultValue;
+        this.defaultValue = hocon(defaultValue);
         this.valid = v -> valid.test((E) v);
         this.rule = rule;
         this.help = help;
@@ -145,8 +167,26 @@ public final class Setting<T> {
         return (T) List.copyOf(values);
     }
 
+    /** HOCON takes strings, numbers, booleans and lists of them: an enum constant becomes its name. */
+    private static Object hocon(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(Setting::hocon).toList();
+        }
+        return value instanceof Enum<?> ? value.toString() : value;
+    }
+
+    /** The rule its values must meet, as the error message says it ("must be at least 1"); empty if any value is valid. */
+    public String rule() {
+        return rule;
+    }
+
+    /** The help text alone, without the grid marker or default ({@link #description()} adds them). */
+    public String help() {
+        return help;
+    }
+
     /** The element type: what one value of this setting (one value of a grid) is. */
-    Type<?> type() {
+    public Type<?> type() {
         return type;
     }
 

@@ -1,6 +1,5 @@
 package org.mnistspark.config;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +23,8 @@ import static org.mnistspark.config.Setting.TEXT;
  */
 public record SweepConfig(
         String experiment,
+        Grid grid,
         DataOptions data,
-        ModelOptions model,
         TrainingOptions training,
         NormalizationOptions normalization,
         OutputOptions output,
@@ -37,10 +36,11 @@ public record SweepConfig(
             s -> !s.isBlank() && s.length() <= 200, "must be 1 to 200 characters",
             "The experiment's name; a trial's id includes it.");
 
-    /** Every setting, grouped per concern. */
-    public static final List<Setting<?>> SETTINGS = Stream.of(List.<Setting<?>>of(EXPERIMENT), DataOptions.SETTINGS,
-            ModelOptions.SETTINGS, TrainingOptions.SETTINGS, NormalizationOptions.SETTINGS, OutputOptions.SETTINGS,
-            ParallelOptions.SETTINGS)
+    /** Every setting, grouped per concern: a concern's hyperparameters, then its other settings. */
+    public static final List<Setting<?>> SETTINGS = Stream.of(List.<Setting<?>>of(EXPERIMENT),
+            Hyperparameters.settings("data."), DataOptions.SETTINGS, Hyperparameters.settings("model."),
+            Hyperparameters.settings("training."), TrainingOptions.SETTINGS, NormalizationOptions.SETTINGS,
+            OutputOptions.SETTINGS, ParallelOptions.SETTINGS)
             .flatMap(List::stream).toList();
 
     /** Settings of earlier versions, ignored with a warning so that old files and schedulers still run. */
@@ -68,7 +68,7 @@ public record SweepConfig(
 
     /** The sweep's settings of a parsed configuration (which may hold more, such as a search block). */
     static SweepConfig read(ConfParser p) {
-        SweepConfig config = new SweepConfig(p.get(EXPERIMENT), DataOptions.read(p), ModelOptions.read(p),
+        SweepConfig config = new SweepConfig(p.get(EXPERIMENT), Grid.read(p), DataOptions.read(p),
                 TrainingOptions.read(p), NormalizationOptions.read(p), OutputOptions.read(p), ParallelOptions.read(p),
                 p.origins(), p.warnings());
         config.checkTogether();
@@ -77,7 +77,7 @@ public record SweepConfig(
 
     /** Rules that span settings. */
     private void checkTogether() {
-        if (training.batchSizePerWorker() > 0 && training.batchSize().size() > 1) {
+        if (training.batchSizePerWorker() > 0 && grid.values(Hyperparameters.BATCH_SIZE).size() > 1) {
             // Each worker's minibatch is fixed, so every batch size would train the same thing.
             throw new InvalidConfigException("invalid setting training.batch-size = "
                     + origins.get("training.batch-size") + ": a grid of batch sizes has no effect while "
@@ -102,7 +102,7 @@ public record SweepConfig(
             String source = training.batchSizePerWorker() > 0
                     ? "training.batch-size-per-worker = " + origins.get(TrainingOptions.BATCH_SIZE_PER_WORKER.key())
                     : "training.batch-size " + spec.batchSize() + " shared by data.workers " + spec.workers();
-            throw new InvalidConfigException("invalid setting data.workers = " + origins.get(DataOptions.WORKERS.key())
+            throw new InvalidConfigException("invalid setting data.workers = " + origins.get(Hyperparameters.WORKERS.key())
                     + ": " + source + " gives each worker a minibatch of " + perWorker + " image"
                     + (perWorker == 1 ? "" : "s") + ", under the minimum of " + TrialSpec.MIN_MINIBATCH_PER_WORKER
                     + " (smaller minibatches cost several times more per image and the averaged models drift apart); "
@@ -111,39 +111,15 @@ public record SweepConfig(
     }
 
     /**
-     * Every combination of the grid values, in a stable order (later dimensions vary fastest, hidden
+     * Every combination of the grid values, in a stable order (later hyperparameters vary fastest, hidden
      * channels fastest of all). Adam ignores momentum, so it is trained once, with the momentum grid's
      * first value, not once per momentum.
      */
     public List<TrialSpec> trials() {
-        double firstMomentum = training.momentum().get(0);
-        List<TrialSpec> trials = new ArrayList<>();
-        for (Grid.Point point : Grid.product(dimensions())) {
-            if (point.get(TrainingOptions.OPTIMIZER).equals("adam")
-                    && point.get(TrainingOptions.MOMENTUM) != firstMomentum) {
-                continue;
-            }
-            trials.add(TrialSpec.of(point));
-        }
-        return trials;
-    }
-
-    /** Every grid setting with its values, in the grid's order (the last varies fastest). */
-    List<Grid.Dimension<?>> dimensions() {
-        return List.of(
-                new Grid.Dimension<>(DataOptions.TRAIN_FRACTION, data.trainFraction()),
-                new Grid.Dimension<>(TrainingOptions.SEED, training.seed()),
-                new Grid.Dimension<>(TrainingOptions.ENGINE, training.engine()),
-                new Grid.Dimension<>(TrainingOptions.EPOCHS, training.epochs()),
-                new Grid.Dimension<>(TrainingOptions.OPTIMIZER, training.optimizer()),
-                new Grid.Dimension<>(TrainingOptions.LEARNING_RATE, training.learningRate()),
-                new Grid.Dimension<>(TrainingOptions.MOMENTUM, training.momentum()),
-                new Grid.Dimension<>(TrainingOptions.BATCH_SIZE, training.batchSize()),
-                new Grid.Dimension<>(DataOptions.WORKERS, data.workers()),
-                new Grid.Dimension<>(TrainingOptions.AVERAGING_FREQUENCY, training.averagingFrequency()),
-                new Grid.Dimension<>(ModelOptions.KERNEL_SIZE, model.kernelSize()),
-                new Grid.Dimension<>(ModelOptions.DROPOUT, model.dropout()),
-                new Grid.Dimension<>(ModelOptions.HIDDEN_CHANNELS, model.hiddenChannels()));
+        double firstMomentum = grid.values(Hyperparameters.MOMENTUM).get(0);
+        return grid.product().stream()
+                .filter(t -> t.optimizer() != Optimizer.ADAM || t.momentum() == firstMomentum)
+                .toList();
     }
 
     /** One line per setting: key = value (where it came from). */

@@ -1,22 +1,29 @@
 package org.mnistspark.config;
 
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
-/** One point of the sweep's grid: the hyperparameters of a single trial. */
-public record TrialSpec(
-        int hiddenChannels,
-        int kernelSize,
-        double dropout,
-        int epochs,
-        String optimizer,
-        double learningRate,
-        double momentum,
-        int batchSize,
-        int averagingFrequency,
-        long seed,
-        double trainFraction,
-        String engine,
-        int workers) {
+import static org.mnistspark.config.Hyperparameters.AVERAGING_FREQUENCY;
+import static org.mnistspark.config.Hyperparameters.BATCH_SIZE;
+import static org.mnistspark.config.Hyperparameters.DROPOUT;
+import static org.mnistspark.config.Hyperparameters.ENGINE;
+import static org.mnistspark.config.Hyperparameters.EPOCHS;
+import static org.mnistspark.config.Hyperparameters.HIDDEN_CHANNELS;
+import static org.mnistspark.config.Hyperparameters.KERNEL_SIZE;
+import static org.mnistspark.config.Hyperparameters.LEARNING_RATE;
+import static org.mnistspark.config.Hyperparameters.MOMENTUM;
+import static org.mnistspark.config.Hyperparameters.OPTIMIZER;
+import static org.mnistspark.config.Hyperparameters.SEED;
+import static org.mnistspark.config.Hyperparameters.TRAIN_FRACTION;
+import static org.mnistspark.config.Hyperparameters.WORKERS;
+
+/**
+ * One point of the sweep's grid: a value of every {@link Hyperparameters hyperparameter}, read with
+ * {@link #get}. The named accessors are shorthands for the code that trains.
+ */
+public record TrialSpec(Map<Hyperparameter<?>, Object> values) {
 
     /**
      * The smallest minibatch a worker may fit: below it every image costs several times more (oneDNN's
@@ -25,27 +32,82 @@ public record TrialSpec(
      */
     public static final int MIN_MINIBATCH_PER_WORKER = 8;
 
-    static TrialSpec of(Grid.Point point) {
-        return new TrialSpec(
-                point.get(ModelOptions.HIDDEN_CHANNELS),
-                point.get(ModelOptions.KERNEL_SIZE),
-                point.get(ModelOptions.DROPOUT),
-                point.get(TrainingOptions.EPOCHS),
-                point.get(TrainingOptions.OPTIMIZER),
-                point.get(TrainingOptions.LEARNING_RATE),
-                point.get(TrainingOptions.MOMENTUM),
-                point.get(TrainingOptions.BATCH_SIZE),
-                point.get(TrainingOptions.AVERAGING_FREQUENCY),
-                point.get(TrainingOptions.SEED),
-                point.get(DataOptions.TRAIN_FRACTION),
-                point.get(TrainingOptions.ENGINE),
-                point.get(DataOptions.WORKERS));
+    public TrialSpec {
+        Map<Hyperparameter<?>, Object> ordered = new LinkedHashMap<>();
+        for (Hyperparameter<?> h : Hyperparameters.ALL) {
+            Object value = Objects.requireNonNull(values.get(h), () -> "a trial needs a value of " + h.key());
+            ordered.put(h, h.valueType().cast(value));
+        }
+        values = java.util.Collections.unmodifiableMap(ordered);
     }
 
-    /** The same configuration trained for another number of epochs (a tuning job's rung). */
-    public TrialSpec withEpochs(int epochs) {
-        return new TrialSpec(hiddenChannels, kernelSize, dropout, epochs, optimizer, learningRate, momentum, batchSize,
-                averagingFrequency, seed, trainFraction, engine, workers);
+    /** Every hyperparameter at its default (the seed project's trial with the first hidden-channel count). */
+    public static TrialSpec defaults() {
+        return new TrialSpec(Hyperparameters.ALL.stream()
+                .collect(Collectors.toMap(h -> h, Hyperparameter::defaultValue)));
+    }
+
+    public <T> T get(Hyperparameter<T> hyperparameter) {
+        return hyperparameter.valueType().cast(values.get(hyperparameter));
+    }
+
+    /** The same configuration with one value changed (a tuning job's rung: other epochs). */
+    public <T> TrialSpec with(Hyperparameter<T> hyperparameter, T value) {
+        Map<Hyperparameter<?>, Object> changed = new LinkedHashMap<>(values);
+        changed.put(hyperparameter, value);
+        return new TrialSpec(changed);
+    }
+
+    public int hiddenChannels() {
+        return get(HIDDEN_CHANNELS);
+    }
+
+    public int kernelSize() {
+        return get(KERNEL_SIZE);
+    }
+
+    public double dropout() {
+        return get(DROPOUT);
+    }
+
+    public int epochs() {
+        return get(EPOCHS);
+    }
+
+    public Optimizer optimizer() {
+        return get(OPTIMIZER);
+    }
+
+    public double learningRate() {
+        return get(LEARNING_RATE);
+    }
+
+    public double momentum() {
+        return get(MOMENTUM);
+    }
+
+    public int batchSize() {
+        return get(BATCH_SIZE);
+    }
+
+    public int averagingFrequency() {
+        return get(AVERAGING_FREQUENCY);
+    }
+
+    public long seed() {
+        return get(SEED);
+    }
+
+    public double trainFraction() {
+        return get(TRAIN_FRACTION);
+    }
+
+    public TrainingEngine engine() {
+        return get(ENGINE);
+    }
+
+    public int workers() {
+        return get(WORKERS);
     }
 
     /**
@@ -53,7 +115,7 @@ public record TrialSpec(
      * among the workers, rounded up.
      */
     public int minibatchPerWorker(int fixedPerWorker) {
-        return fixedPerWorker > 0 ? fixedPerWorker : (batchSize + workers - 1) / workers;
+        return fixedPerWorker > 0 ? fixedPerWorker : (batchSize() + workers() - 1) / workers();
     }
 
     /**
@@ -63,21 +125,29 @@ public record TrialSpec(
      * (h = 2 to 32), so a fixed part plus one that grows with the hidden channels.
      */
     public double expectedWork() {
-        return epochs * trainFraction * (15.0 + hiddenChannels);
+        return epochs() * trainFraction() * (15.0 + hiddenChannels());
     }
 
     /**
-     * The hyperparameters as one locale-independent line, for progress output and trial ids. Never
-     * change what existing fields print: trial ids are hashed from it, and finished trials are found by
-     * id. A field added later prints only where it differs from what trials did before it existed, so
-     * those trials keep their ids. The workers are not here: they are in the trial's setup (TrialIdentity),
-     * as they were before they were a grid key.
+     * The hyperparameters as one locale-independent line, for progress output and trial ids: each
+     * {@link Hyperparameter.IdPart} in its position, as {@code name=value}. Trial ids are hashed from it, and
+     * finished trials are found by id, so what a hyperparameter prints never changes, and one added later
+     * prints nothing at the value trials had before it existed (TrialIdTest pins two ids).
      */
     public String canonical() {
-        return String.format(Locale.ROOT,
-                "hidden=%d kernel=%d dropout=%s epochs=%d optimizer=%s lr=%s momentum=%s batch=%d averaging=%d seed=%d fraction=%s",
-                hiddenChannels, kernelSize, dropout, epochs, optimizer, learningRate, momentum, batchSize,
-                averagingFrequency, seed, trainFraction)
-                + (engine.equals(TrainingOptions.DL4J_ENGINE) ? "" : " engine=" + engine);
+        StringBuilder line = new StringBuilder();
+        for (Hyperparameter<?> h : Hyperparameters.IN_ID) {
+            Object value = values.get(h);
+            if (value.equals(h.id().omittedWhen())) {
+                continue;
+            }
+            line.append(line.length() == 0 ? "" : " ").append(h.id().name()).append('=').append(value);
+        }
+        return line.toString();
+    }
+
+    @Override
+    public String toString() {
+        return canonical() + " workers=" + workers();
     }
 }

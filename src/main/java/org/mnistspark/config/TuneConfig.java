@@ -43,7 +43,7 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
     public static TuneConfig load(String file, List<String> overrides) {
         ConfParser p = ConfParser.load(SETTINGS, SweepConfig.RETIRED, file, overrides, Set.of(SearchOptions.SPACE));
         SweepConfig sweep = SweepConfig.read(p);
-        SearchOptions search = SearchOptions.read(p, sweep.dimensions());
+        SearchOptions search = SearchOptions.read(p, sweep.grid());
         List<String> warnings = new ArrayList<>(sweep.warnings());
         Map<String, String> origins = p.origins();
         checkTogether(sweep, search, origins, warnings);
@@ -71,18 +71,18 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
             throw new InvalidConfigException("invalid setting output.rerun = " + origins.get(OutputOptions.RERUN.key())
                     + ": a tuning job resumes from the table and retrains nothing; to start again, name another job");
         }
-        if (search.strategy().equals(SearchOptions.ASHA) && search.rungs().size() > 1
+        if (search.strategy() == SearchStrategy.ASHA && search.rungs().size() > 1
                 && sweep.output().models().isBlank()) {
             throw new InvalidConfigException("invalid setting output.models = " + origins.get(OutputOptions.MODELS.key())
                     + ": asha continues each promoted configuration from its rung's saved model; give a folder");
         }
-        if (sweep.training().batchSizePerWorker() > 0 && search.drawnKeys().contains(TrainingOptions.BATCH_SIZE.key())) {
-            throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + "." + TrainingOptions.BATCH_SIZE.key()
+        if (sweep.training().batchSizePerWorker() > 0 && search.drawnKeys().contains(Hyperparameters.BATCH_SIZE.key())) {
+            throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + "." + Hyperparameters.BATCH_SIZE.key()
                     + ": drawing batch sizes has no effect while training.batch-size-per-worker = "
                     + origins.get(TrainingOptions.BATCH_SIZE_PER_WORKER.key()) + " fixes each worker's minibatch");
         }
-        if (!origins.get(TrainingOptions.EPOCHS.key()).endsWith("(" + ConfParser.DEFAULTS_ORIGIN + ")")) {
-            warnings.add("training.epochs = " + origins.get(TrainingOptions.EPOCHS.key()) + " is not used by tune: "
+        if (!origins.get(Hyperparameters.EPOCHS.key()).endsWith("(" + ConfParser.DEFAULTS_ORIGIN + ")")) {
+            warnings.add("training.epochs = " + origins.get(Hyperparameters.EPOCHS.key()) + " is not used by tune: "
                     + "search.min-epochs and search.max-epochs are its budget");
         }
     }
@@ -94,30 +94,28 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
      * as the grid does.
      */
     private static List<TrialSpec> propose(SweepConfig sweep, SearchOptions search) {
-        Map<String, Setting<?>> settings = new HashMap<>();
-        sweep.dimensions().forEach(d -> settings.put(d.setting().key(), d.setting()));
         SplittableRandom random = new SplittableRandom(search.seed());
         Set<TrialSpec> proposed = new LinkedHashSet<>();
         int repeats = 0;
         while (proposed.size() < search.trials() && repeats < MAX_REPEATS) {
-            Map<Setting<?>, Object> values = new HashMap<>();
+            Map<Hyperparameter<?>, Object> values = new HashMap<>();
             for (Map.Entry<String, Distribution> entry : search.space().entrySet()) {
-                Setting<?> setting = settings.get(entry.getKey());
+                Hyperparameter<?> hyperparameter = Hyperparameters.byKey(entry.getKey());
                 Object drawn = entry.getValue().draw(random);
                 try {
-                    values.put(setting, setting.element(drawn));
+                    values.put(hyperparameter, hyperparameter.setting().element(drawn));
                 } catch (IllegalArgumentException e) {
                     throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + "." + entry.getKey()
                             + " = " + entry.getValue().describe() + ": configuration " + (proposed.size() + 1)
                             + " draws " + drawn + ", which " + e.getMessage());
                 }
             }
-            values.put(TrainingOptions.EPOCHS, search.rungs().get(0));
-            if ("adam".equals(values.get(TrainingOptions.OPTIMIZER))) {
-                Setting<?> momentum = TrainingOptions.MOMENTUM;
-                values.put(momentum, momentum.element(search.space().get(momentum.key()).first()));
+            values.put(Hyperparameters.EPOCHS, search.rungs().get(0));
+            if (values.get(Hyperparameters.OPTIMIZER) == Optimizer.ADAM) {
+                Hyperparameter<Double> momentum = Hyperparameters.MOMENTUM;
+                values.put(momentum, momentum.setting().element(search.space().get(momentum.key()).first()));
             }
-            TrialSpec spec = TrialSpec.of(new Grid.Point(Map.copyOf(values)));
+            TrialSpec spec = new TrialSpec(values);
             int perWorker = sweep.minibatchPerWorker(spec);
             if (perWorker < TrialSpec.MIN_MINIBATCH_PER_WORKER) {
                 throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + ": configuration "
@@ -144,7 +142,7 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
                 .forEach(k -> declared.add(k.substring(SearchOptions.SPACE.length() + 1, k.lastIndexOf('.'))));
         for (Map.Entry<String, String> e : new TreeMap<>(origins).entrySet()) {
             String note = declared.contains(e.getKey()) ? "; drawn from search.space instead"
-                    : e.getKey().equals(TrainingOptions.EPOCHS.key()) ? "; search's rungs instead" : "";
+                    : e.getKey().equals(Hyperparameters.EPOCHS.key()) ? "; search's rungs instead" : "";
             out.append(String.format("  %-" + width + "s = %s%s%n", e.getKey(), e.getValue(), note));
         }
         return out.toString();

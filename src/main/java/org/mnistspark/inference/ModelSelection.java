@@ -5,6 +5,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.results.Queries;
 import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.TrialRecord;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class ModelSelection {
                 row.getAs("model_path"), row.<Double>getAs("normalization_mean"),
                 row.<Double>getAs("normalization_std"), row.<Long>getAs("test_correct_last"),
                 row.<Long>getAs("test_images"));
-        if (!TrialRecord.SUCCEEDED.equals(status)) {
+        if (!Status.SUCCEEDED.value().equals(status)) {
             throw new InvalidInputException(model.describe() + " has status '" + status + "': its loss became NaN or "
                     + "infinite, so its model predicts nothing useful; choose a succeeded run");
         }
@@ -81,7 +82,7 @@ public final class ModelSelection {
             return runs.get(0);
         }
         List<Row> ofTrial = trials.where(col("trial_id").equalTo(selector))
-                .orderBy(col("status").equalTo(TrialRecord.SUCCEEDED).desc(), col("finished_at").desc())
+                .orderBy(col("status").equalTo(Status.SUCCEEDED.value()).desc(), col("finished_at").desc())
                 .limit(1).collectAsList();
         if (ofTrial.isEmpty()) {
             throw new InvalidInputException("no run_id or trial_id '" + selector + "' in the results table "
@@ -110,7 +111,7 @@ public final class ModelSelection {
         }
         // The same ordering among the runs of that trial, should it have several.
         return experiment.where(col("trial_id").equalTo(best.get(0).getString(0))
-                        .and(col("status").equalTo(TrialRecord.SUCCEEDED)))
+                        .and(col("status").equalTo(Status.SUCCEEDED.value())))
                 .orderBy(col("test_accuracy_last").desc(), col("test_loss_last").asc(), col("finished_at").desc())
                 .limit(1).collectAsList().get(0);
     }

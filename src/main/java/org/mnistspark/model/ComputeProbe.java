@@ -1,6 +1,7 @@
 package org.mnistspark.model;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mnistspark.config.Optimizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -97,7 +98,7 @@ public final class ComputeProbe {
             Thread worker = new Thread(() -> {
                 try {
                     NativeRuntime.configureThread();
-                    MultiLayerNetwork network = MnistCnn.create(new CnnSpec(hidden, 5, 0.2, "sgd", 0.01, 0.5, seed));
+                    MultiLayerNetwork network = MnistCnn.create(new CnnSpec(hidden, 5, 0.2, Optimizer.SGD, 0.01, 0.5, seed));
                     DataSet minibatch = randomMinibatch(batch, seed);
                     long warmupEnd = System.nanoTime() + WARMUP_NANOS;
                     for (int i = 0; i < WARMUP || System.nanoTime() < warmupEnd; i++) {

@@ -78,10 +78,9 @@ public final class MnistCnn {
 
     static IUpdater updater(CnnSpec spec) {
         return switch (spec.optimizer()) {
-            case "sgd" -> new SgdMomentum(spec.learningRate(), spec.momentum());
-            case "nesterov" -> new Nesterovs(spec.learningRate(), spec.momentum());
-            case "adam" -> new Adam(spec.learningRate());
-            default -> throw new IllegalArgumentException("unknown optimizer " + spec.optimizer());
+            case SGD -> new SgdMomentum(spec.learningRate(), spec.momentum());
+            case NESTEROV -> new Nesterovs(spec.learningRate(), spec.momentum());
+            case ADAM -> new Adam(spec.learningRate());
         };
     }
 }

@@ -3,6 +3,7 @@ package org.mnistspark.results;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -23,7 +24,11 @@ final class Columns<R> {
 
     @SafeVarargs
     Columns(Column<R>... columns) {
-        this.columns = List.of(columns);
+        this(List.of(columns));
+    }
+
+    Columns(List<Column<R>> columns) {
+        this.columns = List.copyOf(columns);
         this.schema = new StructType(this.columns.stream()
                 .map(c -> new StructField(c.name(), c.type(), c.nullable(), Metadata.empty()))
                 .toArray(StructField[]::new));
@@ -35,6 +40,15 @@ final class Columns<R> {
 
     static <R> Column<R> nullable(String name, DataType type, Function<R, Object> value) {
         return new Column<>(name, type, true, value);
+    }
+
+    /** The Spark type of a value of {@code type}: an enum is stored as its name. */
+    static DataType sparkType(Class<?> type) {
+        if (type == Integer.class) return DataTypes.IntegerType;
+        if (type == Long.class) return DataTypes.LongType;
+        if (type == Double.class) return DataTypes.DoubleType;
+        if (type == String.class || type.isEnum()) return DataTypes.StringType;
+        throw new IllegalArgumentException("no column type for " + type.getName());
     }
 
     StructType schema() {

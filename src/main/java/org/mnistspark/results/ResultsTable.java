@@ -12,7 +12,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.mnistspark.config.TrainingOptions;
+import org.mnistspark.config.TrainingEngine;
 import org.mnistspark.storage.Storage;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +101,7 @@ public final class ResultsTable {
     /** Every committed run, also those a rerun superseded (until vacuum removes them). */
     public Dataset<Row> allRuns() throws IOException {
         return read(trialsDir(), TrialRecord.SCHEMA).withColumn("engine",
-                functions.coalesce(col("engine"), functions.lit(TrainingOptions.DL4J_ENGINE)));
+                functions.coalesce(col("engine"), functions.lit(TrainingEngine.DL4J.toString())));
     }
 
     /** Epoch rows of the runs {@link #trials()} shows. */
@@ -180,14 +180,14 @@ public final class ResultsTable {
      * earlier epochs count once), training seconds, and the best test accuracy of a finished run.
      */
     public Dataset<Row> compute() throws IOException {
-        Column finished = col("status").isin(TrialRecord.SUCCEEDED, TrialRecord.STOPPED);
+        Column finished = col("status").isin(Status.SUCCEEDED.value(), Status.STOPPED.value());
         return trials().groupBy("experiment").agg(
                         functions.when(functions.max(col("tuning_job").isNotNull()), functions.lit("tuning"))
                                 .otherwise(functions.lit("grid")).as("kind"),
                         functions.countDistinct(functions.coalesce(col("configuration").cast("string"),
                                 col("trial_id"))).as("configurations"),
                         functions.count(functions.lit(1)).as("runs"),
-                        functions.sum(functions.when(col("status").equalTo(TrialRecord.FAILED), 0)
+                        functions.sum(functions.when(col("status").equalTo(Status.FAILED.value()), 0)
                                 .otherwise(functions.coalesce(col("epochs_trained"), col("epochs")))).as("epochs_trained"),
                         functions.sum("train_seconds").as("train_seconds"),
                         functions.max(functions.when(finished, col("test_accuracy_last"))).as("best_test_accuracy"))

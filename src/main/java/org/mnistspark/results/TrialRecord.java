@@ -2,10 +2,14 @@ package org.mnistspark.results;
 
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.mnistspark.config.Hyperparameter;
+import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.config.TrialSpec;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,54 +19,92 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.mnistspark.config.Hyperparameters.AVERAGING_FREQUENCY;
+import static org.mnistspark.config.Hyperparameters.BATCH_SIZE;
+import static org.mnistspark.config.Hyperparameters.DROPOUT;
+import static org.mnistspark.config.Hyperparameters.ENGINE;
+import static org.mnistspark.config.Hyperparameters.EPOCHS;
+import static org.mnistspark.config.Hyperparameters.HIDDEN_CHANNELS;
+import static org.mnistspark.config.Hyperparameters.KERNEL_SIZE;
+import static org.mnistspark.config.Hyperparameters.LEARNING_RATE;
+import static org.mnistspark.config.Hyperparameters.MOMENTUM;
+import static org.mnistspark.config.Hyperparameters.OPTIMIZER;
+import static org.mnistspark.config.Hyperparameters.SEED;
+import static org.mnistspark.config.Hyperparameters.TRAIN_FRACTION;
+import static org.mnistspark.config.Hyperparameters.WORKERS;
 import static org.mnistspark.results.Columns.column;
 import static org.mnistspark.results.Columns.nullable;
 
 /**
- * One row of the {@code trials} table: a finished trial, its hyperparameters, setup and results.
- * Built with {@link #builder()}, field by name. {@link #SCHEMA} is the table's schema.
+ * One row of the {@code trials} table: a trial run, from its parts. {@link Setup} and {@link Provenance} are
+ * built once per job and shared by its rows; the run adds its id, hyperparameters, {@link Status} and
+ * {@link Outcome}, and a tuning job's rung its {@link Tuning}. {@link #SCHEMA} is the table's schema.
+ *
+ * @param batchSizePerWorker each worker's minibatch, fixed by the configuration or derived from the trial's batch
+ * @param tuning             null for a grid trial
  */
-public record TrialRecord(
-        String experiment,
-        String trialId,
-        String runId,
-        String status,
-        TrialSpec spec,
-        int batchSizePerWorker,
-        int workerPrefetch,
-        int workers,
-        long parameters,
-        long trainImages,
-        long testImages,
-        List<Double> testAccuracy,
-        long testCorrectLast,
-        double testLossLast,
-        double trainLossLast,
-        double trainSeconds,
-        double imagesPerSecond,
-        Instant startedAt,
-        Instant finishedAt,
-        String datasetLocation,
-        Map<String, String> datasetSha256,
-        double normalizationMean,
-        double normalizationStd,
-        String modelPath,
-        String sparkMaster,
-        String appVersion,
-        Tuning tuning,
-        String isa) {
+public record TrialRecord(String experiment, String trialId, String runId, Status status, TrialSpec spec,
+                          int batchSizePerWorker, Setup setup, Provenance provenance, Outcome outcome, Tuning tuning) {
 
-    /** A trial whose losses stayed finite (a tuning job's rung: trained to max-epochs). */
-    public static final String SUCCEEDED = "succeeded";
-    /** A trial that finished but whose loss became NaN or infinite. */
-    public static final String DIVERGED = "diverged";
     /**
-     * A tuning job's rung below max-epochs: this run stopped at its rung's epochs. If the job promotes the
-     * configuration, the next rung's row goes on from this row's model ({@link Tuning#resumedFrom()}).
+     * What every trial of one job shares.
+     *
+     * @param workerPrefetch minibatches each worker loads ahead (training.worker-prefetch)
+     * @param testImages     the test images every trial is evaluated on
      */
-    public static final String STOPPED = "stopped";
-    /** A tuning job's rung whose training or saving failed: no model, no epoch rows; a later run of the job retries it. */
-    public static final String FAILED = "failed";
+    public record Setup(int workerPrefetch, long testImages, double normalizationMean, double normalizationStd) {}
+
+    /** Where a job's data and code came from. */
+    public record Provenance(String datasetLocation, Map<String, String> datasetSha256, String sparkMaster,
+                             String appVersion) {
+        public Provenance {
+            Objects.requireNonNull(datasetLocation, "datasetLocation");
+            datasetSha256 = Map.copyOf(datasetSha256);
+            Objects.requireNonNull(sparkMaster, "sparkMaster");
+            Objects.requireNonNull(appVersion, "appVersion");
+        }
+    }
+
+    /**
+     * What one run gave.
+     *
+     * @param parameters   the network's parameters
+     * @param trainImages  images trained on in the last epoch
+     * @param testAccuracy each epoch's, this run's and those of the runs it went on from
+     * @param modelPath    the saved model; null when none was saved (a failed run)
+     * @param isa          oneDNN's instruction set the workers trained with; null if unknown
+     */
+    public record Outcome(long parameters, long trainImages, List<Double> testAccuracy, long testCorrectLast,
+                          double testLossLast, double trainLossLast, double trainSeconds, double imagesPerSecond,
+                          Instant startedAt, Instant finishedAt, String modelPath, String isa) {
+        public Outcome {
+            testAccuracy = List.copyOf(testAccuracy);
+            Objects.requireNonNull(startedAt, "startedAt");
+            Objects.requireNonNull(finishedAt, "finishedAt");
+        }
+
+        /** A run that trained nothing it could keep: no model, no epochs, NaN losses. */
+        public static Outcome failed(Instant startedAt, Instant finishedAt) {
+            return new Outcome(0, 0, List.of(), 0, Double.NaN, Double.NaN,
+                    Duration.between(startedAt, finishedAt).toMillis() / 1000.0, 0, startedAt, finishedAt, null, null);
+        }
+
+        public double testAccuracyMin() {
+            return testAccuracy.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        }
+
+        public double testAccuracyMax() {
+            return testAccuracy.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        }
+
+        public double testAccuracyAvg() {
+            return testAccuracy.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+
+        public double testAccuracyLast() {
+            return testAccuracy.isEmpty() ? Double.NaN : testAccuracy.get(testAccuracy.size() - 1);
+        }
+    }
 
     /**
      * What a tuning job's row adds; null for a grid trial.
@@ -78,90 +120,76 @@ public record TrialRecord(
         public Tuning {
             Objects.requireNonNull(job, "a tuning row names its job");
         }
-    }
 
-    /** A row without tuning columns: a grid trial (the constructor of the rows before tuning existed). */
-    public TrialRecord(String experiment, String trialId, String runId, String status, TrialSpec spec,
-                       int batchSizePerWorker, int workerPrefetch, int workers, long parameters, long trainImages,
-                       long testImages, List<Double> testAccuracy, long testCorrectLast, double testLossLast,
-                       double trainLossLast, double trainSeconds, double imagesPerSecond, Instant startedAt,
-                       Instant finishedAt, String datasetLocation, Map<String, String> datasetSha256,
-                       double normalizationMean, double normalizationStd, String modelPath, String sparkMaster,
-                       String appVersion) {
-        this(experiment, trialId, runId, status, spec, batchSizePerWorker, workerPrefetch, workers, parameters,
-                trainImages, testImages, testAccuracy, testCorrectLast, testLossLast, trainLossLast, trainSeconds,
-                imagesPerSecond, startedAt, finishedAt, datasetLocation, datasetSha256, normalizationMean,
-                normalizationStd, modelPath, sparkMaster, appVersion, null, null);
+        /** The same rung, having trained nothing (a failed run). */
+        public Tuning untrained() {
+            return new Tuning(job, configuration, rung, 0, resumedFrom);
+        }
     }
 
     public TrialRecord {
-        for (Object required : new Object[] {experiment, trialId, runId, status, spec, testAccuracy, startedAt,
-                finishedAt, datasetLocation, datasetSha256, sparkMaster, appVersion}) {
-            Objects.requireNonNull(required, "a trial row needs every field but model_path");
+        for (Object required : new Object[] {experiment, trialId, runId, status, spec, setup, provenance, outcome}) {
+            Objects.requireNonNull(required, "a trial row needs every part but tuning");
         }
-        testAccuracy = List.copyOf(testAccuracy);
     }
 
-    public double testAccuracyMin() {
-        return testAccuracy.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    /** A run that failed: no model, no epochs; a later run of the job tries the trial again. */
+    public static TrialRecord failed(String experiment, String trialId, String runId, TrialSpec spec,
+                                     int batchSizePerWorker, Setup setup, Provenance provenance, Instant startedAt,
+                                     Tuning tuning) {
+        return new TrialRecord(experiment, trialId, runId, Status.FAILED, spec, batchSizePerWorker, setup, provenance,
+                Outcome.failed(startedAt, Instant.now()), tuning == null ? null : tuning.untrained());
     }
 
-    public double testAccuracyMax() {
-        return testAccuracy.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    }
-
-    public double testAccuracyAvg() {
-        return testAccuracy.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    public double testAccuracyLast() {
-        return testAccuracy.isEmpty() ? Double.NaN : testAccuracy.get(testAccuracy.size() - 1);
-    }
-
-    static final Columns<TrialRecord> COLUMNS = new Columns<>(
+    /**
+     * The columns in the table's order, which never changes (ResultsSchemaCompatibilityTest): each
+     * hyperparameter where it was first written, and one declared later appended (nullable, as older rows
+     * have none).
+     */
+    static final Columns<TrialRecord> COLUMNS = new Columns<>(withNewHyperparameters(List.of(
             column("experiment", StringType, TrialRecord::experiment),
             column("trial_id", StringType, TrialRecord::trialId),
             column("run_id", StringType, TrialRecord::runId),
-            column("status", StringType, TrialRecord::status),
-            column("hidden_channels", IntegerType, r -> r.spec().hiddenChannels()),
-            column("kernel_size", IntegerType, r -> r.spec().kernelSize()),
-            column("dropout", DoubleType, r -> r.spec().dropout()),
-            column("epochs", IntegerType, r -> r.spec().epochs()),
-            column("optimizer", StringType, r -> r.spec().optimizer()),
-            column("learning_rate", DoubleType, r -> r.spec().learningRate()),
-            column("momentum", DoubleType, r -> r.spec().momentum()),
-            column("batch_size", IntegerType, r -> r.spec().batchSize()),
+            column("status", StringType, r -> r.status().value()),
+            hyperparameter(HIDDEN_CHANNELS, false),
+            hyperparameter(KERNEL_SIZE, false),
+            hyperparameter(DROPOUT, false),
+            hyperparameter(EPOCHS, false),
+            hyperparameter(OPTIMIZER, false),
+            hyperparameter(LEARNING_RATE, false),
+            hyperparameter(MOMENTUM, false),
+            hyperparameter(BATCH_SIZE, false),
             column("batch_size_per_worker", IntegerType, TrialRecord::batchSizePerWorker),
-            column("averaging_frequency", IntegerType, r -> r.spec().averagingFrequency()),
-            column("worker_prefetch", IntegerType, TrialRecord::workerPrefetch),
-            column("seed", LongType, r -> r.spec().seed()),
-            column("train_fraction", DoubleType, r -> r.spec().trainFraction()),
-            column("workers", IntegerType, TrialRecord::workers),
-            column("parameters", LongType, TrialRecord::parameters),
-            column("train_images", LongType, TrialRecord::trainImages),
-            column("test_images", LongType, TrialRecord::testImages),
-            column("test_accuracy", DataTypes.createArrayType(DoubleType, false), TrialRecord::testAccuracy),
-            column("test_accuracy_min", DoubleType, TrialRecord::testAccuracyMin),
-            column("test_accuracy_max", DoubleType, TrialRecord::testAccuracyMax),
-            column("test_accuracy_avg", DoubleType, TrialRecord::testAccuracyAvg),
-            column("test_accuracy_last", DoubleType, TrialRecord::testAccuracyLast),
-            column("test_correct_last", LongType, TrialRecord::testCorrectLast),
-            column("test_loss_last", DoubleType, TrialRecord::testLossLast),
-            column("train_loss_last", DoubleType, TrialRecord::trainLossLast),
-            column("train_seconds", DoubleType, TrialRecord::trainSeconds),
-            column("images_per_second", DoubleType, TrialRecord::imagesPerSecond),
-            column("started_at", TimestampType, r -> Timestamp.from(r.startedAt())),
-            column("finished_at", TimestampType, r -> Timestamp.from(r.finishedAt())),
-            column("dataset_location", StringType, TrialRecord::datasetLocation),
+            hyperparameter(AVERAGING_FREQUENCY, false),
+            column("worker_prefetch", IntegerType, r -> r.setup().workerPrefetch()),
+            hyperparameter(SEED, false),
+            hyperparameter(TRAIN_FRACTION, false),
+            hyperparameter(WORKERS, false),
+            column("parameters", LongType, r -> r.outcome().parameters()),
+            column("train_images", LongType, r -> r.outcome().trainImages()),
+            column("test_images", LongType, r -> r.setup().testImages()),
+            column("test_accuracy", DataTypes.createArrayType(DoubleType, false), r -> r.outcome().testAccuracy()),
+            column("test_accuracy_min", DoubleType, r -> r.outcome().testAccuracyMin()),
+            column("test_accuracy_max", DoubleType, r -> r.outcome().testAccuracyMax()),
+            column("test_accuracy_avg", DoubleType, r -> r.outcome().testAccuracyAvg()),
+            column("test_accuracy_last", DoubleType, r -> r.outcome().testAccuracyLast()),
+            column("test_correct_last", LongType, r -> r.outcome().testCorrectLast()),
+            column("test_loss_last", DoubleType, r -> r.outcome().testLossLast()),
+            column("train_loss_last", DoubleType, r -> r.outcome().trainLossLast()),
+            column("train_seconds", DoubleType, r -> r.outcome().trainSeconds()),
+            column("images_per_second", DoubleType, r -> r.outcome().imagesPerSecond()),
+            column("started_at", TimestampType, r -> Timestamp.from(r.outcome().startedAt())),
+            column("finished_at", TimestampType, r -> Timestamp.from(r.outcome().finishedAt())),
+            column("dataset_location", StringType, r -> r.provenance().datasetLocation()),
             column("dataset_sha256", DataTypes.createMapType(StringType, StringType, false),
-                    TrialRecord::datasetSha256),
-            column("normalization_mean", DoubleType, TrialRecord::normalizationMean),
-            column("normalization_std", DoubleType, TrialRecord::normalizationStd),
-            nullable("model_path", StringType, TrialRecord::modelPath),
-            column("spark_master", StringType, TrialRecord::sparkMaster),
-            column("app_version", StringType, TrialRecord::appVersion),
+                    r -> r.provenance().datasetSha256()),
+            column("normalization_mean", DoubleType, r -> r.setup().normalizationMean()),
+            column("normalization_std", DoubleType, r -> r.setup().normalizationStd()),
+            nullable("model_path", StringType, r -> r.outcome().modelPath()),
+            column("spark_master", StringType, r -> r.provenance().sparkMaster()),
+            column("app_version", StringType, r -> r.provenance().appVersion()),
             // Rows of version 1 have none: ResultsTable reads them as dl4j, the only engine then.
-            nullable("engine", StringType, r -> r.spec().engine()),
+            hyperparameter(ENGINE, true),
             // A tuning job's rungs are rows of this table, with these columns (null for grid trials), rather
             // than a table of their own: a rung is a trial run like any other (hyperparameters, setup, results,
             // a model, its epochs' rows with their confusion matrices) and is committed by the same protocol,
@@ -175,81 +203,22 @@ public record TrialRecord(
             // oneDNN's instruction set the workers trained with (CpuIsa; comma-separated if executors' CPUs
             // chose differently): a trial's figures are bit-identical run to run for one value, and may differ
             // in the last digits between values. Null for rows written before it was recorded.
-            nullable("isa", StringType, TrialRecord::isa));
+            nullable("isa", StringType, r -> r.outcome().isa()))));
 
     public static final StructType SCHEMA = COLUMNS.schema();
 
-    public static Builder builder() {
-        return new Builder();
+    /** A hyperparameter's column: its declared name and type, its value from the row's spec. */
+    private static <T> Columns.Column<TrialRecord> hyperparameter(Hyperparameter<T> h, boolean nullable) {
+        return new Columns.Column<>(h.column(), Columns.sparkType(h.valueType()), nullable,
+                r -> h.columnValue(r.spec().get(h)));
     }
 
-    /** Sets each field by name; {@link #build()} checks that none but the model path, tuning and isa is missing. */
-    public static final class Builder {
-        private String experiment;
-        private String trialId;
-        private String runId;
-        private String status;
-        private TrialSpec spec;
-        private int batchSizePerWorker;
-        private int workerPrefetch;
-        private int workers;
-        private long parameters;
-        private long trainImages;
-        private long testImages;
-        private List<Double> testAccuracy;
-        private long testCorrectLast;
-        private double testLossLast;
-        private double trainLossLast;
-        private double trainSeconds;
-        private double imagesPerSecond;
-        private Instant startedAt;
-        private Instant finishedAt;
-        private String datasetLocation;
-        private Map<String, String> datasetSha256;
-        private double normalizationMean;
-        private double normalizationStd;
-        private String modelPath;
-        private String sparkMaster;
-        private String appVersion;
-        private Tuning tuning;
-        private String isa;
-
-        private Builder() {}
-
-        public Builder experiment(String v) { experiment = v; return this; }
-        public Builder trialId(String v) { trialId = v; return this; }
-        public Builder runId(String v) { runId = v; return this; }
-        public Builder status(String v) { status = v; return this; }
-        public Builder spec(TrialSpec v) { spec = v; return this; }
-        public Builder batchSizePerWorker(int v) { batchSizePerWorker = v; return this; }
-        public Builder workerPrefetch(int v) { workerPrefetch = v; return this; }
-        public Builder workers(int v) { workers = v; return this; }
-        public Builder parameters(long v) { parameters = v; return this; }
-        public Builder trainImages(long v) { trainImages = v; return this; }
-        public Builder testImages(long v) { testImages = v; return this; }
-        public Builder testAccuracy(List<Double> v) { testAccuracy = v; return this; }
-        public Builder testCorrectLast(long v) { testCorrectLast = v; return this; }
-        public Builder testLossLast(double v) { testLossLast = v; return this; }
-        public Builder trainLossLast(double v) { trainLossLast = v; return this; }
-        public Builder trainSeconds(double v) { trainSeconds = v; return this; }
-        public Builder imagesPerSecond(double v) { imagesPerSecond = v; return this; }
-        public Builder startedAt(Instant v) { startedAt = v; return this; }
-        public Builder finishedAt(Instant v) { finishedAt = v; return this; }
-        public Builder datasetLocation(String v) { datasetLocation = v; return this; }
-        public Builder datasetSha256(Map<String, String> v) { datasetSha256 = v; return this; }
-        public Builder normalizationMean(double v) { normalizationMean = v; return this; }
-        public Builder normalizationStd(double v) { normalizationStd = v; return this; }
-        public Builder modelPath(String v) { modelPath = v; return this; }
-        public Builder sparkMaster(String v) { sparkMaster = v; return this; }
-        public Builder appVersion(String v) { appVersion = v; return this; }
-        public Builder tuning(Tuning v) { tuning = v; return this; }
-        public Builder isa(String v) { isa = v; return this; }
-
-        public TrialRecord build() {
-            return new TrialRecord(experiment, trialId, runId, status, spec, batchSizePerWorker, workerPrefetch,
-                    workers, parameters, trainImages, testImages, testAccuracy, testCorrectLast, testLossLast,
-                    trainLossLast, trainSeconds, imagesPerSecond, startedAt, finishedAt, datasetLocation,
-                    datasetSha256, normalizationMean, normalizationStd, modelPath, sparkMaster, appVersion, tuning, isa);
-        }
+    /** The columns given, then one per hyperparameter not among them: those declared after this list was written. */
+    private static List<Columns.Column<TrialRecord>> withNewHyperparameters(List<Columns.Column<TrialRecord>> columns) {
+        List<Columns.Column<TrialRecord>> all = new ArrayList<>(columns);
+        List<String> names = columns.stream().map(Columns.Column::name).toList();
+        Hyperparameters.ALL.stream().filter(h -> !names.contains(h.column()))
+                .forEach(h -> all.add(hyperparameter(h, true)));
+        return all;
     }
 }

@@ -2,6 +2,8 @@ package org.mnistspark.sweep;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.mnistspark.config.TrainingEngine;
+import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.results.TablePrinter;
@@ -22,7 +24,7 @@ final class ConsoleReport {
     void started(String version, SweepConfig config, int trials, String master, TrialPool.Size parallel,
                  String runtime) {
         out.printf("mnist-spark %s: experiment '%s', %d trial%s on %s, %s%n", version, config.experiment(), trials,
-                trials == 1 ? "" : "s", master, parallel.describe(config.data().workers()));
+                trials == 1 ? "" : "s", master, parallel.describe(config.grid().values(Hyperparameters.WORKERS)));
         out.println(runtime);
         out.print("Settings:\n" + config.describe());
         config.warnings().forEach(warning -> out.println("Warning: " + warning));
@@ -58,7 +60,7 @@ final class ConsoleReport {
         return TrainingProgress.printing(out, label, epochs);
     }
 
-    void networksBuilt(String label, String engine, int built) {
+    void networksBuilt(String label, TrainingEngine engine, int built) {
         out.printf("%s  %s engine: %d worker network%s built%n", label, engine, built, built == 1 ? "" : "s");
     }
 

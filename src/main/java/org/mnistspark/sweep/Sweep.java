@@ -5,6 +5,7 @@ import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.model.NativeRuntime;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.Queries;
 import org.mnistspark.results.TrialClaims;
 import org.mnistspark.results.TrialRecord;
@@ -135,7 +136,7 @@ public final class Sweep {
                     return new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null);
                 }
                 TrialRecord record = steps.trainAndCommit(config.experiment(), spec, trialId, runId, claim,
-                        TrialSteps.Start.fresh(), TrialRecord.SUCCEEDED, null, label);
+                        TrialSteps.Start.fresh(), Status.SUCCEEDED, null, label);
                 return new TrialSummary(trialId, spec, TrialSummary.Outcome.TRAINED, record, null);
             }
         } catch (Exception | Error e) {

@@ -13,6 +13,7 @@ import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.results.EpochRecord;
 import org.mnistspark.results.ModelStore;
 import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.TrialClaims;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.training.EpochResult;
@@ -33,23 +34,25 @@ import java.util.List;
  * run: train it, from a new network or on from a saved one, save its model, and commit its rows.
  */
 public final class TrialSteps implements AutoCloseable {
-    private final SparkSession spark;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrialSteps.class);
     private final SweepConfig config;
-    private final MnistDataset dataset;
     private final SharedImages images;
     private final String dataKey;
+    private final TrialRecord.Setup setup;
+    private final TrialRecord.Provenance provenance;
     private final ResultsTable table;
     private final ModelStore models;
     private final TrialTrainer trainer;
     private final ConsoleReport report;
 
-    private TrialSteps(SparkSession spark, SweepConfig config, MnistDataset dataset, SharedImages images, String dataKey,
-                       ResultsTable table, ModelStore models, TrialTrainer trainer, ConsoleReport report) {
-        this.spark = spark;
+    private TrialSteps(SweepConfig config, SharedImages images, String dataKey, TrialRecord.Setup setup,
+                       TrialRecord.Provenance provenance, ResultsTable table, ModelStore models, TrialTrainer trainer,
+                       ConsoleReport report) {
         this.config = config;
-        this.dataset = dataset;
         this.images = images;
         this.dataKey = dataKey;
+        this.setup = setup;
+        this.provenance = provenance;
         this.table = table;
         this.models = models;
         this.trainer = trainer;
@@ -77,8 +80,12 @@ public final class TrialSteps implements AutoCloseable {
         models.checkWritable();
         String dataKey = TrialIdentity.dataKey(dataset.sha256(), train.count(), test.count(),
                 config.normalization().mean(), config.normalization().std());
+        TrialRecord.Setup setup = new TrialRecord.Setup(config.training().workerPrefetch(), test.count(),
+                config.normalization().mean(), config.normalization().std());
+        TrialRecord.Provenance provenance = new TrialRecord.Provenance(dataset.location(), dataset.sha256(),
+                spark.sparkContext().master(), NativeRuntime.applicationVersion());
         SharedImages images = new SharedImages(sc, train, test);
-        return new TrialSteps(spark, config, dataset, images, dataKey, table, models,
+        return new TrialSteps(config, images, dataKey, setup, provenance, table, models,
                 new TrialTrainer(sc, images, config.training().workerPrefetch()), report);
     }
 
@@ -88,18 +95,6 @@ public final class TrialSteps implements AutoCloseable {
 
     public ModelStore models() {
         return models;
-    }
-
-    public long testImages() {
-        return images.test().count();
-    }
-
-    public String datasetLocation() {
-        return dataset.location();
-    }
-
-    public java.util.Map<String, String> datasetSha256() {
-        return dataset.sha256();
     }
 
     /** Each worker's minibatch: fixed by the configuration, or the global batch shared out, rounded up. */
@@ -143,16 +138,13 @@ public final class TrialSteps implements AutoCloseable {
      * @param tuning         the tuning columns; null for a grid trial
      */
     public TrialRecord trainAndCommit(String experiment, TrialSpec spec, String trialId, String runId,
-                                      TrialClaims.Claim claim, Start start, String statusIfFinite,
+                                      TrialClaims.Claim claim, Start start, Status statusIfFinite,
                                       TrialRecord.Tuning tuning, String label) throws Exception {
         Instant started = Instant.now();
-        double mean = config.normalization().mean();
-        double std = config.normalization().std();
         int perWorker = minibatchPerWorker(spec);
-        CnnSpec cnn = new CnnSpec(spec.hiddenChannels(), spec.kernelSize(), spec.dropout(), spec.optimizer(),
-                spec.learningRate(), spec.momentum(), spec.seed());
+        CnnSpec cnn = CnnSpec.of(spec);
         TrainingRun run = new TrainingRun(spec.engine(), spec.epochs(), spec.trainFraction(), spec.seed(),
-                spec.workers(), perWorker, spec.averagingFrequency(), mean, std);
+                spec.workers(), perWorker, spec.averagingFrequency(), setup.normalizationMean(), setup.normalizationStd());
         TrainingProgress progress = report.progress(label, spec.epochs());
         TrialTrainer.Outcome outcome = start.network() == null
                 ? trainer.train(cnn, run, config.output().progressEvery(), progress)
@@ -168,22 +160,11 @@ public final class TrialSteps implements AutoCloseable {
         long imagesTrained = epochs.stream().mapToLong(EpochResult::trainImages).sum();
         List<Double> accuracy = new ArrayList<>(start.earlierAccuracy());
         epochs.forEach(e -> accuracy.add(e.testAccuracy()));
-        TrialRecord record = TrialRecord.builder()
-                .experiment(experiment).trialId(trialId).runId(runId)
-                .status(finite ? statusIfFinite : TrialRecord.DIVERGED)
-                .spec(spec).batchSizePerWorker(perWorker).workerPrefetch(config.training().workerPrefetch())
-                .workers(spec.workers()).parameters(outcome.network().numParams())
-                .trainImages(last.trainImages()).testImages(images.test().count())
-                .testAccuracy(accuracy)
-                .testCorrectLast(last.testCorrect()).testLossLast(last.testLoss()).trainLossLast(last.trainLoss())
-                .trainSeconds(seconds).imagesPerSecond(imagesTrained / seconds)
-                .startedAt(started).finishedAt(Instant.now())
-                .datasetLocation(dataset.location()).datasetSha256(dataset.sha256())
-                .normalizationMean(mean).normalizationStd(std)
-                .modelPath(modelPath).sparkMaster(spark.sparkContext().master())
-                .appVersion(NativeRuntime.applicationVersion())
-                .tuning(tuning).isa(outcome.isa())
-                .build();
+        TrialRecord.Outcome result = new TrialRecord.Outcome(outcome.network().numParams(), last.trainImages(),
+                accuracy, last.testCorrect(), last.testLoss(), last.trainLoss(), seconds, imagesTrained / seconds,
+                started, Instant.now(), modelPath, outcome.isa());
+        TrialRecord record = new TrialRecord(experiment, trialId, runId, finite ? statusIfFinite : Status.DIVERGED,
+                spec, perWorker, setup, provenance, result, tuning);
         List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(experiment, trialId, runId,
                 e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
                 e.trainImages(), e.seconds(), e.imagesPerSecond(), e.time().fitSeconds(), e.time().dataSeconds(),
@@ -196,6 +177,23 @@ public final class TrialSteps implements AutoCloseable {
             throw e;
         }
         return record;
+    }
+
+    /**
+     * Commits a failed run's row: no model, no epochs; a later run of the job tries the trial again. Best
+     * effort, since storage may be what failed: returns whether the row was committed.
+     */
+    public boolean commitFailure(String experiment, TrialSpec spec, String trialId, String runId,
+                                 TrialClaims.Claim claim, Instant started, TrialRecord.Tuning tuning) {
+        try {
+            claim.check();
+            table.commit(TrialRecord.failed(experiment, trialId, runId, spec, minibatchPerWorker(spec), setup,
+                    provenance, started, tuning), List.of());
+            return true;
+        } catch (Exception | Error e) {
+            LOG.warn("Could not commit the failed row of trial {}", trialId, e);
+            return false;
+        }
     }
 
     /** Frees the images on the executors. */

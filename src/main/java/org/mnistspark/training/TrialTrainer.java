@@ -2,7 +2,7 @@ package org.mnistspark.training;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mnistspark.config.TrainingOptions;
+
 import org.mnistspark.data.TrainingSet;
 import org.mnistspark.model.CnnSpec;
 import org.mnistspark.model.MnistCnn;
@@ -113,11 +113,10 @@ public final class TrialTrainer {
 
     private Engine engine(TrainingRun run, MultiLayerNetwork network, TrialPlan plan, WorkerTimes times) {
         return switch (run.engine()) {
-            case TrainingOptions.DL4J_ENGINE -> new Dl4jAveraging(sc, network, plan, images, run.workers(),
+            case DL4J -> new Dl4jAveraging(sc, network, plan, images, run.workers(),
                     run.averagingFrequency(), workerPrefetch, times);
-            case TrainingOptions.PERSISTENT_ENGINE -> new PersistentWorkers(sc, network, plan, images, run.workers(),
+            case PERSISTENT -> new PersistentWorkers(sc, network, plan, images, run.workers(),
                     run.averagingFrequency(), times);
-            default -> throw new IllegalArgumentException("unknown training engine " + run.engine());
         };
     }
 

@@ -34,11 +34,11 @@ final class Asha {
     /** How a rung ended: its status (as the trials table has it), test accuracy and test loss. */
     record Outcome(String status, double accuracy, double loss) {
         boolean failed() {
-            return status.equals(org.mnistspark.results.TrialRecord.FAILED);
+            return status.equals(org.mnistspark.results.Status.FAILED.value());
         }
 
         boolean diverged() {
-            return status.equals(org.mnistspark.results.TrialRecord.DIVERGED);
+            return status.equals(org.mnistspark.results.Status.DIVERGED.value());
         }
     }
 

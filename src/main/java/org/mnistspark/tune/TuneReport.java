@@ -1,11 +1,13 @@
 package org.mnistspark.tune;
 
 import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.config.Distribution;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.config.TuneConfig;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TablePrinter;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.sweep.TrialPool;
 
@@ -33,7 +35,7 @@ final class TuneReport {
                 rungs.size() > 1 ? ", eta " + config.search().eta() : "", config.proposals().size(),
                 rungs.size() > 1 ? "rungs of " + rungs.stream().map(String::valueOf).collect(Collectors.joining(", "))
                         + " epochs" : "each trained " + rungs.get(0) + " epoch" + (rungs.get(0) == 1 ? "" : "s"),
-                master, parallel.describe(config.sweep().data().workers()));
+                master, parallel.describe(config.sweep().grid().values(Hyperparameters.WORKERS)));
         out.println(runtime);
         out.print("Settings:\n" + config.describe());
         config.warnings().forEach(warning -> out.println("Warning: " + warning));
@@ -88,11 +90,11 @@ final class TuneReport {
     void rungDone(String label, TrialRecord record, boolean last) {
         int epochs = record.spec().epochs();
         int trained = record.tuning().epochsTrained();
-        String outcome = !record.status().equals(TrialRecord.STOPPED) ? record.status()
+        String outcome = record.status() != Status.STOPPED ? record.status().value()
                 : "stopped here unless a promotion goes on from its model";
         out.printf(Locale.ROOT, "%s  rung %d done after %d epoch%s (%d trained now): test accuracy %d/%d = %.4f; %s%n",
-                label, record.tuning().rung(), epochs, epochs == 1 ? "" : "s", trained, record.testCorrectLast(),
-                record.testImages(), record.testAccuracyLast(), last && record.status().equals(TrialRecord.SUCCEEDED)
+                label, record.tuning().rung(), epochs, epochs == 1 ? "" : "s", trained, record.outcome().testCorrectLast(),
+                record.setup().testImages(), record.outcome().testAccuracyLast(), last && record.status() == Status.SUCCEEDED
                         ? "succeeded: max-epochs reached" : outcome);
     }
 

@@ -3,12 +3,14 @@ package org.mnistspark.tune;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.config.TuneConfig;
 import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialClaims;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.sweep.Sweep;
 import org.mnistspark.sweep.TrialSteps;
@@ -122,7 +124,7 @@ public final class Tuner {
                     if (finishedRung(inFlight.remove(finished))) {
                         trainedNow.add(finished);
                     } else {
-                        failedNow.put(finished, new Asha.Outcome(TrialRecord.FAILED, Double.NaN, Double.NaN));
+                        failedNow.put(finished, new Asha.Outcome(Status.FAILED.value(), Double.NaN, Double.NaN));
                     }
                     rows = read(steps.table(), ids);
                 }
@@ -176,7 +178,7 @@ public final class Tuner {
     }
 
     private TrialSpec spec(int configuration, int rung) {
-        return config.proposals().get(configuration - 1).withEpochs(rungs.get(rung));
+        return config.proposals().get(configuration - 1).with(Hyperparameters.EPOCHS, rungs.get(rung));
     }
 
     /** A tuning job has an experiment of its own: it must not mix with a grid sweep's trials. */
@@ -240,14 +242,16 @@ public final class Tuner {
                 TrialSteps.Start start = previous == null ? TrialSteps.Start.fresh() : new TrialSteps.Start(
                         load(steps, previous), rungs.get(k - 1), previous.testAccuracy());
                 TrialRecord record = steps.trainAndCommit(config.job(), spec, trialId, runId, claim, start,
-                        k == rungs.size() - 1 ? TrialRecord.SUCCEEDED : TrialRecord.STOPPED, tuning(c, k, previous),
+                        k == rungs.size() - 1 ? Status.SUCCEEDED : Status.STOPPED, tuning(c, k, previous),
                         label);
                 report.rungDone(label, record, k == rungs.size() - 1);
                 return true;
             } catch (Exception | Error e) {
                 String message = e.getClass().getSimpleName() + ": " + e.getMessage();
                 LOG.warn("Rung {} of configuration {} failed", k, c, e); // the whole cause, for whoever must find out why
-                commitFailure(steps, spec, trialId, runId, started, tuning(c, k, previous), claim, message, label);
+                boolean recorded = steps.commitFailure(config.job(), spec, trialId, runId, claim, started,
+                        tuning(c, k, previous));
+                report.failed(label, message, recorded);
                 return false;
             }
         }
@@ -298,33 +302,6 @@ public final class Tuner {
     /** Whether the trial has a committed run that did not fail. */
     private boolean committed(ResultsTable table, String trialId) throws IOException {
         return !table.trials().where(col("experiment").equalTo(config.job()).and(col("trial_id").equalTo(trialId))
-                .and(col("status").notEqual(TrialRecord.FAILED))).isEmpty();
-    }
-
-    /** A failed rung's row: no model, no epochs; best effort, since storage may be what failed. */
-    private void commitFailure(TrialSteps steps, TrialSpec spec, String trialId, String runId, Instant started,
-                               TrialRecord.Tuning tuning, TrialClaims.Claim claim, String message, String label) {
-        TrialRecord.Tuning failed = new TrialRecord.Tuning(tuning.job(), tuning.configuration(), tuning.rung(), 0,
-                tuning.resumedFrom());
-        try {
-            claim.check();
-            steps.table().commit(TrialRecord.builder()
-                    .experiment(config.job()).trialId(trialId).runId(runId).status(TrialRecord.FAILED)
-                    .spec(spec).batchSizePerWorker(steps.minibatchPerWorker(spec))
-                    .workerPrefetch(config.sweep().training().workerPrefetch()).workers(spec.workers())
-                    .parameters(0).trainImages(0).testImages(steps.testImages()).testAccuracy(List.of())
-                    .testCorrectLast(0).testLossLast(Double.NaN).trainLossLast(Double.NaN)
-                    .trainSeconds(Duration.between(started, Instant.now()).toMillis() / 1000.0).imagesPerSecond(0)
-                    .startedAt(started).finishedAt(Instant.now())
-                    .datasetLocation(steps.datasetLocation()).datasetSha256(steps.datasetSha256())
-                    .normalizationMean(config.sweep().normalization().mean())
-                    .normalizationStd(config.sweep().normalization().std())
-                    .modelPath(null).sparkMaster(spark.sparkContext().master())
-                    .appVersion(NativeRuntime.applicationVersion()).tuning(failed).build(), List.of());
-            report.failed(label, message, true);
-        } catch (Exception | Error e) {
-            LOG.warn("Could not commit the failed row of trial {}", trialId, e);
-            report.failed(label, message, false);
-        }
+                .and(col("status").notEqual(Status.FAILED.value()))).isEmpty();
     }
 }

@@ -1,5 +1,8 @@
 package org.mnistspark.cli;
 
+import org.mnistspark.config.Hyperparameters;
+import org.mnistspark.config.Optimizer;
+import org.mnistspark.config.TrainingEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,13 +30,13 @@ class CommandLineTest {
         SweepConfig config = sweepConfig("--conf", "conf/quick.conf", "--epochs", "3", "--hidden-channels", "2,5",
                 "--experiment", "my exp/1", "--results", "s3a://b/results", "--workers", "4", "--rerun",
                 "--set", "training.learning-rate=0.1");
-        assertThat(config.training().epochs()).containsExactly(3);
-        assertThat(config.model().hiddenChannels()).containsExactly(2, 5);
+        assertThat(config.grid().values(Hyperparameters.EPOCHS)).containsExactly(3);
+        assertThat(config.grid().values(Hyperparameters.HIDDEN_CHANNELS)).containsExactly(2, 5);
         assertThat(config.experiment()).isEqualTo("my exp/1");
         assertThat(config.output().results()).isEqualTo("s3a://b/results");
-        assertThat(config.data().workers()).containsExactly(4);
+        assertThat(config.grid().values(Hyperparameters.WORKERS)).containsExactly(4);
         assertThat(config.output().rerun()).isTrue();
-        assertThat(config.training().learningRate()).containsExactly(0.1);
+        assertThat(config.grid().values(Hyperparameters.LEARNING_RATE)).containsExactly(0.1);
         assertThat(config.data().trainLimit()).as("from conf/quick.conf").isEqualTo(6000);
         assertThat(config.origins().get("data.train-limit")).contains("conf/quick.conf");
         assertThat(config.origins().get("training.epochs")).contains("command line");
@@ -45,27 +48,27 @@ class CommandLineTest {
                 "--learning-rate", "0.01,0.02", "--momentum", "0.5,0.9", "--batch-size", "32,64",
                 "--averaging-frequency", "1,5", "--seed", "1,2", "--kernel-size", "3,5", "--dropout", "0,0.2",
                 "--hidden-channels", "2,5", "--engine", "dl4j,persistent");
-        assertThat(config.training().epochs()).containsExactly(1, 2);
-        assertThat(config.data().trainFraction()).containsExactly(0.25, 0.5);
-        assertThat(config.training().optimizer()).containsExactly("sgd", "adam");
-        assertThat(config.training().learningRate()).containsExactly(0.01, 0.02);
-        assertThat(config.training().momentum()).containsExactly(0.5, 0.9);
-        assertThat(config.training().batchSize()).containsExactly(32, 64);
-        assertThat(config.training().averagingFrequency()).containsExactly(1, 5);
-        assertThat(config.training().seed()).containsExactly(1L, 2L);
-        assertThat(config.model().kernelSize()).containsExactly(3, 5);
-        assertThat(config.model().dropout()).containsExactly(0.0, 0.2);
-        assertThat(config.model().hiddenChannels()).containsExactly(2, 5);
-        assertThat(config.training().engine()).containsExactly("dl4j", "persistent");
+        assertThat(config.grid().values(Hyperparameters.EPOCHS)).containsExactly(1, 2);
+        assertThat(config.grid().values(Hyperparameters.TRAIN_FRACTION)).containsExactly(0.25, 0.5);
+        assertThat(config.grid().values(Hyperparameters.OPTIMIZER)).containsExactly(Optimizer.SGD, Optimizer.ADAM);
+        assertThat(config.grid().values(Hyperparameters.LEARNING_RATE)).containsExactly(0.01, 0.02);
+        assertThat(config.grid().values(Hyperparameters.MOMENTUM)).containsExactly(0.5, 0.9);
+        assertThat(config.grid().values(Hyperparameters.BATCH_SIZE)).containsExactly(32, 64);
+        assertThat(config.grid().values(Hyperparameters.AVERAGING_FREQUENCY)).containsExactly(1, 5);
+        assertThat(config.grid().values(Hyperparameters.SEED)).containsExactly(1L, 2L);
+        assertThat(config.grid().values(Hyperparameters.KERNEL_SIZE)).containsExactly(3, 5);
+        assertThat(config.grid().values(Hyperparameters.DROPOUT)).containsExactly(0.0, 0.2);
+        assertThat(config.grid().values(Hyperparameters.HIDDEN_CHANNELS)).containsExactly(2, 5);
+        assertThat(config.grid().values(Hyperparameters.ENGINE)).containsExactly(TrainingEngine.DL4J, TrainingEngine.PERSISTENT);
         // 2^12 combinations, less adam's second momentum: adam ignores momentum, so it is trained once.
         assertThat(config.trials()).hasSize(4096 - 1024);
     }
 
     @Test
     void aLaterSettingWinsWhetherOptionOrSet() {
-        assertThat(sweepConfig("--set", "training.epochs=2", "--epochs", "5").training().epochs()).containsExactly(5);
-        assertThat(sweepConfig("--epochs", "5", "--set", "training.epochs=2").training().epochs()).containsExactly(2);
-        assertThat(sweepConfig("--epochs", "5", "--epochs", "3").training().epochs()).containsExactly(3);
+        assertThat(sweepConfig("--set", "training.epochs=2", "--epochs", "5").grid().values(Hyperparameters.EPOCHS)).containsExactly(5);
+        assertThat(sweepConfig("--epochs", "5", "--set", "training.epochs=2").grid().values(Hyperparameters.EPOCHS)).containsExactly(2);
+        assertThat(sweepConfig("--epochs", "5", "--epochs", "3").grid().values(Hyperparameters.EPOCHS)).containsExactly(3);
     }
 
     @Test

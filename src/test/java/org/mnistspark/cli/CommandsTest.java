@@ -2,6 +2,7 @@ package org.mnistspark.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.results.Status;
 import org.mnistspark.Cli;
 import org.mnistspark.TestSpark;
 import org.mnistspark.data.MnistDataset;
@@ -36,7 +37,7 @@ class CommandsTest {
         for (TrialRecord trial : List.of(
                 Records.trial("exp-a", "a-fair", "r1", 5, List.of(0.95)),
                 Records.trial("exp-a", "a-best", "r2", 10, List.of(0.97)),
-                Records.trial("exp-a", "a-diverged", "r3", 20, List.of(0.99), null, TrialRecord.DIVERGED),
+                Records.trial("exp-a", "a-diverged", "r3", 20, List.of(0.99), null, Status.DIVERGED),
                 Records.trial("exp-b", "b-only", "r4", 2, List.of(0.93)))) {
             table.commit(trial, Records.epochs(trial));
         }

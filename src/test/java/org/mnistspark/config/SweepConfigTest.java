@@ -1,5 +1,8 @@
 package org.mnistspark.config;
 
+import org.mnistspark.config.Hyperparameters;
+import org.mnistspark.config.Optimizer;
+import org.mnistspark.config.TrainingEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,15 +31,15 @@ class SweepConfigTest {
     @Test
     void defaultsAreTheReferenceSweep() {
         SweepConfig config = SweepConfig.load(null, List.of());
-        assertThat(config.model().hiddenChannels()).containsExactly(2, 5, 10, 20, 32);
-        assertThat(config.training().epochs()).containsExactly(2);
-        assertThat(config.model().dropout()).containsExactly(0.2);
-        assertThat(config.model().kernelSize()).containsExactly(5);
-        assertThat(config.training().optimizer()).containsExactly("sgd");
-        assertThat(config.training().learningRate()).containsExactly(0.01);
-        assertThat(config.training().momentum()).containsExactly(0.5);
-        assertThat(config.training().batchSize()).containsExactly(64);
-        assertThat(config.training().seed()).containsExactly(1L);
+        assertThat(config.grid().values(Hyperparameters.HIDDEN_CHANNELS)).containsExactly(2, 5, 10, 20, 32);
+        assertThat(config.grid().values(Hyperparameters.EPOCHS)).containsExactly(2);
+        assertThat(config.grid().values(Hyperparameters.DROPOUT)).containsExactly(0.2);
+        assertThat(config.grid().values(Hyperparameters.KERNEL_SIZE)).containsExactly(5);
+        assertThat(config.grid().values(Hyperparameters.OPTIMIZER)).containsExactly(Optimizer.SGD);
+        assertThat(config.grid().values(Hyperparameters.LEARNING_RATE)).containsExactly(0.01);
+        assertThat(config.grid().values(Hyperparameters.MOMENTUM)).containsExactly(0.5);
+        assertThat(config.grid().values(Hyperparameters.BATCH_SIZE)).containsExactly(64);
+        assertThat(config.grid().values(Hyperparameters.SEED)).containsExactly(1L);
         assertThat(config.normalization().mean()).isEqualTo(0.1307);
         assertThat(config.normalization().std()).isEqualTo(0.3081);
         assertThat(config.experiment()).isEqualTo("mnist-cnn");
@@ -60,9 +63,9 @@ class SweepConfigTest {
     void commandLineBeatsFileBeatsDefaultsAndOriginsSaySo() throws IOException {
         String file = conf("training { epochs = 3, learning-rate = 0.05 }\nexperiment = from-file\n");
         SweepConfig config = SweepConfig.load(file, List.of("training.epochs=4"));
-        assertThat(config.training().epochs()).containsExactly(4);
-        assertThat(config.training().learningRate()).containsExactly(0.05);
-        assertThat(config.training().momentum()).containsExactly(0.5);
+        assertThat(config.grid().values(Hyperparameters.EPOCHS)).containsExactly(4);
+        assertThat(config.grid().values(Hyperparameters.LEARNING_RATE)).containsExactly(0.05);
+        assertThat(config.grid().values(Hyperparameters.MOMENTUM)).containsExactly(0.5);
         assertThat(config.experiment()).isEqualTo("from-file");
         assertThat(config.origins().get("training.epochs")).contains("command line");
         assertThat(config.origins().get("training.learning-rate")).contains(file + ": 1");
@@ -73,7 +76,7 @@ class SweepConfigTest {
     @Test
     void laterCommandLineSettingsWin() {
         SweepConfig config = SweepConfig.load(null, List.of("training.epochs=2", "training.epochs=5"));
-        assertThat(config.training().epochs()).containsExactly(5);
+        assertThat(config.grid().values(Hyperparameters.EPOCHS)).containsExactly(5);
     }
 
     @Test
@@ -146,6 +149,8 @@ class SweepConfigTest {
             "training.learning-rate=0; training.learning-rate",
             "training.momentum=1; training.momentum",
             "training.optimizer=rmsprop; training.optimizer",
+            "training.engine=horovod; training.engine",
+            "training.engine=[dl4j,Persistent]; training.engine",
             "training.batch-size=0; training.batch-size",
             "training.averaging-frequency=0; training.averaging-frequency",
             "model.kernel-size=12; model.kernel-size",
@@ -197,7 +202,7 @@ class SweepConfigTest {
     void readsTheFileFromAHadoopPath() throws IOException {
         String file = conf("training { epochs = 7 }");
         SweepConfig config = SweepConfig.load(Path.of(file).toUri().toString(), List.of());
-        assertThat(config.training().epochs()).containsExactly(7);
+        assertThat(config.grid().values(Hyperparameters.EPOCHS)).containsExactly(7);
         assertThat(config.origins().get("training.epochs")).contains("file:");
         assertThatThrownBy(() -> SweepConfig.load(dir.resolve("gone.conf").toUri().toString(), List.of()))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("gone.conf");
@@ -231,7 +236,7 @@ class SweepConfigTest {
 
     @Test
     void kernelSizesThatFit28PixelImages() {
-        assertThat(List.of(3, 5, 9)).allMatch(ModelOptions::kernelFits);
-        assertThat(List.of(0, 10)).noneMatch(ModelOptions::kernelFits);
+        assertThat(List.of(3, 5, 9)).allMatch(Hyperparameters::kernelFits);
+        assertThat(List.of(0, 10)).noneMatch(Hyperparameters::kernelFits);
     }
 }

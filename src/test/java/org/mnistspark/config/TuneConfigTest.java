@@ -61,7 +61,7 @@ class TuneConfigTest {
             assertThat(spec.learningRate()).isBetween(0.0005, 0.005);
             assertThat(Double.toString(spec.learningRate()).replaceAll("^0\\.0*|E.*$|\\.", "").length())
                     .as("4 significant digits: " + spec.learningRate()).isLessThanOrEqualTo(4);
-            assertThat(spec.optimizer()).isEqualTo("adam");
+            assertThat(spec.optimizer()).isEqualTo(Optimizer.ADAM);
             assertThat(spec.momentum()).as("adam ignores momentum and records the distribution's first value")
                     .isEqualTo(0.5);
             assertThat(spec.epochs()).as("the first rung's").isEqualTo(1);

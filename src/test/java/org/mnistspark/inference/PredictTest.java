@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.results.Status;
 import org.mnistspark.Cli;
 import org.mnistspark.TestSpark;
 import org.mnistspark.data.MnistDataset;
@@ -217,11 +218,11 @@ class PredictTest {
         ResultsTable table = new ResultsTable(spark, dir.resolve("results").toString());
         for (TrialRecord trial : List.of(
                 Records.trial("broken", "t-diverged", "r-diverged", 10, List.of(0.1), model.toUri().toString(),
-                        TrialRecord.DIVERGED),
+                        Status.DIVERGED),
                 Records.trial("broken", "t-gone", "r-gone", 10, List.of(0.9), dir.resolve("gone.zip").toUri().toString()),
                 Records.trial("broken", "t-corrupt", "r-corrupt", 10, List.of(0.8), corrupt.toUri().toString()),
                 Records.trial("only-diverged", "t-d2", "r-d2", 10, List.of(0.99), model.toUri().toString(),
-                        TrialRecord.DIVERGED))) {
+                        Status.DIVERGED))) {
             table.commit(trial, Records.epochs(trial));
         }
         Path output = dir.resolve("predictions/out");

@@ -1,5 +1,6 @@
 package org.mnistspark.inference;
 
+import org.mnistspark.config.Optimizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
@@ -428,7 +429,7 @@ class ServeTest {
         Files.write(file, ModelFile.read(selected(), Storage.hadoopConfiguration()));
         DigitModel served = ModelFile.load(copy, Storage.hadoopConfiguration());
         ByteArrayOutputStream other = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(MnistCnn.create(new CnnSpec(10, 5, 0.0, "sgd", 0.01, 0.5, 99)), other, false);
+        ModelSerializer.writeModel(MnistCnn.create(new CnnSpec(10, 5, 0.0, Optimizer.SGD, 0.01, 0.5, 99)), other, false);
         int count = 10;
         byte[] images = Arrays.copyOf(test.pixels(), count * DigitModel.PIXELS);
         float[][] expected = served.probabilities(images, count);

@@ -1,5 +1,6 @@
 package org.mnistspark.model;
 
+import org.mnistspark.config.Optimizer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -58,7 +59,7 @@ class MaxPool2Test {
     /** A model saved with DL4J's pooling (before MaxPool2) predicts the same with MaxPool2 in its place. */
     @Test
     void anOlderModelsPoolingIsReplacedWithTheSamePredictions() {
-        MultiLayerConfiguration old = MnistCnn.configuration(new CnnSpec(5, 5, 0.2, "sgd", 0.01, 0.5, 2));
+        MultiLayerConfiguration old = MnistCnn.configuration(new CnnSpec(5, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 2));
         for (int i : new int[] {1, 4}) {
             old.getConf(i).setLayer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
                     .stride(2, 2).build());
@@ -76,7 +77,7 @@ class MaxPool2Test {
 
     @Test
     void aSavedConfigurationReadsBackAsMaxPool2() {
-        MultiLayerConfiguration configuration = MnistCnn.configuration(new CnnSpec(10, 5, 0.2, "sgd", 0.01, 0.5, 1));
+        MultiLayerConfiguration configuration = MnistCnn.configuration(new CnnSpec(10, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 1));
         MultiLayerConfiguration read = MultiLayerConfiguration.fromJson(configuration.toJson());
         assertThat(read).isEqualTo(configuration);
         assertThat(read.getConf(1).getLayer()).isInstanceOf(MaxPool2.class);

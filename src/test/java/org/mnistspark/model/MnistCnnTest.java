@@ -1,5 +1,6 @@
 package org.mnistspark.model;
 
+import org.mnistspark.config.Optimizer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class MnistCnnTest {
     private static CnnSpec spec(int hidden) {
-        return new CnnSpec(hidden, 5, 0.2, "sgd", 0.01, 0.5, 1);
+        return new CnnSpec(hidden, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 1);
     }
 
     @Test
@@ -64,14 +65,14 @@ class MnistCnnTest {
 
     @Test
     void smallerKernelGrowsTheDenseInput() {
-        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 3, 0.2, "sgd", 0.01, 0.5, 1));
+        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 3, 0.2, Optimizer.SGD, 0.01, 0.5, 1));
         // 28 -> 26 -> 13 -> 11 -> 5: the dense layer takes 20*5*5 = 500 inputs.
         assertThat(net.getLayer(5).numParams()).isEqualTo(500 * 50 + 50);
     }
 
     @Test
     void dropoutProbabilitiesAreConvertedToDl4jsRetainProbabilities() {
-        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 5, 0.2, "sgd", 0.01, 0.5, 1));
+        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 1));
         DropoutLayer spatial = (DropoutLayer) net.getLayerWiseConfigurations().getConf(3).getLayer();
         assertThat(spatial.getIDropout()).isInstanceOfSatisfying(SpatialDropout.class,
                 dropout -> assertThat(dropout.getP()).isCloseTo(0.8, within(1e-12))); // Dropout2d(p=0.2) keeps 80% of channels
@@ -87,11 +88,11 @@ class MnistCnnTest {
             assertThat(momentum.getLearningRate(0, 0)).isCloseTo(0.01, within(1e-12));
             assertThat(momentum.getMomentum()).isCloseTo(0.5, within(1e-12));
         });
-        BaseLayer nesterov = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, "nesterov", 0.01, 0.5, 1))
+        BaseLayer nesterov = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, Optimizer.NESTEROV, 0.01, 0.5, 1))
                 .getLayerWiseConfigurations().getConf(0).getLayer();
         assertThat(nesterov.getIUpdater()).isInstanceOfSatisfying(Nesterovs.class,
                 updater -> assertThat(updater.getMomentum()).isCloseTo(0.5, within(1e-12)));
-        BaseLayer adam = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, "adam", 0.001, 0, 1))
+        BaseLayer adam = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, Optimizer.ADAM, 0.001, 0, 1))
                 .getLayerWiseConfigurations().getConf(0).getLayer();
         assertThat(adam.getIUpdater()).isInstanceOfSatisfying(Adam.class,
                 updater -> assertThat(updater.getLearningRate()).isCloseTo(0.001, within(1e-12)));
@@ -129,7 +130,7 @@ class MnistCnnTest {
     @Test
     void seedMakesInitialisationReproducible() {
         assertThat(MnistCnn.create(spec(5)).params()).isEqualTo(MnistCnn.create(spec(5)).params());
-        assertThat(MnistCnn.create(new CnnSpec(5, 5, 0.2, "sgd", 0.01, 0.5, 2)).params())
+        assertThat(MnistCnn.create(new CnnSpec(5, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 2)).params())
                 .isNotEqualTo(MnistCnn.create(spec(5)).params());
     }
 }

@@ -1,5 +1,6 @@
 package org.mnistspark.model;
 
+import org.mnistspark.config.Optimizer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -18,7 +19,7 @@ class NativeRuntimeTest {
                 "this build does not use the oneDNN CPU binary");
         NativeRuntime.configure();
         assertThat(NativeRuntime.oneDnnActive()).as(NativeRuntime.describe()).isTrue();
-        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 5, 0.2, "sgd", 0.01, 0.5, 1));
+        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 1));
         ConvolutionLayer conv = (ConvolutionLayer) net.getLayer(0);
         Field helper = ConvolutionLayer.class.getDeclaredField("helper");
         helper.setAccessible(true);

@@ -1,5 +1,6 @@
 package org.mnistspark.model;
 
+import org.mnistspark.config.Optimizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
@@ -57,7 +58,7 @@ class PyTorchReferenceTest {
     void initialWeightsAreTheOnesPyTorchDrawsForTheSameSeed(String name) {
         int hidden = Integer.parseInt(name.substring(1, name.indexOf('-')));
         long seed = Long.parseLong(name.substring(name.indexOf("seed") + 4));
-        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(hidden, 5, 0.2, "sgd", 0.01, 0.5, seed));
+        MultiLayerNetwork net = MnistCnn.create(new CnnSpec(hidden, 5, 0.2, Optimizer.SGD, 0.01, 0.5, seed));
         Map<String, Integer> layerOf = Map.of("conv1", 0, "conv2", 2, "fc1", 5, "fc2", 6);
         JsonNode files = reference.at("/initial_weights/" + name);
         assertThat(files.size()).isEqualTo(8);
@@ -83,7 +84,7 @@ class PyTorchReferenceTest {
     void trainingStepsAreTheOnesPyTorchTakes(String optimizer) throws Exception {
         JsonNode training = reference.get("training");
         JsonNode expected = training.at("/optimizers/" + optimizer);
-        CnnSpec spec = new CnnSpec(2, 5, 0.0, optimizer, training.at("/learning_rate/" + optimizer).asDouble(),
+        CnnSpec spec = new CnnSpec(2, 5, 0.0, Optimizer.valueOf(optimizer.toUpperCase(java.util.Locale.ROOT)), training.at("/learning_rate/" + optimizer).asDouble(),
                 training.get("momentum").asDouble(), 1);
         MultiLayerConfiguration withoutDropout = MnistCnn.configuration(spec);
         for (NeuralNetConfiguration layer : withoutDropout.getConfs()) {

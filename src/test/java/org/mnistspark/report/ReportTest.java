@@ -7,10 +7,11 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.mnistspark.Cli;
 import org.mnistspark.TestSpark;
-import org.mnistspark.config.TrialSpec;
+import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.results.EpochRecord;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.TrialRecord;
 
 import java.io.ByteArrayInputStream;
@@ -55,19 +56,15 @@ class ReportTest {
     /** A trial of hidden channels {@code hidden} (learning rate 0.02 for ids ending in -lr) that finished then. */
     static TrialRecord trial(String experiment, String id, int hidden, List<Double> accuracy, String finished) {
         double lr = id.endsWith("-lr") ? 0.02 : 0.01;
-        return TrialRecord.builder()
-                .experiment(experiment).trialId(id).runId(id + "-run").status(TrialRecord.SUCCEEDED)
-                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", lr, 0.5, 64, 5, 1L, 1.0, "persistent", 2))
-                .batchSizePerWorker(32).workerPrefetch(0).workers(2).parameters(21_840L)
-                .trainImages(60_000L).testImages(10_000L).testAccuracy(accuracy)
-                .testCorrectLast(Math.round(accuracy.get(accuracy.size() - 1) * 10_000))
-                .testLossLast(0.1).trainLossLast(0.3).trainSeconds(42.5).imagesPerSecond(2800.0)
-                .startedAt(Instant.parse(finished).minusSeconds(60)).finishedAt(Instant.parse(finished))
-                .datasetLocation(TestSpark.mnistDir().toUri().toString()).datasetSha256(Map.of())
-                .normalizationMean(0.1307).normalizationStd(0.3081)
-                .modelPath(dir.resolve("models/" + id + ".zip").toUri().toString()) // never written
-                .sparkMaster("local[2]").appVersion("0.1.0")
-                .build();
+        TrialRecord.Outcome outcome = new TrialRecord.Outcome(21_840L, 60_000L, accuracy,
+                Math.round(accuracy.get(accuracy.size() - 1) * 10_000), 0.1, 0.3, 42.5, 2800.0,
+                Instant.parse(finished).minusSeconds(60), Instant.parse(finished),
+                dir.resolve("models/" + id + ".zip").toUri().toString(), null); // the model is never written
+        return new TrialRecord(experiment, id, id + "-run", Status.SUCCEEDED,
+                Records.spec(hidden, accuracy.size()).with(Hyperparameters.LEARNING_RATE, lr), 32,
+                new TrialRecord.Setup(0, 10_000L, 0.1307, 0.3081),
+                new TrialRecord.Provenance(TestSpark.mnistDir().toUri().toString(), Map.of(), "local[2]", "0.1.0"),
+                outcome, null);
     }
 
     /** The page's embedded images, decoded: alt text → image. */
@@ -129,10 +126,10 @@ class ReportTest {
         table.commit(grid, Records.epochs(grid));
         // Three configurations of 1 epoch; the best (2) goes on to 3 epochs from its model.
         for (TrialRecord rung : List.of(
-                Records.rung("job", 1, 0, TrialRecord.STOPPED, List.of(0.95), 1, null),
-                Records.rung("job", 2, 0, TrialRecord.STOPPED, List.of(0.97), 1, null),
-                Records.rung("job", 3, 0, TrialRecord.STOPPED, List.of(0.93), 1, null),
-                Records.rung("job", 2, 1, TrialRecord.SUCCEEDED, List.of(0.97, 0.98, 0.99), 2, "run-c2r0"))) {
+                Records.rung("job", 1, 0, Status.STOPPED, List.of(0.95), 1, null),
+                Records.rung("job", 2, 0, Status.STOPPED, List.of(0.97), 1, null),
+                Records.rung("job", 3, 0, Status.STOPPED, List.of(0.93), 1, null),
+                Records.rung("job", 2, 1, Status.SUCCEEDED, List.of(0.97, 0.98, 0.99), 2, "run-c2r0"))) {
             List<EpochRecord> epochs = Records.epochs(rung);
             table.commit(rung, epochs.subList(epochs.size() - rung.tuning().epochsTrained(), epochs.size()));
         }

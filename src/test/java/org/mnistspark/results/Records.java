@@ -1,6 +1,7 @@
 package org.mnistspark.results;
 
 import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.config.TrialSpec;
 
 import java.time.Instant;
@@ -22,51 +23,48 @@ public final class Records {
 
     public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy,
                                     String modelPath) {
-        return trial(experiment, trialId, runId, hidden, accuracy, modelPath, TrialRecord.SUCCEEDED);
+        return trial(experiment, trialId, runId, hidden, accuracy, modelPath, Status.SUCCEEDED);
     }
+
+    /** A spec of the default grid with {@code hidden} channels trained {@code epochs}, averaging every 5 minibatches. */
+    public static TrialSpec spec(int hidden, int epochs) {
+        return TrialSpec.defaults().with(Hyperparameters.HIDDEN_CHANNELS, hidden).with(Hyperparameters.EPOCHS, epochs)
+                .with(Hyperparameters.AVERAGING_FREQUENCY, 5);
+    }
+
+    public static final TrialRecord.Setup SETUP = new TrialRecord.Setup(2, 10_000L, 0.1307, 0.3081);
+    public static final TrialRecord.Provenance PROVENANCE = new TrialRecord.Provenance("file:/data/mnist",
+            Map.of("train-images-idx3-ubyte", "ba89"), "local[2]", "0.1.0");
 
     public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy,
-                                    String modelPath, String status) {
-        return TrialRecord.builder()
-                .experiment(experiment).trialId(trialId).runId(runId).status(status)
-                .spec(new TrialSpec(hidden, 5, 0.2, accuracy.size(), "sgd", 0.01, 0.5, 64, 5, 1L, 1.0, "persistent", 2))
-                .batchSizePerWorker(32).workerPrefetch(2).workers(2).parameters(21_840L)
-                .trainImages(60_000L).testImages(10_000L).testAccuracy(accuracy)
-                .testCorrectLast(Math.round(accuracy.get(accuracy.size() - 1) * 10_000))
-                .testLossLast(0.1).trainLossLast(0.3).trainSeconds(42.5).imagesPerSecond(2800.0)
-                .startedAt(Instant.parse("2026-11-21T08:00:00Z")).finishedAt(Instant.parse("2026-11-21T08:01:00Z"))
-                .datasetLocation("file:/data/mnist").datasetSha256(Map.of("train-images-idx3-ubyte", "ba89"))
-                .normalizationMean(0.1307).normalizationStd(0.3081).modelPath(modelPath)
-                .sparkMaster("local[2]").appVersion("0.1.0")
-                .build();
+                                    String modelPath, Status status) {
+        TrialRecord.Outcome outcome = new TrialRecord.Outcome(21_840L, 60_000L, accuracy,
+                Math.round(accuracy.get(accuracy.size() - 1) * 10_000), 0.1, 0.3, 42.5, 2800.0,
+                Instant.parse("2026-11-21T08:00:00Z"), Instant.parse("2026-11-21T08:01:00Z"), modelPath, null);
+        return new TrialRecord(experiment, trialId, runId, status, spec(hidden, accuracy.size()), 32, SETUP, PROVENANCE,
+                outcome, null);
     }
 
-    /** The same row, finished at another time: a later run of the trial. */
     /** Rung {@code rung} of tuning job {@code job}'s {@code configuration}, trained to {@code accuracy.size()} epochs. */
-    public static TrialRecord rung(String job, int configuration, int rung, String status, List<Double> accuracy,
-                                       int epochsTrained, String resumedFrom) {
-        TrialRecord row = trial(job, "c" + configuration + "r" + rung, "run-c" + configuration + "r" + rung,
-                8 * configuration, accuracy, "file:/models/c" + configuration + "r" + rung + ".zip", status);
-        return TrialRecord.builder().experiment(row.experiment()).trialId(row.trialId()).runId(row.runId())
-                .status(row.status()).spec(row.spec()).batchSizePerWorker(32).workerPrefetch(0).workers(2)
-                .parameters(row.parameters()).trainImages(60_000).testImages(10_000).testAccuracy(accuracy)
-                .testCorrectLast(row.testCorrectLast()).testLossLast(1 - accuracy.get(accuracy.size() - 1))
-                .trainLossLast(0.2).trainSeconds(10.0 * epochsTrained).imagesPerSecond(3000)
-                .startedAt(Instant.parse("2026-11-21T08:00:00Z").plusSeconds(60L * (configuration + 10 * rung)))
-                .finishedAt(Instant.parse("2026-11-21T08:00:30Z").plusSeconds(60L * (configuration + 10 * rung)))
-                .datasetLocation("file:/data/mnist").datasetSha256(row.datasetSha256())
-                .normalizationMean(0.1307).normalizationStd(0.3081).modelPath(row.modelPath())
-                .sparkMaster("local[2]").appVersion("test")
-                .tuning(new TrialRecord.Tuning(job, configuration, rung, epochsTrained, resumedFrom)).build();
+    public static TrialRecord rung(String job, int configuration, int rung, Status status, List<Double> accuracy,
+                                   int epochsTrained, String resumedFrom) {
+        String name = "c" + configuration + "r" + rung;
+        Instant started = Instant.parse("2026-11-21T08:00:00Z").plusSeconds(60L * (configuration + 10 * rung));
+        TrialRecord.Outcome outcome = new TrialRecord.Outcome(21_840L, 60_000L, accuracy,
+                Math.round(accuracy.get(accuracy.size() - 1) * 10_000), 1 - accuracy.get(accuracy.size() - 1), 0.2,
+                10.0 * epochsTrained, 3000, started, started.plusSeconds(30), "file:/models/" + name + ".zip", null);
+        return new TrialRecord(job, name, "run-" + name, status, spec(8 * configuration, accuracy.size()), 32,
+                new TrialRecord.Setup(0, 10_000L, 0.1307, 0.3081),
+                new TrialRecord.Provenance("file:/data/mnist", PROVENANCE.datasetSha256(), "local[2]", "test"), outcome,
+                new TrialRecord.Tuning(job, configuration, rung, epochsTrained, resumedFrom));
     }
 
     public static TrialRecord rerun(TrialRecord row, Instant finishedAt) {
+        TrialRecord.Outcome o = row.outcome();
         return new TrialRecord(row.experiment(), row.trialId(), row.runId(), row.status(), row.spec(),
-                row.batchSizePerWorker(), row.workerPrefetch(), row.workers(), row.parameters(), row.trainImages(),
-                row.testImages(), row.testAccuracy(), row.testCorrectLast(), row.testLossLast(), row.trainLossLast(),
-                row.trainSeconds(), row.imagesPerSecond(), row.startedAt(), finishedAt, row.datasetLocation(),
-                row.datasetSha256(), row.normalizationMean(), row.normalizationStd(), row.modelPath(),
-                row.sparkMaster(), row.appVersion());
+                row.batchSizePerWorker(), row.setup(), row.provenance(), new TrialRecord.Outcome(o.parameters(),
+                o.trainImages(), o.testAccuracy(), o.testCorrectLast(), o.testLossLast(), o.trainLossLast(),
+                o.trainSeconds(), o.imagesPerSecond(), o.startedAt(), finishedAt, o.modelPath(), o.isa()), row.tuning());
     }
 
     /**
@@ -112,10 +110,11 @@ public final class Records {
     }
 
     public static List<EpochRecord> epochs(TrialRecord trial) {
-        return IntStream.range(0, trial.testAccuracy().size())
+        List<Double> accuracy = trial.outcome().testAccuracy();
+        return IntStream.range(0, accuracy.size())
                 .mapToObj(i -> new EpochRecord(trial.experiment(), trial.trialId(), trial.runId(), i + 1, 0.5 - i * 0.1,
-                        0.2 - i * 0.05, trial.testAccuracy().get(i), Math.round(trial.testAccuracy().get(i) * 10_000),
-                        10_000, 60_000, 20.0, 3000.0, 15.0, 0.2, 0.1, confusion(trial.testAccuracy().get(i))))
+                        0.2 - i * 0.05, accuracy.get(i), Math.round(accuracy.get(i) * 10_000),
+                        10_000, 60_000, 20.0, 3000.0, 15.0, 0.2, 0.1, confusion(accuracy.get(i))))
                 .toList();
     }
 }

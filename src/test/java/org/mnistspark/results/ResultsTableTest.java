@@ -42,7 +42,7 @@ class ResultsTableTest {
         assertThat(row.getDouble(6)).isEqualTo(0.9688);
         assertThat(row.getLong(7)).isEqualTo(9688L);
         assertThat(row.getString(8)).isEqualTo("ba89");
-        assertThat(row.getTimestamp(9)).isEqualTo(java.sql.Timestamp.from(trial.startedAt()));
+        assertThat(row.getTimestamp(9)).isEqualTo(java.sql.Timestamp.from(trial.outcome().startedAt()));
         assertThat(spark.sql("SELECT * FROM epochs WHERE trial_id = 't1'").count()).isEqualTo(2L);
         assertThat(table.committedTrialIds("exp")).containsExactly("t1");
         assertThat(table.committedTrialIds("other")).isEmpty();

@@ -4,6 +4,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.results.Status;
 import org.mnistspark.TestSpark;
 
 import java.io.IOException;
@@ -24,7 +25,7 @@ class TuningRowsTest {
 
     private final SparkSession spark = TestSpark.session();
 
-    private static TrialRecord rung(int configuration, int rung, String status, List<Double> accuracy,
+    private static TrialRecord rung(int configuration, int rung, Status status, List<Double> accuracy,
                                     int epochsTrained, String resumedFrom) {
         return Records.rung("job", configuration, rung, status, accuracy, epochsTrained, resumedFrom);
     }
@@ -36,21 +37,18 @@ class TuningRowsTest {
         table.commit(grid, Records.epochs(grid));
         // Three configurations of 1 epoch; the best (2) goes on to 3 epochs from its model.
         List<TrialRecord> rows = List.of(
-                rung(1, 0, TrialRecord.STOPPED, List.of(0.95), 1, null),
-                rung(2, 0, TrialRecord.STOPPED, List.of(0.97), 1, null),
-                rung(3, 0, TrialRecord.DIVERGED, List.of(0.10), 1, null),
-                rung(2, 1, TrialRecord.SUCCEEDED, List.of(0.97, 0.98, 0.99), 2, "run-c2r0"));
+                rung(1, 0, Status.STOPPED, List.of(0.95), 1, null),
+                rung(2, 0, Status.STOPPED, List.of(0.97), 1, null),
+                rung(3, 0, Status.DIVERGED, List.of(0.10), 1, null),
+                rung(2, 1, Status.SUCCEEDED, List.of(0.97, 0.98, 0.99), 2, "run-c2r0"));
         for (TrialRecord row : rows) {
             List<EpochRecord> epochs = Records.epochs(row);
             table.commit(row, epochs.subList(epochs.size() - row.tuning().epochsTrained(), epochs.size()));
         }
-        TrialRecord failed = TrialRecord.builder().experiment("job").trialId("c4r0").runId("run-c4r0")
-                .status(TrialRecord.FAILED).spec(rows.get(0).spec()).batchSizePerWorker(32).workerPrefetch(0)
-                .workers(2).parameters(0).trainImages(0).testImages(10_000).testAccuracy(List.of()).testCorrectLast(0)
-                .testLossLast(Double.NaN).trainLossLast(Double.NaN).trainSeconds(1.5).imagesPerSecond(0)
-                .startedAt(Instant.now()).finishedAt(Instant.now()).datasetLocation("file:/data/mnist")
-                .datasetSha256(grid.datasetSha256()).normalizationMean(0.1307).normalizationStd(0.3081)
-                .sparkMaster("local[2]").appVersion("test").tuning(new TrialRecord.Tuning("job", 4, 0, 0, null)).build();
+        TrialRecord failed = TrialRecord.failed("job", "c4r0", "run-c4r0", rows.get(0).spec(), 32,
+                new TrialRecord.Setup(0, 10_000, 0.1307, 0.3081), new TrialRecord.Provenance("file:/data/mnist",
+                        grid.provenance().datasetSha256(), "local[2]", "test"),
+                Instant.now().minusMillis(1500), new TrialRecord.Tuning("job", 4, 0, 1, null));
         table.commit(failed, List.of()); // a failed rung: its row alone, no epochs
         table.registerViews();
 

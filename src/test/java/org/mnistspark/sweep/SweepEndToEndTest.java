@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.results.Status;
 import org.mnistspark.TestSpark;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.data.InvalidDataException;
@@ -97,11 +98,11 @@ class SweepEndToEndTest {
         assertThat(printed).as("progress lines and per-epoch test results").contains("epoch 1/2 [", "test accuracy");
         for (TrialSummary trial : result.trials()) {
             TrialRecord record = trial.record();
-            assertThat(record.testAccuracyLast()).as("trial " + trial.spec().canonical())
+            assertThat(record.outcome().testAccuracyLast()).as("trial " + trial.spec().canonical())
                     .isGreaterThanOrEqualTo(ACCURACY_BAR);
-            assertThat(record.trainImages()).isEqualTo(6000);
-            assertThat(record.testImages()).isEqualTo(1000);
-            assertThat(record.status()).isEqualTo(TrialRecord.SUCCEEDED);
+            assertThat(record.outcome().trainImages()).isEqualTo(6000);
+            assertThat(record.setup().testImages()).isEqualTo(1000);
+            assertThat(record.status()).isEqualTo(Status.SUCCEEDED);
         }
 
         ResultsTable table = table();
@@ -117,7 +118,7 @@ class SweepEndToEndTest {
             assertThat(row.getString(0)).isEqualTo(record.trialId());
             assertThat(row.getInt(1)).isEqualTo(i == 0 ? 5 : 10);
             List<Double> accuracy = row.getList(2);
-            assertThat(accuracy).isEqualTo(record.testAccuracy());
+            assertThat(accuracy).isEqualTo(record.outcome().testAccuracy());
             assertThat(row.getDouble(3)).isEqualTo(accuracy.get(1));
             assertThat(row.getDouble(3)).as("exact accuracy").isCloseTo(row.getLong(4) / (double) row.getLong(5), within(1e-15));
             assertThat(row.getDouble(6)).isEqualTo(Math.min(accuracy.get(0), accuracy.get(1)));
@@ -146,7 +147,7 @@ class SweepEndToEndTest {
         for (Row epoch : epochs) {
             TrialRecord record = result.trials().stream().filter(t -> t.trialId().equals(epoch.getString(0)))
                     .findFirst().orElseThrow().record();
-            assertThat(epoch.getDouble(2)).isEqualTo(record.testAccuracy().get(epoch.getInt(1) - 1));
+            assertThat(epoch.getDouble(2)).isEqualTo(record.outcome().testAccuracy().get(epoch.getInt(1) - 1));
         }
     }
 

@@ -1,11 +1,12 @@
 package org.mnistspark.training;
 
+import org.mnistspark.config.Optimizer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mnistspark.TestSpark;
-import org.mnistspark.config.TrainingOptions;
+import org.mnistspark.config.TrainingEngine;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.model.CnnSpec;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * worker, 2 workers averaging every 5 minibatches: 4 rounds per epoch, 8 in 2 epochs.
  */
 class TrialTrainerTest {
-    static final CnnSpec SPEC = new CnnSpec(5, 5, 0.2, "sgd", 0.05, 0.9, 1);
+    static final CnnSpec SPEC = new CnnSpec(5, 5, 0.2, Optimizer.SGD, 0.05, 0.9, 1);
     static JavaSparkContext sc;
     static SharedImages images;
 
@@ -37,11 +38,11 @@ class TrialTrainerTest {
         images.close();
     }
 
-    static TrainingRun run(String engine) {
+    static TrainingRun run(TrainingEngine engine) {
         return new TrainingRun(engine, 2, 1.0, 1, 2, 32, 5, 0.1307, 0.3081);
     }
 
-    static TrialTrainer.Outcome train(String engine, TrainingProgress progress) throws Exception {
+    static TrialTrainer.Outcome train(TrainingEngine engine, TrainingProgress progress) throws Exception {
         return new TrialTrainer(sc, images, 0).train(SPEC, run(engine), 1, progress);
     }
 
@@ -59,8 +60,8 @@ class TrialTrainerTest {
      */
     @Test
     void bothEnginesComputeTheSameParameters() throws Exception {
-        TrialTrainer.Outcome dl4j = train(TrainingOptions.DL4J_ENGINE, QUIET);
-        TrialTrainer.Outcome persistent = train(TrainingOptions.PERSISTENT_ENGINE, QUIET);
+        TrialTrainer.Outcome dl4j = train(TrainingEngine.DL4J, QUIET);
+        TrialTrainer.Outcome persistent = train(TrainingEngine.PERSISTENT, QUIET);
         assertClose(persistent.network().params(), dl4j.network().params());
         assertThat(persistent.epochs()).extracting(EpochResult::testCorrect)
                 .isEqualTo(dl4j.epochs().stream().map(EpochResult::testCorrect).toList());
@@ -80,8 +81,8 @@ class TrialTrainerTest {
     /** The same trial on the same engine and workers gives the same parameters, run after run. */
     @Test
     void aTrialTrainsTheSameWayEveryRun() throws Exception {
-        INDArray first = train(TrainingOptions.PERSISTENT_ENGINE, QUIET).network().params();
-        assertThat(train(TrainingOptions.PERSISTENT_ENGINE, QUIET).network().params()).isEqualTo(first);
+        INDArray first = train(TrainingEngine.PERSISTENT, QUIET).network().params();
+        assertThat(train(TrainingEngine.PERSISTENT, QUIET).network().params()).isEqualTo(first);
         assertThat(WorkerCache.size()).as("the trial's workers are evicted when it ends").isZero();
     }
 
@@ -91,7 +92,7 @@ class TrialTrainerTest {
      */
     @Test
     void workersRebuiltFromTheBroadcastStateTrainTheSame() throws Exception {
-        INDArray undisturbed = train(TrainingOptions.PERSISTENT_ENGINE, QUIET).network().params();
+        INDArray undisturbed = train(TrainingEngine.PERSISTENT, QUIET).network().params();
         TrainingProgress forgetful = new TrainingProgress() {
             public void minibatches(int epoch, long done, long all, double loss, double rate) {
                 WorkerCache.clear();
@@ -99,7 +100,7 @@ class TrialTrainerTest {
 
             public void epochDone(EpochResult result) {}
         };
-        TrialTrainer.Outcome rebuilt = train(TrainingOptions.PERSISTENT_ENGINE, forgetful);
+        TrialTrainer.Outcome rebuilt = train(TrainingEngine.PERSISTENT, forgetful);
         assertThat(rebuilt.networksBuilt()).as("2 workers x 8 rounds, all rebuilt").isEqualTo(16);
         assertThat(rebuilt.network().params()).isEqualTo(undisturbed);
     }
@@ -114,11 +115,6 @@ class TrialTrainerTest {
                     .stream().map(s -> IntStream.range(s.from, s.to).boxed().toList()).toList();
             assertThat(ours).isEqualTo(spark);
         }
-    }
-
-    @Test
-    void anUnknownEngineIsRefused() {
-        assertThatThrownBy(() -> train("horovod", QUIET)).hasMessageContaining("horovod");
     }
 
     private static void assertClose(INDArray actual, INDArray expected) {
