@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The query command (submit/results.sh) on real tables (the version-1 fixture and a fresh one) read with
- * Spark SQL, and the stage command (submit/stage-data.sh) on real files, without Spark.
+ * Spark SQL, and the stage command (submit/stage-data.sh) on real files, without Spark; and a tuning job
+ * that a table's grid sweep refuses before it trains.
  */
 class CommandsTest {
     private static final String FIXTURE = "src/test/resources/results-v1";
@@ -56,6 +57,18 @@ class CommandsTest {
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0)).startsWith("error: the query failed:").contains("no_such_column");
         assertThat(result.err()).as("no plan or stack trace").doesNotContain("\tat ", "Project");
+    }
+
+    @Test
+    void aTuningJobNamedLikeAGridSweepsExperimentIsRefusedWithExitCodeTwo(@TempDir Path dir) throws Exception {
+        TrialRecord sweep = Records.trial("exp-a", "a-trial", "r1", 5, List.of(0.95));
+        new ResultsTable(TestSpark.session(), dir.resolve("results").toString()).commit(sweep, Records.epochs(sweep));
+        Cli.Result result = Cli.run("tune", "--experiment", "exp-a", "--data", TestSpark.mnistDir().toString(),
+                "--train-limit", "600", "--test-limit", "100", "--results", dir.resolve("results").toString(),
+                "--models", dir.resolve("models").toString());
+        Cli.assertBadInput(result, "error: experiment 'exp-a' in ", " holds a grid sweep's trials; name the tuning job "
+                + "differently (--experiment)");
+        assertThat(result.out()).doesNotContain("[configuration");
     }
 
     @Test
