@@ -42,4 +42,11 @@ public final class Cli {
         assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count()).as(result.err()).isEqualTo(1);
         assertThat(result.err()).contains(named).doesNotContain("\tat ");
     }
+
+    /** Exit code 1 and one {@code error:} line naming each of {@code named}, without a stack trace. */
+    public static void assertFailed(Result result, String... named) {
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count()).as(result.err()).isEqualTo(1);
+        assertThat(result.err()).contains(named).doesNotContain("\tat ");
+    }
 }

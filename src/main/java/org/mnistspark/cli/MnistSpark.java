@@ -1,11 +1,8 @@
 package org.mnistspark.cli;
 
 import org.apache.spark.sql.SparkSession;
-import org.mnistspark.config.InvalidConfigException;
-import org.mnistspark.inference.InvalidInputException;
-import org.mnistspark.data.InvalidDataException;
+import org.mnistspark.ExitCodeException;
 import org.mnistspark.model.NativeRuntime;
-import org.mnistspark.results.InvalidTableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +22,10 @@ import java.util.function.Supplier;
  * <p>Like Spark's own examples, it sets only the application name: the master, executors, memory and
  * every other Spark setting come from spark-submit ({@code submit/spark-job.conf}).
  *
- * <p>Exit codes: 0 success, 1 a trial or the job failed, 2 bad arguments or configuration.
+ * <p>Exit codes: 0 success, 1 a trial or the job failed, 2 bad arguments or configuration. A command
+ * returns 0, or 1 when trials failed; it prints no {@code error:} line itself. Every other failure is an
+ * exception, and this class alone reports it: picocli's parse errors are 2; an {@link ExitCodeException}
+ * carries its own code; the rest are 1 (see {@link #report}).
  */
 @Command(name = "mnist-spark", mixinStandardHelpOptions = true, versionProvider = MnistSpark.Version.class,
         description = "Trains the MNIST CNN with Spark and DL4J's parameter averaging over a grid of "
@@ -37,8 +37,8 @@ import java.util.function.Supplier;
                 ReportCommand.class, RoundCostCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
-    static final int FAILED = 1;
-    static final int BAD_INPUT = 2;
+    static final int FAILED = ExitCodeException.FAILED;
+    static final int BAD_INPUT = ExitCodeException.BAD_INPUT;
     /** The subcommands' names, from their @Command annotations. */
     private static final List<String> COMMANDS = Arrays.stream(MnistSpark.class.getAnnotation(Command.class)
             .subcommands()).map(type -> type.getAnnotation(Command.class).name()).toList();
@@ -121,14 +121,17 @@ public final class MnistSpark {
         return sweep;
     }
 
-    /** One clear line per failure a user can fix; the whole trace only for the unexpected. */
+    /**
+     * The one place that prints a failed command's {@code error:} line and chooses its exit code: one clear
+     * line per failure a user can act on (an {@link ExitCodeException} carries its code; a file that is not
+     * there, or storage that cannot be read or written, is 1); the whole trace only for the unexpected.
+     */
     static int report(Exception e, PrintStream err) {
-        if (e instanceof InvalidConfigException || e instanceof InvalidTableException
-                || e instanceof InvalidInputException) {
+        if (e instanceof ExitCodeException known) {
             err.println("error: " + e.getMessage());
-            return BAD_INPUT;
+            return known.exitCode();
         }
-        if (e instanceof InvalidDataException || e instanceof FileNotFoundException) {
+        if (e instanceof FileNotFoundException) {
             err.println("error: " + e.getMessage());
             return FAILED;
         }

@@ -2,7 +2,6 @@ package org.mnistspark.cli;
 
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.inference.BatchPrediction;
-import org.mnistspark.inference.InvalidInputException;
 import org.mnistspark.inference.ModelSelection;
 import org.mnistspark.inference.PredictionSummary;
 import picocli.CommandLine.Command;
@@ -65,7 +64,7 @@ final class PredictCommand extends ConfiguredCommand {
         SweepConfig config = options.load();
         ModelSelection selection = model.selection(); // before Spark starts
         if (limit < 0 || batchSize < 1 || partitions < 0) {
-            throw new InvalidInputException("--limit and --partitions must be at least 0 and --batch-size at "
+            throw new InvalidArgumentException("--limit and --partitions must be at least 0 and --batch-size at "
                     + "least 1");
         }
         PredictionSummary summary = new BatchPrediction(context.spark().get(), config.output().results())

@@ -35,8 +35,7 @@ final class QueryCommand extends ConfiguredCommand {
                 throw e;
             }
             // A mistyped query is bad input: one line, not Spark's plan and stack trace.
-            context.err().println("error: the query failed: " + bad.getSimpleMessage());
-            return MnistSpark.BAD_INPUT;
+            throw new InvalidArgumentException("the query failed: " + bad.getSimpleMessage());
         }
         context.out().print(TablePrinter.format(rows, 10_000));
         return 0;

@@ -7,7 +7,6 @@ import org.mnistspark.report.ResultViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.FileNotFoundException;
 import java.util.List;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,13 +36,12 @@ final class ReportCommand extends ConfiguredCommand {
         ResultViews views = ResultViews.of(spark, location);
         List<String> experiments = views.experiments();
         if (experiments.isEmpty()) {
-            throw new FileNotFoundException("the results table " + location + " has no trials");
+            throw new EmptyTableException(location);
         }
         String shown = experiment != null ? experiment : experiments.get(0);
         if (!experiments.contains(shown)) {
-            context.err().println("error: the results table " + location + " has no experiment '" + shown
+            throw new InvalidArgumentException("the results table " + location + " has no experiment '" + shown
                     + "'; it has " + String.join(", ", experiments));
-            return MnistSpark.BAD_INPUT;
         }
         Report.checkWritable(output, spark.sparkContext().hadoopConfiguration());
         String html = new Report(views, location, spark.sparkContext().hadoopConfiguration()).html(shown);

@@ -36,8 +36,7 @@ final class RoundCostCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rounds < 1 || hidden < 1 || workers.stream().anyMatch(n -> n < 1) || trials.stream().anyMatch(n -> n < 1)) {
-            context.err().println("error: --rounds, --hidden-channels, --workers and --trials must be at least 1");
-            return MnistSpark.BAD_INPUT;
+            throw new InvalidArgumentException("--rounds, --hidden-channels, --workers and --trials must be at least 1");
         }
         NativeRuntime.configure();
         var spark = context.spark().get();

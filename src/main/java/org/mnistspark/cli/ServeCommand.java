@@ -3,7 +3,6 @@ package org.mnistspark.cli;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.inference.DigitModel;
-import org.mnistspark.inference.InvalidInputException;
 import org.mnistspark.inference.ModelFile;
 import org.mnistspark.inference.ModelSelection;
 import org.mnistspark.inference.PredictionServer;
@@ -60,7 +59,7 @@ final class ServeCommand extends ConfiguredCommand {
         SweepConfig config = options.load();
         ModelSelection selection = model.selection(); // before Spark starts
         if (port < 0 || port > 65535 || threads < 0 || batchWaitMs < 0) {
-            throw new InvalidInputException("--port must be 0-65535, --threads and --batch-wait-ms at least 0");
+            throw new InvalidArgumentException("--port must be 0-65535, --threads and --batch-wait-ms at least 0");
         }
         SparkSession spark = context.spark().get();
         SelectedModel selected = selection.resolve(new ResultsTable(spark, config.output().results()));
@@ -74,10 +73,9 @@ final class ServeCommand extends ConfiguredCommand {
             started = PredictionServer.start(digits, selected, host, port, requestThreads,
                     Duration.ofMillis(batchWaitMs));
         } catch (BindException e) {
-            context.err().println("error: cannot listen on " + host + ":" + port + ": " + e.getMessage());
-            return MnistSpark.FAILED;
+            throw new CannotListenException(host, port, e);
         } catch (UnknownHostException e) {
-            throw new InvalidInputException("--host " + host + " is not an address of this machine");
+            throw new InvalidArgumentException("--host " + host + " is not an address of this machine");
         }
         try (PredictionServer server = started) {
             InetSocketAddress address = server.address();

@@ -1,6 +1,5 @@
 package org.mnistspark.cli;
 
-import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.Vacuum;
@@ -67,7 +66,7 @@ final class VacuumCommand extends ConfiguredCommand {
             }
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new InvalidConfigException("invalid --older-than " + text + ": expected for example 90s, 30m, 6h, "
+            throw new InvalidArgumentException("invalid --older-than " + text + ": expected for example 90s, 30m, 6h, "
                     + "2d or PT1H");
         }
     }

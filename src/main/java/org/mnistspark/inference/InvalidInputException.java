@@ -1,11 +1,13 @@
 package org.mnistspark.inference;
 
+import org.mnistspark.BadInputException;
+
 /**
  * Input a user can fix: a bad model selector, a run that does not exist or diverged, an input table
  * without the named column, an image that is not 784 pixels. The message is the whole story, in one
- * line; the commands print it and exit with code 2.
+ * line; the command line prints it and exits with code 2, the server answers 400.
  */
-public final class InvalidInputException extends IllegalArgumentException {
+public final class InvalidInputException extends BadInputException {
     private static final long serialVersionUID = 1L;
 
     public InvalidInputException(String message) {

@@ -4,7 +4,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.Hyperparameters;
-import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.config.TuneConfig;
 import org.mnistspark.model.NativeRuntime;
@@ -184,7 +183,7 @@ public final class Tuner {
     /** A tuning job has an experiment of its own: it must not mix with a grid sweep's trials. */
     private void checkOwnExperiment(ResultsTable table) throws IOException {
         if (!table.trials().where(col("experiment").equalTo(config.job()).and(col("tuning_job").isNull())).isEmpty()) {
-            throw new InvalidConfigException("experiment '" + config.job() + "' in " + table.location()
+            throw new JobConflictException("experiment '" + config.job() + "' in " + table.location()
                     + " holds a grid sweep's trials; name the tuning job differently (--experiment)");
         }
     }
@@ -202,7 +201,7 @@ public final class Tuner {
             Asha.Key key = new Asha.Key(row.getInt(0), row.getInt(1));
             String trialId = row.getString(8);
             if (!trialId.equals(ids.get(key))) {
-                throw new InvalidConfigException("tuning job '" + config.job() + "' in " + table.location()
+                throw new JobConflictException("tuning job '" + config.job() + "' in " + table.location()
                         + " was run with another search: its configuration " + key.configuration() + ", rung "
                         + key.rung() + " is trial " + trialId + ", which "
                         + (ids.containsKey(key) ? "this search calls " + ids.get(key) : "this search does not propose")

@@ -3,15 +3,24 @@ package org.mnistspark.cli;
 import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.config.Optimizer;
 import org.mnistspark.config.TrainingEngine;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mnistspark.Cli;
 import org.mnistspark.config.InvalidConfigException;
 import org.mnistspark.config.Setting;
 import org.mnistspark.config.SweepConfig;
+import org.mnistspark.data.InvalidDataException;
+import org.mnistspark.inference.InvalidInputException;
+import org.mnistspark.results.InvalidTableException;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -121,6 +130,56 @@ class CommandLineTest {
         Cli.assertBadInput(Cli.run(Cli.failingSpark(), "query", "--set", "data=5"), "'data'");
         assertThat(Cli.run(Cli.failingSpark(), "--help").exitCode()).isZero();
         assertThat(Cli.run(Cli.failingSpark(), "--version").out()).startsWith("mnist-spark ");
+    }
+
+    @Test
+    void argumentsACommandRejectsAreOneLineAndExitCodeTwoWithoutSpark() {
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "vacuum", "--older-than", "soon"),
+                "error: invalid --older-than soon: expected for example 90s");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "round-cost", "--rounds", "0"),
+                "error: --rounds, --hidden-channels, --workers and --trials must be at least 1");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "serve", "--model", "best:x", "--port", "65536"),
+                "error: --port must be 0-65535");
+        Cli.assertBadInput(Cli.run(Cli.failingSpark(), "predict", "--model", "best:x", "--images", "in", "--output",
+                "out", "--limit", "-1"), "error: --limit and --partitions must be at least 0");
+    }
+
+    @Test
+    void aMissingFileIsOneLineNamingItAndExitCodeOne(@TempDir Path dir) {
+        Path missing = dir.resolve("no-mnist");
+        Cli.assertFailed(Cli.run(Cli.failingSpark(), "stage", "--data", missing.toString(), "--to",
+                dir.resolve("staged").toString()), "error: MNIST file not found: ", "no-mnist");
+    }
+
+    /** Each kind of failure, thrown where a command first asks for Spark, through the whole command line. */
+    @Test
+    void eachFailureHasItsExitCodeAndOneErrorLineFromTheCommandLine() {
+        Cli.assertBadInput(failing(new InvalidConfigException("invalid setting x")), "error: invalid setting x\n");
+        Cli.assertBadInput(failing(new InvalidTableException("t is not a mnist-spark results table")),
+                "error: t is not a mnist-spark results table\n");
+        Cli.assertBadInput(failing(new InvalidInputException("--model x names no run")), "error: --model x names no run\n");
+        Cli.assertFailed(failing(new InvalidDataException("f: truncated")), "error: f: truncated\n");
+        Cli.assertFailed(failing(new FileNotFoundException("the model of trial t is gone: m")),
+                "error: the model of trial t is gone: m\n");
+        Cli.assertFailed(failing(new IOException("s3a://b/results (403 Forbidden)")),
+                "error: cannot read or write s3a://b/results (403 Forbidden) (stack trace: -Dmnistspark.verbose=true)");
+
+        Cli.Result bug = failing(new IllegalStateException("a bug"));
+        assertThat(bug.exitCode()).isEqualTo(1);
+        assertThat(bug.err()).as("the unexpected: its class and the whole trace")
+                .startsWith("error: java.lang.IllegalStateException: a bug").contains("\tat ");
+        assertThat(bug.out()).isEmpty();
+    }
+
+    /** The query command where Spark, once asked for, throws {@code failure}. */
+    private static Cli.Result failing(Exception failure) {
+        Supplier<SparkSession> spark = () -> CommandLineTest.<RuntimeException>sneakyThrow(failure);
+        return Cli.run(spark, "query", "--results", "unused");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> SparkSession sneakyThrow(Exception e) throws E {
+        throw (E) e;
     }
 
     @Test

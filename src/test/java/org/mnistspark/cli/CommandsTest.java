@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The query command (submit/results.sh) on real tables (the version-1 fixture and a fresh one) read with
- * Spark SQL, and the stage command (submit/stage-data.sh) on real files, without Spark.
+ * Spark SQL, and the stage command (submit/stage-data.sh) on real files, without Spark; and a tuning job
+ * that a table's grid sweep refuses before it trains.
  */
 class CommandsTest {
     private static final String FIXTURE = "src/test/resources/results-v1";
@@ -60,6 +61,18 @@ class CommandsTest {
     }
 
     @Test
+    void aTuningJobNamedLikeAGridSweepsExperimentIsRefusedWithExitCodeTwo(@TempDir Path dir) throws Exception {
+        TrialRecord sweep = Records.trial("exp-a", "a-trial", "r1", 5, List.of(0.95));
+        new ResultsTable(TestSpark.session(), dir.resolve("results").toString()).commit(sweep, Records.epochs(sweep));
+        Cli.Result result = Cli.run("tune", "--experiment", "exp-a", "--data", TestSpark.mnistDir().toString(),
+                "--train-limit", "600", "--test-limit", "100", "--results", dir.resolve("results").toString(),
+                "--models", dir.resolve("models").toString());
+        Cli.assertBadInput(result, "error: experiment 'exp-a' in ", " holds a grid sweep's trials; name the tuning job "
+                + "differently (--experiment)");
+        assertThat(result.out()).doesNotContain("[configuration");
+    }
+
+    @Test
     void stageCopiesVerifiedMnistAndSaysWhereToWithoutSpark(@TempDir Path dir) {
         Path target = dir.resolve("staged");
         Cli.Result result = Cli.run(() -> {
@@ -80,8 +93,8 @@ class CommandsTest {
         Files.write(source.resolve(MnistDataset.TEST_LABELS), new byte[] {0, 0, 8, 1}); // truncated
         Path target = dir.resolve("staged");
         Cli.Result result = Cli.run("stage", "--data", source.toString(), "--to", target.toString());
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).startsWith("error: ").contains(MnistDataset.TEST_LABELS, "SHA-256");
+        Cli.assertFailed(result, MnistDataset.TEST_LABELS, "SHA-256");
+        assertThat(result.err()).startsWith("error: ");
         assertThat(target).as("nothing staged").doesNotExist();
     }
 }
