@@ -57,7 +57,7 @@ final class SettingsCommand implements Callable<Integer> {
         }
         groups.forEach((group, settings) -> table(out, "`" + group + (group.equals("experiment") ? "`" : ".*`"), settings));
         table(out, "`search.*`: a tuning job's search (`tune` only; its `search.space` block of distributions is "
-                + "described in docs/tuning.md)", SearchOptions.SETTINGS);
+                + "described in [tuning.md](tuning.md))", SearchOptions.SETTINGS);
         return out.toString();
     }
 
