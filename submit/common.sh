@@ -70,7 +70,7 @@ submit_args() {
 # The JVM that spark-submit starts here (the whole job on local Spark, or the driver in client mode).
 # A 512 MB heap and ND4J's arrays capped at 512 MB (JavaCPP's maxbytes) keep a local trial under 1 GB
 # resident (measured: 868-879 MB for a trial of 2 epochs; without limits the heap grew to 1.5 GB); a
-# whole default sweep still peaks at 1.2-1.4 GB (README, "Memory of the whole sweep").
+# whole default sweep still peaks at 1.2-1.4 GB (docs/performance.md, "Memory of the whole sweep").
 # maxphysicalbytes stops JavaCPP's allocations with an error before the whole process passes 2 GB.
 # JAVA_OPTS comes after them, so JAVA_OPTS=-Xmx4g wins.
 DRIVER_JVM_LIMITS=(-Xmx512m -Dorg.bytedeco.javacpp.maxbytes=512m -Dorg.bytedeco.javacpp.maxphysicalbytes=2g)

@@ -1,5 +1,5 @@
--- wrk's script for submit/benchmark-serve.sh: every request POSTs the file $BODY with Content-Type
--- $CONTENT_TYPE; the summary is one line for the benchmark to read (latencies in ms).
+-- wrk's script for submit/benchmark.sh --serve (submit/benchmark/serve.sh): every request POSTs the
+-- file $BODY with Content-Type $CONTENT_TYPE; the summary is one line for the benchmark to read (latencies in ms).
 local file = assert(io.open(os.getenv("BODY"), "rb"))
 wrk.method = "POST"
 wrk.body = file:read("*a")

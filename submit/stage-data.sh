@@ -4,6 +4,8 @@
 #   submit/stage-data.sh s3a://bucket/mnist        (credentials: the default AWS chain)
 #   submit/stage-data.sh hdfs:///data/mnist
 # Each file's SHA-256 is checked before and after the copy; the target never holds a partial file.
+# More than submit/local.sh stage --to TARGET: it reads the local verified copy as file://..., which a path
+# without a scheme would not be on an edge node with HADOOP_CONF_DIR set (there it means the cluster's HDFS).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 USAGE="usage: submit/stage-data.sh TARGET_PATH [stage options]   (for example s3a://bucket/mnist)"

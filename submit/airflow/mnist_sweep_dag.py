@@ -6,7 +6,7 @@ predict with that experiment's best model and write a report of the results tabl
 - mnist_sweep_emr: EMR steps (EmrAddStepsOperator) and sensors that wait for them (EmrStepSensor).
 
 In both, the sweep runs first; predict and report run after it succeeds.
-Needs Airflow 2.10+ (2.x) with the providers named in README ("Airflow"); the DAG's own
+Needs Airflow 2.10+ (2.x) with the providers named in docs/running.md ("6. Airflow"); the DAG's own
 `schedule=` needs 2.4. AirflowDagTest checks every argument name and import path against those
 releases (src/test/resources/airflow-api/airflow-2.x.json).
 

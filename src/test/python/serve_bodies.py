@@ -1,4 +1,4 @@
-"""The request bodies of submit/benchmark-serve.sh, from MNIST's first test images: one image as JSON
+"""The request bodies of submit/benchmark.sh --serve, from MNIST's first test images: one image as JSON
 {"pixels": [784 numbers]}, and a batch of 64 as an npy array (64 x 28 x 28 uint8, byte for byte what
 NumPy's np.save, and so the SageMaker Python SDK's NumpySerializer, writes), as JSON {"instances": [...]}
 and as CSV (an image a line). The standard library only: the benchmark needs no NumPy.

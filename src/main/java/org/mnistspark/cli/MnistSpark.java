@@ -34,7 +34,7 @@ import java.util.function.Supplier;
                 + "mnist-spark COMMAND --help."},
         subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class,
                 VacuumCommand.class, TuneCommand.class, PredictCommand.class, ServeCommand.class,
-                ReportCommand.class, RoundCostCommand.class})
+                ReportCommand.class, RoundCostCommand.class, SettingsCommand.class})
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
     static final int FAILED = ExitCodeException.FAILED;

@@ -113,12 +113,27 @@ public final class Setting<T> {
         return grid ? type.label() + "[," + type.label() + "...]" : type.label();
     }
 
-    /** Help text with the grid marker and the default, for {@code --help}. */
-    public String description() {
+    /** The help text alone, without the grid marker and the default. */
+    public String help() {
+        return help;
+    }
+
+    /** What a value must meet, as an error says it ({@code must be at least 1}); empty when any value does. */
+    public String rule() {
+        return rule;
+    }
+
+    /** The default as typed after the option: a grid's values joined by commas, {@code ""} for empty text. */
+    public String defaultText() {
         String shown = defaultValue instanceof List<?> list
                 ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
                 : String.valueOf(defaultValue);
-        return help + (grid ? " Grid." : "") + " Default: " + (shown.isEmpty() ? "\"\"" : shown) + ".";
+        return shown.isEmpty() ? "\"\"" : shown;
+    }
+
+    /** Help text with the grid marker and the default, for {@code --help}. */
+    public String description() {
+        return help + (grid ? " Grid." : "") + " Default: " + defaultText() + ".";
     }
 
     /**
@@ -173,16 +188,6 @@ public final class Setting<T> {
             return list.stream().map(Setting::hocon).toList();
         }
         return value instanceof Enum<?> ? value.toString() : value;
-    }
-
-    /** The rule its values must meet, as the error message says it ("must be at least 1"); empty if any value is valid. */
-    public String rule() {
-        return rule;
-    }
-
-    /** The help text alone, without the grid marker or default ({@link #description()} adds them). */
-    public String help() {
-        return help;
     }
 
     /** The element type: what one value of this setting (one value of a grid) is. */

@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The query command (submit/results.sh) on real tables (the version-1 fixture and a fresh one) read with
+ * The query command (submit/local.sh query) on real tables (the version-1 fixture and a fresh one) read with
  * Spark SQL, and the stage command (submit/stage-data.sh) on real files, without Spark; and a tuning job
  * that a table's grid sweep refuses before it trains.
  */

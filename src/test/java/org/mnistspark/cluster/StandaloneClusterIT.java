@@ -143,7 +143,7 @@ class StandaloneClusterIT {
         assertThat(rows).hasSize(2);
         for (Row row : rows) {
             assertThat(row.getString(1)).isEqualTo(master);
-            // It learned (chance is 0.1); the accuracy targets are the full sweep's (README).
+            // It learned (chance is 0.1); the full sweep's accuracies are in docs/performance.md.
             assertThat(row.getDouble(2)).as("accuracy").isGreaterThanOrEqualTo(0.6);
             assertThat(row.getLong(3)).isEqualTo(6000L);
             assertThat(row.getInt(4)).isEqualTo(2);

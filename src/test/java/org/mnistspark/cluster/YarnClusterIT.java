@@ -52,7 +52,8 @@ class YarnClusterIT {
     /**
      * Two trials (h = 5 and 10) of one epoch of 3,000 images, side by side, 2 workers each, a round every
      * 2 minibatches: 2 x 2 x 32 = 128 images, 24 rounds; tested on the first 500 test images. One epoch:
-     * with two, the second epoch's figures differed between two runs on YARN (see the README).
+     * with two, the second epoch's figures differed between two runs on YARN (see docs/running.md,
+     * "What runs differently on YARN").
      */
     static final List<String> TRIALS = List.of("--experiment", EXPERIMENT, "--train-limit", "3000", "--test-limit", "500",
             "--hidden-channels", "5,10", "--epochs", "1", "--engine", "persistent", "--averaging-frequency", "2",
@@ -146,9 +147,10 @@ class YarnClusterIT {
         return command.toArray(String[]::new);
     }
 
-    /** The query command's output over a results table (on HDFS or local disk), through submit/results.sh. */
+    /** The query command's output over a results table (on HDFS or local disk), through submit/local.sh query. */
     static String query(String results, String sql) throws Exception {
-        ExternalProcess.Result query = submit(Map.of(), Duration.ofMinutes(3), "submit/results.sh", "--results", results, sql);
+        ExternalProcess.Result query = submit(Map.of("SPARK_MASTER", "local[2]"), Duration.ofMinutes(3),
+                "submit/local.sh", "query", "--results", results, sql);
         assertThat(query.exitCode()).as(query.describe()).isZero();
         return query.out();
     }

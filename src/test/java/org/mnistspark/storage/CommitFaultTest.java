@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * system that fails exactly the Nth create, rename or delete ({@link FaultyFileSystem}). After each, the
  * table must read the same through the views and through a plain {@code spark.read.parquet} of
  * {@code trials/}: the new run whole if the failure came after the commit point (the trials file's
- * rename), absent otherwise; the run already there always whole. README's "What is guaranteed" states
- * what each reader sees; these tests check those sentences.
+ * rename), absent otherwise; the run already there always whole. docs/results-table.md's "What is
+ * guaranteed" states what each reader sees; these tests check those sentences.
  */
 class CommitFaultTest {
     static SparkSession spark;

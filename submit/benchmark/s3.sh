@@ -5,7 +5,7 @@
 # table of their times and figures. A benchmark, not a test (the tests keep small data).
 # Environment: ENGINES ("persistent dl4j"). Logs go to work/benchmark-s3/.
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../common.sh"
 OUT="$ROOT/work/benchmark-s3"
 ENGINES="${ENGINES:-persistent dl4j}"
 rm -rf "$OUT"; mkdir -p "$OUT/blobs/mnist" "$OUT/spark-conf"   # a folder under blobs is a bucket
@@ -70,7 +70,7 @@ for engine in $ENGINES; do
   run "sweep, $engine, local disk" "$OUT/disk-$engine.log" submit/local.sh --results "$OUT/results" \
     --models "$OUT/models" --engine "$engine" --experiment "disk-$engine"
 done
-run "query the S3 table" "$OUT/query.log" submit/results.sh --results s3a://mnist/results \
+run "query the S3 table" "$OUT/query.log" env SPARK_MASTER='local[2]' submit/local.sh query --results s3a://mnist/results \
   "SELECT experiment, hidden_channels, test_correct_last, test_loss_last FROM trials ORDER BY experiment, hidden_channels"
 
 printf '\n%s, %s cores. The default sweep (5 trials, 2 epochs, full MNIST):\n\n' \

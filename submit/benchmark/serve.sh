@@ -11,7 +11,7 @@
 # DURATION (10 s), THREADS (server request threads; default one per core), BATCH_WAIT_MS (2), PORT (8089),
 # WRK_THREADS (1). Logs and bodies go to work/benchmark-serve/.
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../common.sh"
 MODEL="${MODEL:-best:mnist-cnn}"
 RESULTS="${RESULTS:-$ROOT/results}"
 DURATION="${DURATION:-10}"

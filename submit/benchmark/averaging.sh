@@ -3,11 +3,11 @@
 # averaging frequency on the embedded local Spark (2 workers, the default engine, full MNIST) and
 # prints epoch seconds and test accuracy side by side.
 #
-#   submit/benchmark-averaging.sh                        hidden channels 2 and 32, frequencies 1 5 20 50, 2 epochs
-#   FREQUENCIES="5 20" HIDDEN="10" EPOCHS=1 submit/benchmark-averaging.sh
+#   submit/benchmark.sh --averaging                      hidden channels 2 and 32, frequencies 1 5 20 50, 2 epochs
+#   FREQUENCIES="5 20" HIDDEN="10" EPOCHS=1 submit/benchmark.sh --averaging
 # Writes to work/benchmark-averaging (its own table); every run retrains (--rerun).
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../common.sh"
 "$ROOT/submit/fetch-mnist.sh" "$ROOT/data/mnist" >/dev/null
 build_if_needed
 cd "$ROOT"

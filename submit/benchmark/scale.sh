@@ -7,12 +7,12 @@
 #      (d) one trial at a time, 2 workers, on a standalone cluster of 4 one-core executors
 #   2. round-cost (what one averaging round costs besides fitting, for 2-16 tasks, and how many rounds
 #      the driver turns over with 1-16 trials at once) on local[2] and on that cluster;
-#   then tables of both, and of what they predict for clusters of 2 to 256 cores (README: "Scale out").
+#   then tables of both, and of what they predict for clusters of 2 to 256 cores (docs/performance.md: "Scaling out").
 # A benchmark, not a test: figures depend on the machine; compare them as ratios within one run.
 # Environment: TRAIN_LIMIT (0: all), EPOCHS (2), HIDDEN (2,5,10,20,32), WAYS (abcd: which of 1. to run).
 # Logs and results go to work/benchmark-scale/.
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../common.sh"
 OUT="$ROOT/work/benchmark-scale"
 rm -rf "$OUT"; mkdir -p "$OUT"
 "$ROOT/submit/fetch-mnist.sh" "$ROOT/data/mnist" >/dev/null
@@ -108,7 +108,7 @@ if [[ "$WAYS" == *a* && "$WAYS" == *b* ]]; then
                 END { for (k in t) printf "%s ", t[k] }' "$OUT/a.log")
   ta=$(sed -n 's/^Trials done in \([0-9.]*\) s.*/\1/p' "$OUT/a.log")
   tb=$(sed -n 's/^Trials done in \([0-9.]*\) s.*/\1/p' "$OUT/b.log")
-  printf '\nPredicted from these figures (T(C) = max(W / (C/2 x g), L); see README "Scale out"):\n\n'
+  printf '\nPredicted from these figures (T(C) = max(W / (C/2 x g), L); see docs/performance.md, "Scaling out"):\n\n'
   awk -v trials="$trials" -v ta="$ta" -v tb="$tb" -v driver="$driver" -v images="$images" \
       -v epochs="${EPOCHS:-2}" 'BEGIN {
     n = split(trials, t, " "); sum = 0; longest = 0

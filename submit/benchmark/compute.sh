@@ -13,7 +13,7 @@
 # then the targets, each marked met or not. Environment: HIDDENS, BATCHES, ITERATIONS (100), SKIP_JOB=1 to
 # leave out 4. Logs go to work/benchmark-compute/.
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../common.sh"
 HIDDENS="${HIDDENS:-2,10,32}"
 BATCHES="${BATCHES:-32,64}"
 ITERATIONS="${ITERATIONS:-100}"
