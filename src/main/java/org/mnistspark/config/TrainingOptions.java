@@ -15,7 +15,7 @@ import static org.mnistspark.config.Setting.TEXT;
  * @param batchSize          grid: examples per update summed over all workers, as in the one-process reference
  * @param batchSizePerWorker each worker's minibatch; 0: batch-size / workers, rounded up
  * @param averagingFrequency grid: minibatches each worker fits between two averagings
- * @param workerPrefetch     minibatches each worker loads ahead on another thread; 0: none
+ * @param workerPrefetch     minibatches each worker of the dl4j engine loads ahead on another thread; 0: none
  */
 public record TrainingOptions(List<String> engine, List<Integer> epochs, List<String> optimizer, List<Double> learningRate,
                               List<Double> momentum, List<Integer> batchSize, int batchSizePerWorker,
@@ -65,6 +65,19 @@ public record TrainingOptions(List<String> engine, List<Integer> epochs, List<St
     static final Setting<List<Long>> SEED = Setting.grid("training.seed", "--seed", LONG, List.of(1L), n -> true, "",
             "Seeds the initial weights (those PyTorch draws after torch.manual_seed(seed)), shuffling, subsets "
                     + "and dropout.");
+
+    /**
+     * Whether trials on {@code engine} use training.worker-prefetch: only DL4J's workers load minibatches
+     * ahead; the persistent engine's make each one in memory as they fit it.
+     */
+    public static boolean usesWorkerPrefetch(String engine) {
+        return DL4J_ENGINE.equals(engine);
+    }
+
+    /** The worker prefetch a trial on {@code engine} trains with and records: 0 ("not used") where it ignores it. */
+    public int workerPrefetch(String engine) {
+        return usesWorkerPrefetch(engine) ? workerPrefetch : 0;
+    }
 
     static final List<Setting<?>> SETTINGS = List.of(ENGINE, EPOCHS, OPTIMIZER, LEARNING_RATE, MOMENTUM, BATCH_SIZE,
             BATCH_SIZE_PER_WORKER, AVERAGING_FREQUENCY, WORKER_PREFETCH, SEED);

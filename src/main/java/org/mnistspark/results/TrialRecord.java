@@ -133,7 +133,7 @@ public record TrialRecord(
             column("batch_size", IntegerType, r -> r.spec().batchSize()),
             column("batch_size_per_worker", IntegerType, TrialRecord::batchSizePerWorker),
             column("averaging_frequency", IntegerType, r -> r.spec().averagingFrequency()),
-            column("worker_prefetch", IntegerType, TrialRecord::workerPrefetch),
+            column("worker_prefetch", IntegerType, TrialRecord::workerPrefetch), // 0: none, or not used (persistent engine)
             column("seed", LongType, r -> r.spec().seed()),
             column("train_fraction", DoubleType, r -> r.spec().trainFraction()),
             column("workers", IntegerType, TrialRecord::workers),

@@ -171,7 +171,7 @@ public final class TrialSteps implements AutoCloseable {
         TrialRecord record = TrialRecord.builder()
                 .experiment(experiment).trialId(trialId).runId(runId)
                 .status(finite ? statusIfFinite : TrialRecord.DIVERGED)
-                .spec(spec).batchSizePerWorker(perWorker).workerPrefetch(config.training().workerPrefetch())
+                .spec(spec).batchSizePerWorker(perWorker).workerPrefetch(config.training().workerPrefetch(spec.engine()))
                 .workers(spec.workers()).parameters(outcome.network().numParams())
                 .trainImages(last.trainImages()).testImages(images.test().count())
                 .testAccuracy(accuracy)

@@ -311,7 +311,7 @@ public final class Tuner {
             steps.table().commit(TrialRecord.builder()
                     .experiment(config.job()).trialId(trialId).runId(runId).status(TrialRecord.FAILED)
                     .spec(spec).batchSizePerWorker(steps.minibatchPerWorker(spec))
-                    .workerPrefetch(config.sweep().training().workerPrefetch()).workers(spec.workers())
+                    .workerPrefetch(config.sweep().training().workerPrefetch(spec.engine())).workers(spec.workers())
                     .parameters(0).trainImages(0).testImages(steps.testImages()).testAccuracy(List.of())
                     .testCorrectLast(0).testLossLast(Double.NaN).trainLossLast(Double.NaN)
                     .trainSeconds(Duration.between(started, Instant.now()).toMillis() / 1000.0).imagesPerSecond(0)
