@@ -100,13 +100,12 @@ public record SweepConfig(
         String prefetch = origins.get(TrainingOptions.WORKER_PREFETCH.key());
         if (!prefetch.endsWith("(" + ConfParser.DEFAULTS_ORIGIN + ")")
                 && trials.stream().noneMatch(t -> TrainingOptions.usesWorkerPrefetch(t.engine()))) {
+            String engines = String.join(", ", trials.stream().map(TrialSpec::engine).distinct().sorted().toList());
             throw new InvalidConfigException("invalid setting " + TrainingOptions.WORKER_PREFETCH.key() + " = "
-                    + prefetch + ": no " + what + " uses it (all train on " + String.join(", ",
-                    trials.stream().map(TrialSpec::engine).distinct().sorted().toList()) + "); only the "
-                    + TrainingOptions.DL4J_ENGINE
-                    + " engine loads minibatches ahead, the " + TrainingOptions.PERSISTENT_ENGINE + " engine's "
-                    + "workers make each one in memory as they fit it; remove the setting or train on "
-                    + TrainingOptions.DL4J_ENGINE);
+                    + prefetch + ": no " + what + " uses it (all train on " + engines + "); only the "
+                    + TrainingOptions.DL4J_ENGINE + " engine loads minibatches ahead, the "
+                    + TrainingOptions.PERSISTENT_ENGINE + " engine's workers make each one in memory as they fit "
+                    + "it; remove the setting or train on " + TrainingOptions.DL4J_ENGINE);
         }
     }
 
