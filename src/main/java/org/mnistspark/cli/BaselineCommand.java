@@ -35,7 +35,8 @@ final class BaselineCommand extends ConfiguredCommand {
             OneJvmTrainer.train(CnnSpec.of(spec),
                     new TrainingRun(null, spec.epochs(), spec.trainFraction(), spec.seed(), 1, spec.batchSize(), 1,
                             config.normalization().mean(), config.normalization().std()),
-                    train, test, TrainingProgress.printing(context.out(), "", spec.epochs()));
+                    train, test, config.output().progressEvery(),
+                    TrainingProgress.printing(context.out(), "", spec.epochs()));
         }
         return 0;
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 + "seeded, and trains them by random search or by asynchronous successive halving (asha), which "
                 + "stops weak configurations after few epochs and goes on with the best from their saved models. "
                 + "Every rung of every configuration is committed as a row of the trials table; run it again with "
-                + "the same settings to resume it. Example: conf/tune.conf; see README.md, \"Tuning\".",
+                + "the same settings to resume it. Example: conf/tune.conf; see docs/tuning.md.",
                 "Precedence: options and --set (a later one wins), then --conf FILE, then the defaults shown."})
 final class TuneCommand extends ConfiguredCommand {
     TuneCommand(MnistSpark.Context context) {

@@ -205,7 +205,7 @@ final class ConfParser {
                         + origin(entry.getValue()) + "); every setting and its option is listed by "
                         + (!blocks.isEmpty() ? "'tune --help'" : key.startsWith("search.")
                                 ? "'tune --help' (the search block is read by the tune command only)"
-                                : "'sweep --help'") + " and in README.md");
+                                : "'sweep --help'") + " and in docs/settings.md");
             }
         }
     }

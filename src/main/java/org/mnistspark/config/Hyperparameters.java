@@ -114,9 +114,14 @@ public final class Hyperparameters {
 
     private Hyperparameters() {}
 
-    /** The settings of the hyperparameters whose keys start with {@code prefix} ("model."), in the grid's order. */
+    /**
+     * The settings of the hyperparameters whose keys start with {@code prefix} ("model."), for help and the
+     * settings reference: in the canonical line's order (hidden channels first), those not in it last.
+     */
     static List<Setting<?>> settings(String prefix) {
-        return ALL.stream().filter(h -> h.key().startsWith(prefix)).<Setting<?>>map(Hyperparameter::setting).toList();
+        return ALL.stream().filter(h -> h.key().startsWith(prefix))
+                .sorted(Comparator.comparingInt(h -> h.id() == null ? Integer.MAX_VALUE : h.id().position()))
+                .<Setting<?>>map(Hyperparameter::setting).toList();
     }
 
     /** The hyperparameter of a grid key, or null. */

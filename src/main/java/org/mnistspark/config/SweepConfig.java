@@ -63,7 +63,9 @@ public record SweepConfig(
      * @throws InvalidConfigException naming the file, key or value that is wrong
      */
     public static SweepConfig load(String file, List<String> overrides) {
-        return read(ConfParser.load(SETTINGS, RETIRED, file, overrides));
+        SweepConfig config = read(ConfParser.load(SETTINGS, RETIRED, file, overrides));
+        config.checkWorkerPrefetch(config.trials(), "trial of the grid");
+        return config;
     }
 
     /** The sweep's settings of a parsed configuration (which may hold more, such as a search block). */
@@ -85,6 +87,27 @@ public record SweepConfig(
                     + " fixes each worker's minibatch; set one of them");
         }
         trials().forEach(this::checkMinibatchPerWorker);
+    }
+
+    /**
+     * Refuses training.worker-prefetch given in the file or on the command line while none of {@code trials}
+     * trains on an engine that uses it: the setting would change nothing. (A tuning job checks the
+     * configurations it proposes, whose engines may be drawn.)
+     *
+     * @param what what one of {@code trials} is, for the message
+     */
+    void checkWorkerPrefetch(List<TrialSpec> trials, String what) {
+        String prefetch = origins.get(TrainingOptions.WORKER_PREFETCH.key());
+        if (!prefetch.endsWith("(" + ConfParser.DEFAULTS_ORIGIN + ")")
+                && trials.stream().noneMatch(t -> t.engine().usesWorkerPrefetch())) {
+            String engines = trials.stream().map(TrialSpec::engine).distinct().sorted().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", "));
+            throw new InvalidConfigException("invalid setting " + TrainingOptions.WORKER_PREFETCH.key() + " = "
+                    + prefetch + ": no " + what + " uses it (all train on " + engines + "); only the "
+                    + TrainingEngine.DL4J + " engine loads minibatches ahead, the "
+                    + TrainingEngine.PERSISTENT + " engine's workers make each one in memory as they fit "
+                    + "it; remove the setting or train on " + TrainingEngine.DL4J);
+        }
     }
 
     /** Each worker's minibatch for {@code spec}, as this configuration fixes or derives it. */

@@ -7,6 +7,14 @@ public enum TrainingEngine {
     /** Each worker's network stays in its executor between averaging rounds. */
     PERSISTENT;
 
+    /**
+     * Whether its workers use training.worker-prefetch: only DL4J's load minibatches ahead; the persistent
+     * engine's make each one in memory as they fit it.
+     */
+    public boolean usesWorkerPrefetch() {
+        return this == DL4J;
+    }
+
     /** The value in configuration files, trial ids and the results table. */
     @Override
     public String toString() {

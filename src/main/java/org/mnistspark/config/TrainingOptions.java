@@ -10,7 +10,7 @@ import static org.mnistspark.config.Setting.INT;
  * every trial of a sweep.
  *
  * @param batchSizePerWorker each worker's minibatch; 0: batch-size / workers, rounded up
- * @param workerPrefetch     minibatches each worker loads ahead on another thread; 0: none
+ * @param workerPrefetch     minibatches each worker of the dl4j engine loads ahead on another thread; 0: none
  */
 public record TrainingOptions(int batchSizePerWorker, int workerPrefetch) {
 
@@ -22,6 +22,11 @@ public record TrainingOptions(int batchSizePerWorker, int workerPrefetch) {
             INT, 0, n -> n >= 0, "must be 0 or more",
             "Minibatches each worker loads ahead of training on another thread; 0: none (measured no faster "
                     + "on local disk, and DL4J 1.0.0-M2 can hang on an unreadable minibatch while prefetching).");
+
+    /** The worker prefetch a trial on {@code engine} trains with and records: 0 ("not used") where it ignores it. */
+    public int workerPrefetch(TrainingEngine engine) {
+        return engine.usesWorkerPrefetch() ? workerPrefetch : 0;
+    }
 
     static final List<Setting<?>> SETTINGS = List.of(BATCH_SIZE_PER_WORKER, WORKER_PREFETCH);
 

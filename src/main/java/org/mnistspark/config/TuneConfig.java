@@ -47,7 +47,9 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
         List<String> warnings = new ArrayList<>(sweep.warnings());
         Map<String, String> origins = p.origins();
         checkTogether(sweep, search, origins, warnings);
-        return new TuneConfig(sweep, search, propose(sweep, search), origins, warnings);
+        List<TrialSpec> proposals = propose(sweep, search);
+        sweep.checkWorkerPrefetch(proposals, "configuration the search proposes");
+        return new TuneConfig(sweep, search, proposals, origins, warnings);
     }
 
     /** The tuning job's name: its experiment. */

@@ -25,7 +25,7 @@ import java.util.Collection;
  * DL4J's subsampling layer runs oneDNN's pooling, which on DL4J's plain NCHW layout is its reference
  * implementation ("simple_nchw" in DNNL_VERBOSE): with its forward pass done twice per step (once to
  * train, once more in backprop for the argmax workspace) it took 16 of 36 ms of a step (h = 10, 64
- * images, one thread, README "Compute per core"). Here forward is one pass over the input, and backward
+ * images, one thread, docs/performance.md). Here forward is one pass over the input, and backward
  * finds each window's maximum again and routes the gradient to it. A window's first maximum in row-major
  * order wins a tie, as in oneDNN and PyTorch, so ties (common after relu) go where they went before.
  *

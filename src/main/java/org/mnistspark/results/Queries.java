@@ -15,7 +15,7 @@ import static org.apache.spark.sql.functions.col;
 public final class Queries {
     private Queries() {}
 
-    /** Best configuration per experiment: the query README.md shows and {@code query} runs without SQL. */
+    /** Best configuration per experiment: the query docs/results-table.md shows and {@code query} runs without SQL. */
     public static final String BEST_PER_EXPERIMENT = """
             SELECT experiment, trial_id, hidden_channels, kernel_size, dropout, learning_rate, epochs,
                    test_accuracy_last, test_correct_last, test_images, test_loss_last, train_seconds

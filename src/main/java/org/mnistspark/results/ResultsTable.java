@@ -34,7 +34,7 @@ import static org.apache.spark.sql.functions.col;
  * So a run's rows appear together or not at all, concurrent sweeps never share a Spark
  * {@code _temporary} folder, and no file is ever rewritten or deleted by a commit. A rerun adds a run:
  * the views show the latest committed run of each trial ({@link #trials()}), and {@link Vacuum} later
- * removes superseded runs, leftovers of interrupted commits and their models. README's "What is
+ * removes superseded runs, leftovers of interrupted commits and their models. docs/results-table.md's "What is
  * guaranteed" says what a plain Parquet read of the folders sees meanwhile.
  */
 public final class ResultsTable {

@@ -161,7 +161,9 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
             hyperparameter(BATCH_SIZE, false),
             column("batch_size_per_worker", IntegerType, TrialRecord::batchSizePerWorker),
             hyperparameter(AVERAGING_FREQUENCY, false),
-            column("worker_prefetch", IntegerType, r -> r.setup().workerPrefetch()),
+            // 0: none, or not used (only the dl4j engine's workers load minibatches ahead)
+            column("worker_prefetch", IntegerType,
+                    r -> r.spec().engine().usesWorkerPrefetch() ? r.setup().workerPrefetch() : 0),
             hyperparameter(SEED, false),
             hyperparameter(TRAIN_FRACTION, false),
             hyperparameter(WORKERS, false),

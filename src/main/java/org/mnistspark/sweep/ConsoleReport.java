@@ -77,7 +77,7 @@ final class ConsoleReport {
         out.printf(Locale.ROOT, "Trials done in %.1f s, up to %d at once%n", result.trainingSeconds(),
                 result.parallelTrials());
         out.print(TablePrinter.format(rows, result.trials().size()));
-        out.printf("Results table: %s%nQuery it with Spark SQL: submit/results.sh --results %s \"SELECT ...\" "
-                + "(views: trials, epochs; see README.md)%n", result.resultsLocation(), resultsSetting);
+        out.printf("Results table: %s%nQuery it with Spark SQL: submit/local.sh query --results %s \"SELECT ...\" "
+                + "(views: trials, epochs; see docs/results-table.md)%n", result.resultsLocation(), resultsSetting);
     }
 }

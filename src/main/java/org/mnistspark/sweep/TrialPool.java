@@ -62,7 +62,7 @@ public final class TrialPool implements AutoCloseable {
      * workers leave their cores idle between rounds (the job, the averaging on the driver, the slowest
      * worker), and a second trial's tasks fill those gaps; a third only adds switching. Measured on local[2]
      * with the default grid: 1, 2 and 3 trials of 2 workers at once took 218.6, 192.2 and 197.6 s in one
-     * run, 331.2 and 309.0 s (1 and 2) in another (README, "Scale out").
+     * run, 331.2 and 309.0 s (1 and 2) in another (docs/performance.md, "Scaling out").
      */
     public static Size size(SparkContext sc, ParallelOptions options, int workersPerTrial) {
         if (options.parallelTrials() > 0) {

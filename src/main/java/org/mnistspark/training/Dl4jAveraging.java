@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * DL4J's own engine ({@code training.engine = dl4j}): each round is one
@@ -34,6 +35,7 @@ final class Dl4jAveraging implements Engine {
     private final SparkDl4jMultiLayer sparkNetwork;
     private final MemoryMinibatchLoader loader;
     private final Broadcast<TrialPlan> plan;
+    private int networksBuilt;
 
     Dl4jAveraging(JavaSparkContext sc, MultiLayerNetwork master, TrialPlan plan, SharedImages images, int workers,
                   int averagingFrequency, int workerPrefetch, WorkerTimes times) {
@@ -67,7 +69,19 @@ final class Dl4jAveraging implements Engine {
         }
         // parallelize cuts the list into the same slices, in order: worker i gets slices.get(i).
         sparkNetwork.fitPaths(sc.parallelize(paths, slices.size()), loader);
+        networksBuilt += slices.size(); // DL4J builds each partition's worker network from the broadcast state
         return sparkNetwork.getScore();
+    }
+
+    @Override
+    public int networksBuilt() {
+        return networksBuilt;
+    }
+
+    /** None: DL4J's workers live for one round, and nothing asks their executors. */
+    @Override
+    public Map<String, String> executors() {
+        return Map.of();
     }
 
     @Override

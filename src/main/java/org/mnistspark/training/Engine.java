@@ -1,10 +1,12 @@
 package org.mnistspark.training;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * How one trial's averaging rounds run on Spark. The driver's master network holds the averaged
  * parameters and updater state between rounds; an engine runs a round and leaves the new average there.
+ * {@link Engines} makes them by name; what an engine reports about its workers is asked here, of any engine.
  */
 interface Engine extends AutoCloseable {
     /**
@@ -15,6 +17,18 @@ interface Engine extends AutoCloseable {
      * @return the mean over workers of the loss of each one's last minibatch
      */
     double round(int epoch, List<Slice> slices) throws Exception;
+
+    /**
+     * How many worker networks executors built so far: DL4J's engine builds one per worker and round, the
+     * persistent engine one per worker, plus one for every move to another executor.
+     */
+    int networksBuilt();
+
+    /**
+     * What the native code of each executor that kept a worker ran with (threads, instruction set,
+     * JavaCPP's cache), by Spark's "executor_HOST_ID" location; empty for an engine that keeps none.
+     */
+    Map<String, String> executors();
 
     /** Frees what the engine keeps on executors for the trial. */
     @Override

@@ -112,12 +112,14 @@ final class PersistentWorkers implements Engine {
     }
 
     /** How often a worker's network was built in an executor: once per worker, plus once per move. */
-    int rebuilt() {
+    @Override
+    public int networksBuilt() {
         return rebuilt;
     }
 
     /** What the native code of each executor that ran a worker used, by Spark's "executor_HOST_ID" location. */
-    Map<String, String> environments() {
+    @Override
+    public Map<String, String> executors() {
         return Map.copyOf(environments);
     }
 

@@ -119,8 +119,8 @@ final class TuneReport {
                 .where(col("tuning_job").equalTo(config.job())).drop("model_path"), 10));
         out.println("Compute spent per experiment (epochs_trained counts each epoch once):");
         out.print(TablePrinter.format(spark.table(ResultsTable.COMPUTE_VIEW), 10_000));
-        out.printf("Results table: %s%nQuery it: submit/results.sh --results %s \"SELECT * FROM tuning_configurations\" "
-                + "(views: rungs, tuning, tuning_configurations, tuning_rungs, compute; see README.md)%n",
+        out.printf("Results table: %s%nQuery it: submit/local.sh query --results %s \"SELECT * FROM tuning_configurations\" "
+                + "(views: rungs, tuning, tuning_configurations, tuning_rungs, compute; see docs/tuning.md)%n",
                 table.location(), config.sweep().output().results());
     }
 

@@ -126,6 +126,36 @@ class SweepConfigTest {
         assertThat(SweepConfig.load(null, List.of()).parallel().parallelTrials()).as("from the cores").isZero();
     }
 
+    /**
+     * Only the dl4j engine loads minibatches ahead: a worker prefetch given where no trial trains on it is
+     * refused, and the persistent engine's trials record 0 ("not used") whatever the setting says.
+     */
+    @Test
+    void aWorkerPrefetchNoTrialUsesIsRefusedAndThePersistentEngineRecordsNone() throws IOException {
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of("training.worker-prefetch=2")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("training.worker-prefetch = 2  (command line)")
+                .hasMessageContaining("no trial of the grid uses it (all train on persistent)");
+        assertThatThrownBy(() -> SweepConfig.load(null, List.of("training.engine=persistent",
+                "training.worker-prefetch=0"))).as("given is given, even the default value")
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("training.worker-prefetch");
+        Path file = dir.resolve("prefetch.conf");
+        Files.writeString(file, "training {\n  worker-prefetch = 1\n}\n");
+        assertThatThrownBy(() -> SweepConfig.load(file.toString(), List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("training.worker-prefetch = 1  (" + file + ": 2)");
+
+        assertThat(SweepConfig.load(null, List.of()).training().workerPrefetch(TrainingEngine.PERSISTENT))
+                .as("the default is no setting given").isZero();
+        TrainingOptions dl4j = SweepConfig.load(null, List.of("training.engine=dl4j", "training.worker-prefetch=2"))
+                .training();
+        assertThat(dl4j.workerPrefetch(TrainingEngine.DL4J)).isEqualTo(2);
+        TrainingOptions both = SweepConfig.load(file.toString(), List.of("training.engine=[dl4j,persistent]"))
+                .training();
+        assertThat(both.workerPrefetch(TrainingEngine.DL4J)).isEqualTo(1);
+        assertThat(both.workerPrefetch(TrainingEngine.PERSISTENT)).as("not used: recorded as 0").isZero();
+    }
+
     @Test
     void adamIsTrainedOncePerMomentumGridBecauseItIgnoresMomentum() {
         SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=5",

@@ -73,6 +73,21 @@ class TuneConfigTest {
         assertThat(first.proposals().stream().map(TrialSpec::dropout).distinct().count()).isEqualTo(3);
     }
 
+    /** The configurations a search proposes decide whether a worker prefetch is used: their engines may be drawn. */
+    @Test
+    void aWorkerPrefetchIsRefusedUnlessAProposedConfigurationTrainsOnTheDl4jEngine() throws IOException {
+        assertThatThrownBy(() -> load(SEARCH, "training.worker-prefetch=2"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("training.worker-prefetch = 2  (command line)")
+                .hasMessageContaining("no configuration the search proposes uses it (all train on persistent)");
+        TuneConfig drawn = load(SEARCH, "training.worker-prefetch=2",
+                "search.space.training.engine.choice=[dl4j,persistent]");
+        assertThat(drawn.proposals()).extracting(TrialSpec::engine).contains(TrainingEngine.DL4J, TrainingEngine.PERSISTENT);
+        assertThat(drawn.sweep().training().workerPrefetch(TrainingEngine.DL4J)).isEqualTo(2);
+        assertThat(load(SEARCH, "training.worker-prefetch=2", "training.engine=dl4j").proposals())
+                .extracting(TrialSpec::engine).containsOnly(TrainingEngine.DL4J);
+    }
+
     @Test
     void drawsMomentumForOptimizersThatUseIt() throws IOException {
         TuneConfig config = load(SEARCH, "training.optimizer=sgd");

@@ -105,6 +105,57 @@ class TrialTrainerTest {
         assertThat(rebuilt.network().params()).isEqualTo(undisturbed);
     }
 
+    /**
+     * Both trainers run the same epochs: one worker averaging after every minibatch fits what one JVM fits,
+     * and the two report progress at the same points (after the rounds that reach every 3rd minibatch, and
+     * the epoch's last), with the same train loss (the rounds' losses weighted by their images) and the same
+     * test results. The losses agree to float rounding: the worker's network is another instance, fed the
+     * averaged state as floats.
+     */
+    @Test
+    void bothTrainersShareTheEpochLoop() throws Exception {
+        TrainingRun run = new TrainingRun(TrainingEngine.PERSISTENT, 2, 0.25, 1, 1, 32, 1, 0.1307, 0.3081);
+        List<Object[]> spark = new java.util.ArrayList<>();
+        List<EpochResult> sparkEpochs = new TrialTrainer(sc, images, 0).train(SPEC, run, 3, recording(spark)).epochs();
+        List<Object[]> oneJvm = new java.util.ArrayList<>();
+        List<EpochResult> oneJvmEpochs = OneJvmTrainer.train(SPEC, run, images.train(), images.test(), 3,
+                recording(oneJvm));
+        assertThat(oneJvm).extracting(report -> report[0]).as("10 minibatches an epoch: at 3, 6, 9 and 10")
+                .containsExactly("epoch 1: 96/323", "epoch 1: 192/323", "epoch 1: 288/323", "epoch 1: 323/323",
+                        "epoch 1 done: 323", "epoch 2: 96/323", "epoch 2: 192/323", "epoch 2: 288/323",
+                        "epoch 2: 323/323", "epoch 2 done: 323")
+                .isEqualTo(spark.stream().map(report -> report[0]).toList());
+        for (int i = 0; i < oneJvm.size(); i++) {
+            double expected = (double) spark.get(i)[1];
+            assertThat((double) oneJvm.get(i)[1]).as(oneJvm.get(i)[0] + " loss")
+                    .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-5 * expected));
+        }
+        for (int i = 0; i < 2; i++) {
+            EpochResult a = oneJvmEpochs.get(i);
+            EpochResult b = sparkEpochs.get(i);
+            assertThat(a.testCorrect()).as("to a borderline image")
+                    .isCloseTo(b.testCorrect(), org.assertj.core.api.Assertions.within(1L));
+            assertThat(a.testLoss()).isCloseTo(b.testLoss(), org.assertj.core.api.Assertions.within(1e-5));
+            assertThat(a.time().setupSeconds()).as("no workers to set up").isZero();
+            assertThat(a.time().fitSeconds() + a.time().dataSeconds() + a.time().otherSeconds())
+                    .isCloseTo(a.seconds(), org.assertj.core.api.Assertions.within(1e-6));
+        }
+    }
+
+    /** The progress reports as {"epoch E: DONE/ALL", loss} and {"epoch E done: IMAGES", train loss}. */
+    private static TrainingProgress recording(List<Object[]> reports) {
+        return new TrainingProgress() {
+            public void minibatches(int epoch, long done, long all, double loss, double rate) {
+                reports.add(new Object[] {"epoch " + epoch + ": " + done + "/" + all, loss});
+            }
+
+            public void epochDone(EpochResult result) {
+                reports.add(new Object[] {"epoch " + result.epoch() + " done: " + result.trainImages(),
+                        result.trainLoss()});
+            }
+        };
+    }
+
     @Test
     void roundsAreCutIntoWorkerSlicesTheWaySparksParallelizeCutsThem() {
         for (int[] fromToWorkers : new int[][] {{0, 10, 2}, {10, 13, 2}, {0, 1, 2}, {7, 30, 3}, {0, 5, 8}}) {
