@@ -53,16 +53,16 @@ public record TrialRecord(
         String isa) {
 
     /** A trial whose losses stayed finite (a tuning job's rung: trained to max-epochs). */
-    public static final String SUCCEEDED = "succeeded";
+    public static final String SUCCEEDED = Status.SUCCEEDED.value();
     /** A trial that finished but whose loss became NaN or infinite. */
-    public static final String DIVERGED = "diverged";
+    public static final String DIVERGED = Status.DIVERGED.value();
     /**
      * A tuning job's rung below max-epochs: this run stopped at its rung's epochs. If the job promotes the
      * configuration, the next rung's row goes on from this row's model ({@link Tuning#resumedFrom()}).
      */
-    public static final String STOPPED = "stopped";
+    public static final String STOPPED = Status.STOPPED.value();
     /** A tuning job's rung whose training or saving failed: no model, no epoch rows; a later run of the job retries it. */
-    public static final String FAILED = "failed";
+    public static final String FAILED = Status.FAILED.value();
 
     /**
      * What a tuning job's row adds; null for a grid trial.
