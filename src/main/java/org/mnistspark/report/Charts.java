@@ -2,6 +2,8 @@ package org.mnistspark.report;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.mnistspark.results.BestOrder;
+import org.mnistspark.results.Status;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -104,9 +106,9 @@ public final class Charts {
         List<List<Row>> runs = new ArrayList<>(byRun.values());
         String shown = "";
         if (runs.size() > MAX_CURVES) {
-            // Succeeded runs, most accurate first; diverged ones (NaN) last.
-            runs.sort(Comparator.comparing((List<Row> run) -> !"succeeded".equals(run.get(0).getAs("status")))
-                    .thenComparing(run -> -(Double) run.get(0).getAs("test_accuracy_last")));
+            // Succeeded runs first, best first (BestOrder, as the report's trials table); diverged ones last.
+            runs.sort(Comparator.comparing((List<Row> run) -> !Status.SUCCEEDED.is(run.get(0).getAs("status")))
+                    .thenComparing(run -> run.get(0), BestOrder.ROWS));
             shown = ", the " + MAX_CURVES + " best of " + runs.size() + " runs";
             runs = new ArrayList<>(runs.subList(0, MAX_CURVES));
             runs.sort(Comparator.comparing(run -> (Integer) run.get(0).getAs("hidden_channels")));
@@ -195,7 +197,7 @@ public final class Charts {
                 "configuration");
         for (List<Row> rows : byConfiguration.values()) {
             List<Row> finished = rows.stream().filter(r -> !Double.isNaN(r.<Double>getAs("test_accuracy_last"))
-                    && List.of("succeeded", "stopped").contains(r.<String>getAs("status"))).toList();
+                    && Status.isFinished(r.<String>getAs("status"))).toList();
             if (finished.isEmpty()) {
                 continue; // diverged or failed at its first rung: no point to draw
             }

@@ -6,6 +6,7 @@ import org.mnistspark.config.TrialSpec;
 import org.mnistspark.config.TuneConfig;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TablePrinter;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.sweep.TrialPool;
 
@@ -88,11 +89,11 @@ final class TuneReport {
     void rungDone(String label, TrialRecord record, boolean last) {
         int epochs = record.spec().epochs();
         int trained = record.tuning().epochsTrained();
-        String outcome = !record.status().equals(TrialRecord.STOPPED) ? record.status()
+        String outcome = !Status.STOPPED.is(record.status()) ? record.status()
                 : "stopped here unless a promotion goes on from its model";
         out.printf(Locale.ROOT, "%s  rung %d done after %d epoch%s (%d trained now): test accuracy %d/%d = %.4f; %s%n",
                 label, record.tuning().rung(), epochs, epochs == 1 ? "" : "s", trained, record.testCorrectLast(),
-                record.testImages(), record.testAccuracyLast(), last && record.status().equals(TrialRecord.SUCCEEDED)
+                record.testImages(), record.testAccuracyLast(), last && Status.SUCCEEDED.is(record.status())
                         ? "succeeded: max-epochs reached" : outcome);
     }
 
@@ -106,17 +107,17 @@ final class TuneReport {
         out.printf("%nTuning job '%s': %d rungs in the table, %d trained now, %d failed now.%n", result.job(),
                 result.rungs(), result.trained(), result.failed());
         out.println("Configurations (accuracy_by_epochs: the test accuracy after each rung's epochs):");
-        out.print(TablePrinter.format(spark.table(ResultsTable.TUNING_CONFIGURATIONS_VIEW)
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.TUNING_CONFIGURATIONS_VIEW)
                 .where(col("tuning_job").equalTo(config.job()))
                 .drop("tuning_job", "kernel_size", "momentum", "seed"), 10_000));
         out.println("Rungs:");
-        out.print(TablePrinter.format(spark.table(ResultsTable.TUNING_RUNGS_VIEW)
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.TUNING_RUNGS_VIEW)
                 .where(col("tuning_job").equalTo(config.job())).drop("tuning_job"), 10_000));
         out.println("Best configuration:");
-        out.print(TablePrinter.format(spark.table(ResultsTable.TUNING_VIEW)
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.TUNING_VIEW)
                 .where(col("tuning_job").equalTo(config.job())).drop("model_path"), 10));
         out.println("Compute spent per experiment (epochs_trained counts each epoch once):");
-        out.print(TablePrinter.format(spark.table(ResultsTable.COMPUTE_VIEW), 10_000));
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.COMPUTE_VIEW), 10_000));
         out.printf("Results table: %s%nQuery it: submit/results.sh --results %s \"SELECT * FROM tuning_configurations\" "
                 + "(views: rungs, tuning, tuning_configurations, tuning_rungs, compute; see README.md)%n",
                 table.location(), config.sweep().output().results());
