@@ -17,7 +17,8 @@ import static org.apache.spark.sql.functions.col;
  * A model selector, {@code --model} of {@code predict} and {@code serve}: a {@code run_id} (one training
  * run), a {@code trial_id} (its latest succeeded run) or {@code best:<experiment>} (its best succeeded
  * trial, {@link Views#BEST_TRIAL}: the trial the best-per-experiment query and the report name, in the one
- * order of "best", {@link org.mnistspark.results.BestOrder}). Parsed before Spark starts; resolved against the results table.
+ * order of "best", {@link org.mnistspark.results.BestOrder}). Parsed before Spark starts; resolved against
+ * the results table.
  */
 public final class ModelSelection {
     static final String BEST = "best:";
@@ -109,6 +110,5 @@ public final class ModelSelection {
                     + " runs, all diverged): there is no best model");
         }
         return best.get(0); // the views show one run per trial: the latest
-
     }
 }
