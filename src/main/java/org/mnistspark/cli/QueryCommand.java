@@ -5,7 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.SweepConfig;
-import org.mnistspark.results.Queries;
+import org.mnistspark.results.Views;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TablePrinter;
 import picocli.CommandLine.Command;
@@ -29,7 +29,7 @@ final class QueryCommand extends ConfiguredCommand {
         new ResultsTable(spark, config.output().results()).registerViews();
         Dataset<Row> rows;
         try {
-            rows = spark.sql(sql != null ? sql : Queries.BEST_PER_EXPERIMENT);
+            rows = spark.sql(sql != null ? sql : Views.BEST_PER_EXPERIMENT);
         } catch (Exception e) {
             if (!(e instanceof AnalysisException bad)) { // a Scala exception javac does not see declared
                 throw e;

@@ -112,6 +112,13 @@ public final class Hyperparameters {
     static final List<Hyperparameter<?>> IN_ID = ALL.stream().filter(h -> h.id() != null)
             .sorted(Comparator.comparingInt(h -> h.id().position())).toList();
 
+    /**
+     * Every hyperparameter in the order people read them (select lists, legends, the settings reference):
+     * the canonical line's (hidden channels first), then those not in it.
+     */
+    public static final List<Hyperparameter<?>> SHOWN = java.util.stream.Stream.concat(IN_ID.stream(),
+            ALL.stream().filter(h -> h.id() == null)).toList();
+
     private Hyperparameters() {}
 
     /**
@@ -119,9 +126,7 @@ public final class Hyperparameters {
      * settings reference: in the canonical line's order (hidden channels first), those not in it last.
      */
     static List<Setting<?>> settings(String prefix) {
-        return ALL.stream().filter(h -> h.key().startsWith(prefix))
-                .sorted(Comparator.comparingInt(h -> h.id() == null ? Integer.MAX_VALUE : h.id().position()))
-                .<Setting<?>>map(Hyperparameter::setting).toList();
+        return SHOWN.stream().filter(h -> h.key().startsWith(prefix)).<Setting<?>>map(Hyperparameter::setting).toList();
     }
 
     /** The hyperparameter of a grid key, or null. */
@@ -129,11 +134,9 @@ public final class Hyperparameters {
         return ALL.stream().filter(h -> h.key().equals(key)).findFirst().orElse(null);
     }
 
-    /** The table's columns of every hyperparameter, in the grid's order reversed (hidden channels first). */
+    /** The {@code trials} table's column of every hyperparameter, in {@link #SHOWN}'s order. */
     public static List<String> columns() {
-        List<String> columns = new java.util.ArrayList<>(ALL.stream().map(Hyperparameter::column).toList());
-        java.util.Collections.reverse(columns);
-        return List.copyOf(columns);
+        return SHOWN.stream().map(Hyperparameter::column).toList();
     }
 
     private static <T> Hyperparameter.IdPart<T> id(int position, String name) {

@@ -3,21 +3,22 @@ package org.mnistspark.inference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.mnistspark.results.Queries;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.Status;
-import org.mnistspark.results.TrialRecord;
+import org.mnistspark.results.Views;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
  * A model selector, {@code --model} of {@code predict} and {@code serve}: a {@code run_id} (one training
- * run), a {@code trial_id} (its latest succeeded run) or {@code best:<experiment>} (the trial the
- * best-per-experiment query, {@link Queries#BEST_PER_EXPERIMENT}, names: the most accurate succeeded
- * trial, then the lowest test loss). Parsed before Spark starts; resolved against the results table.
+ * run), a {@code trial_id} (its latest succeeded run) or {@code best:<experiment>} (its best succeeded
+ * trial, {@link Views#BEST_TRIAL}: the trial the best-per-experiment query and the report name, in the one
+ * order of "best", {@link org.mnistspark.results.BestOrder}). Parsed before Spark starts; resolved against
+ * the results table.
  */
 public final class ModelSelection {
     static final String BEST = "best:";
@@ -65,7 +66,7 @@ public final class ModelSelection {
                 row.getAs("model_path"), row.<Double>getAs("normalization_mean"),
                 row.<Double>getAs("normalization_std"), row.<Long>getAs("test_correct_last"),
                 row.<Long>getAs("test_images"));
-        if (!Status.SUCCEEDED.value().equals(status)) {
+        if (!Status.SUCCEEDED.is(status)) {
             throw new InvalidInputException(model.describe() + " has status '" + status + "': its loss became NaN or "
                     + "infinite, so its model predicts nothing useful; choose a succeeded run");
         }
@@ -95,9 +96,8 @@ public final class ModelSelection {
     private Row best(ResultsTable table, Dataset<Row> trials) throws IOException {
         Dataset<Row> experiment = trials.where(col("experiment").equalTo(bestOf));
         SparkSession spark = trials.sparkSession();
-        table.registerViews(); // the views the best-per-experiment query reads
-        List<Row> best = spark.sql(Queries.BEST_PER_EXPERIMENT).where(col("experiment").equalTo(bestOf))
-                .select("trial_id").collectAsList();
+        table.registerViews(); // the views the best-trial query reads
+        List<Row> best = spark.sql(Views.BEST_TRIAL, Map.<String, Object>of("experiment", bestOf)).collectAsList();
         if (best.isEmpty()) {
             long runs = experiment.count();
             if (runs == 0) {
@@ -109,10 +109,6 @@ public final class ModelSelection {
             throw new InvalidInputException("experiment '" + bestOf + "' has no succeeded trial (" + runs
                     + " runs, all diverged): there is no best model");
         }
-        // The same ordering among the runs of that trial, should it have several.
-        return experiment.where(col("trial_id").equalTo(best.get(0).getString(0))
-                        .and(col("status").equalTo(Status.SUCCEEDED.value())))
-                .orderBy(col("test_accuracy_last").desc(), col("test_loss_last").asc(), col("finished_at").desc())
-                .limit(1).collectAsList().get(0);
+        return best.get(0); // the views show one run per trial: the latest
     }
 }

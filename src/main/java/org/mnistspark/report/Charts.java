@@ -2,6 +2,10 @@ package org.mnistspark.report;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.mnistspark.config.Hyperparameter;
+import org.mnistspark.results.BestOrder;
+import org.mnistspark.results.Status;
+import org.mnistspark.results.Views;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -40,24 +44,6 @@ public final class Charts {
     public static final int MAX_CURVES = 10;
     /** The confusion matrix's height; its width adds the colour scale. */
     public static final int CONFUSION_SIDE = 560;
-
-    /** The hyperparameters that may tell an experiment's trials apart, and their short names in legends. */
-    private static final Map<String, String> LABELS = new LinkedHashMap<>();
-
-    static {
-        LABELS.put("hidden_channels", "h");
-        LABELS.put("kernel_size", "kernel");
-        LABELS.put("dropout", "dropout");
-        LABELS.put("optimizer", "");
-        LABELS.put("learning_rate", "lr");
-        LABELS.put("momentum", "momentum");
-        LABELS.put("batch_size", "batch");
-        LABELS.put("epochs", "epochs");
-        LABELS.put("seed", "seed");
-        LABELS.put("train_fraction", "fraction");
-        LABELS.put("averaging_frequency", "averaging");
-        LABELS.put("engine", "");
-    }
 
     private Charts() {}
 
@@ -104,9 +90,9 @@ public final class Charts {
         List<List<Row>> runs = new ArrayList<>(byRun.values());
         String shown = "";
         if (runs.size() > MAX_CURVES) {
-            // Succeeded runs, most accurate first; diverged ones (NaN) last.
-            runs.sort(Comparator.comparing((List<Row> run) -> !"succeeded".equals(run.get(0).getAs("status")))
-                    .thenComparing(run -> -(Double) run.get(0).getAs("test_accuracy_last")));
+            // Succeeded runs first, best first (BestOrder, as the report's trials table); diverged ones last.
+            runs.sort(Comparator.comparing((List<Row> run) -> !Status.SUCCEEDED.is(run.get(0).getAs("status")))
+                    .thenComparing(run -> run.get(0), BestOrder.ROWS));
             shown = ", the " + MAX_CURVES + " best of " + runs.size() + " runs";
             runs = new ArrayList<>(runs.subList(0, MAX_CURVES));
             runs.sort(Comparator.comparing(run -> (Integer) run.get(0).getAs("hidden_channels")));
@@ -138,23 +124,14 @@ public final class Charts {
 
     /** As {@link #labels(List)}, keyed by {@code key}'s value. */
     static Map<String, String> labels(List<Row> runs, String key) {
-        List<String> varying = new ArrayList<>();
-        for (String column : LABELS.keySet()) {
-            if (runs.stream().map(r -> (Object) r.getAs(column)).distinct().count() > 1) {
-                varying.add(column);
-            }
-        }
-        if (varying.isEmpty()) {
-            varying.add("hidden_channels");
-        }
+        List<Hyperparameter<?>> varying = Views.varying(runs);
         Map<String, String> labels = new LinkedHashMap<>();
         TreeSet<String> used = new TreeSet<>();
         for (Row run : runs) {
             StringBuilder label = new StringBuilder();
-            for (String column : varying) {
-                String name = LABELS.get(column);
-                label.append(label.length() == 0 ? "" : " ").append(name.isEmpty() ? "" : name + "=")
-                        .append(Html.value(run.getAs(column)));
+            for (Hyperparameter<?> h : varying) {
+                label.append(label.length() == 0 ? "" : " ").append(h.label().isEmpty() ? "" : h.label() + "=")
+                        .append(Html.value(run.getAs(h.column())));
             }
             String text = label.toString();
             if (!used.add(text)) { // a rerun of the same configuration
@@ -195,7 +172,7 @@ public final class Charts {
                 "configuration");
         for (List<Row> rows : byConfiguration.values()) {
             List<Row> finished = rows.stream().filter(r -> !Double.isNaN(r.<Double>getAs("test_accuracy_last"))
-                    && List.of("succeeded", "stopped").contains(r.<String>getAs("status"))).toList();
+                    && Status.isFinished(r.<String>getAs("status"))).toList();
             if (finished.isEmpty()) {
                 continue; // diverged or failed at its first rung: no point to draw
             }

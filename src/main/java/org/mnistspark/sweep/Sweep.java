@@ -6,7 +6,7 @@ import org.mnistspark.config.SweepConfig;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.results.Status;
-import org.mnistspark.results.Queries;
+import org.mnistspark.results.Views;
 import org.mnistspark.results.TrialClaims;
 import org.mnistspark.results.TrialRecord;
 import org.slf4j.Logger;
@@ -89,7 +89,7 @@ public final class Sweep {
         double seconds = (System.nanoTime() - start) / 1e9;
         SweepResult result = new SweepResult(config.experiment(), steps.table().location(),
                 parallelTrials, seconds, summaries);
-        report.summary(result, Queries.sweepSummary(steps.table(), result.experiment(),
+        report.summary(result, Views.sweepSummary(steps.table(), result.experiment(),
                 summaries.stream().map(TrialSummary::trialId).toList()), config.output().results());
         return result;
     }

@@ -1,5 +1,8 @@
 package org.mnistspark.tune;
 
+import org.mnistspark.results.BestOrder;
+import org.mnistspark.results.Status;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +16,9 @@ import java.util.Set;
  *
  * <p>Whenever a rung can be trained, the highest rung that may promote does: rung {@code k} may promote
  * while fewer than {@code ⌊n/η⌋} of its {@code n} finished configurations went on, and it promotes the
- * best of its top {@code ⌊n/η⌋} that has not gone on yet (finite runs rank by test accuracy, then test
- * loss, then configuration number; diverged runs rank last and never go on). Only when no rung may
+ * best of its top {@code ⌊n/η⌋} that has not gone on yet (diverged runs rank last and never go on; the
+ * others in the one order of "best", {@link BestOrder}: test accuracy at the rung, then test loss, then
+ * trial id, as the {@code tuning} view and {@code predict best:} rank them). Only when no rung may
  * promote does a new configuration start at rung 0. So a promotion never waits for a whole rung, and once
  * every configuration has finished rung {@code k}, exactly {@code ⌊n/η⌋} of them went on. Being
  * asynchronous, a configuration promoted early (in the top {@code ⌊n/η⌋} when it was promoted) may later
@@ -31,16 +35,34 @@ final class Asha {
     /** A rung of a configuration (numbered from 1; rungs from 0). */
     record Key(int configuration, int rung) {}
 
-    /** How a rung ended: its status (as the trials table has it), test accuracy and test loss. */
-    record Outcome(String status, double accuracy, double loss) {
+    /**
+     * How a rung ended: its status (as the trials table has it), test accuracy and test loss, and the rung's
+     * trial id ({@link BestOrder}'s tie-break; null where unknown, as for a rung that failed in this run).
+     */
+    record Outcome(String status, double accuracy, double loss, String trialId) {
+        Outcome(String status, double accuracy, double loss) {
+            this(status, accuracy, loss, null);
+        }
+
         boolean failed() {
-            return status.equals(org.mnistspark.results.Status.FAILED.value());
+            return Status.FAILED.is(status);
         }
 
         boolean diverged() {
-            return status.equals(org.mnistspark.results.Status.DIVERGED.value());
+            return Status.DIVERGED.is(status);
         }
     }
+
+    /**
+     * A rung's ranking: diverged runs last, then {@link BestOrder} (a rung's row is the latest run of its
+     * trial, so the trial id is its unique key); the configuration number decides only among outcomes whose
+     * trial ids are unknown.
+     */
+    private static final Comparator<Map.Entry<Key, Outcome>> RANKING =
+            Comparator.comparing((Map.Entry<Key, Outcome> e) -> e.getValue().diverged())
+                    .thenComparing(BestOrder.of(e -> e.getValue().accuracy(), e -> e.getValue().loss(),
+                            e -> e.getValue().trialId(), e -> null))
+                    .thenComparingInt(e -> e.getKey().configuration());
 
     /** What to do next. */
     sealed interface Decision {}
@@ -114,19 +136,8 @@ final class Asha {
     static List<Integer> ranked(Map<Key, Outcome> outcomes, int rung) {
         return outcomes.entrySet().stream()
                 .filter(e -> e.getKey().rung() == rung && !e.getValue().failed())
-                .sorted(Comparator.comparing((Map.Entry<Key, Outcome> e) -> e.getValue().diverged())
-                        .thenComparing(e -> -orWorst(e.getValue().accuracy()))
-                        .thenComparing(e -> orWorstLoss(e.getValue().loss()))
-                        .thenComparingInt(e -> e.getKey().configuration()))
+                .sorted(RANKING)
                 .map(e -> e.getKey().configuration())
                 .toList();
-    }
-
-    private static double orWorst(double accuracy) {
-        return Double.isNaN(accuracy) ? -1 : accuracy;
-    }
-
-    private static double orWorstLoss(double loss) {
-        return Double.isFinite(loss) ? loss : Double.MAX_VALUE;
     }
 }

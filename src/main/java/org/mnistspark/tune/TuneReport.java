@@ -108,19 +108,19 @@ final class TuneReport {
         out.printf("%nTuning job '%s': %d rungs in the table, %d trained now, %d failed now.%n", result.job(),
                 result.rungs(), result.trained(), result.failed());
         out.println("Configurations (accuracy_by_epochs: the test accuracy after each rung's epochs):");
-        out.print(TablePrinter.format(spark.table(ResultsTable.TUNING_CONFIGURATIONS_VIEW)
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.TUNING_CONFIGURATIONS_VIEW)
                 .where(col("tuning_job").equalTo(config.job()))
                 .drop("tuning_job", "kernel_size", "momentum", "seed"), 10_000));
         out.println("Rungs:");
-        out.print(TablePrinter.format(spark.table(ResultsTable.TUNING_RUNGS_VIEW)
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.TUNING_RUNGS_VIEW)
                 .where(col("tuning_job").equalTo(config.job())).drop("tuning_job"), 10_000));
         out.println("Best configuration:");
-        out.print(TablePrinter.format(spark.table(ResultsTable.TUNING_VIEW)
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.TUNING_VIEW)
                 .where(col("tuning_job").equalTo(config.job())).drop("model_path"), 10));
         out.println("Compute spent per experiment (epochs_trained counts each epoch once):");
-        out.print(TablePrinter.format(spark.table(ResultsTable.COMPUTE_VIEW), 10_000));
-        out.printf("Results table: %s%nQuery it: submit/local.sh query --results %s \"SELECT * FROM tuning_configurations\" "
-                + "(views: rungs, tuning, tuning_configurations, tuning_rungs, compute; see docs/tuning.md)%n",
+        out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.COMPUTE_VIEW), 10_000));
+        out.printf("Results table: %s%nQuery it: submit/results.sh --results %s \"SELECT * FROM tuning_configurations\" "
+                + "(views: rungs, tuning, tuning_configurations, tuning_rungs, compute; see README.md)%n",
                 table.location(), config.sweep().output().results());
     }
 

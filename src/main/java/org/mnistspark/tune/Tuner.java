@@ -74,9 +74,9 @@ public final class Tuner {
 
     /** A committed rung of this job, as the table has it. */
     record RungRow(Asha.Key key, String status, double accuracy, double loss, String runId, String modelPath,
-                   List<Double> testAccuracy) {
+                   List<Double> testAccuracy, String trialId) {
         Asha.Outcome outcome() {
-            return new Asha.Outcome(status, accuracy, loss);
+            return new Asha.Outcome(status, accuracy, loss, trialId);
         }
     }
 
@@ -209,7 +209,7 @@ public final class Tuner {
                         + "job (--experiment)");
             }
             rows.put(key, new RungRow(key, row.getString(2), row.getDouble(3), row.getDouble(4), row.getString(5),
-                    row.isNullAt(6) ? null : row.getString(6), row.getList(7)));
+                    row.isNullAt(6) ? null : row.getString(6), row.getList(7), trialId));
         }
         return rows;
     }
@@ -298,9 +298,8 @@ public final class Tuner {
         }
     }
 
-    /** Whether the trial has a committed run that did not fail. */
+    /** Whether the rung's trial is committed: ResultsTable's one definition (its latest run did not fail). */
     private boolean committed(ResultsTable table, String trialId) throws IOException {
-        return !table.trials().where(col("experiment").equalTo(config.job()).and(col("trial_id").equalTo(trialId))
-                .and(col("status").notEqual(Status.FAILED.value()))).isEmpty();
+        return table.isCommitted(config.job(), trialId);
     }
 }

@@ -77,6 +77,31 @@ class ResultsTableTest {
         assertThat(spark.sql("SELECT * FROM classes").count()).isEqualTo(10);
     }
 
+    /**
+     * "Committed", one definition for a sweep's skip and a tuning job's rung: the trial's latest run did not
+     * fail. A diverged run is a result; a failed one records an attempt, and a later run replaces it.
+     */
+    @Test
+    void aTrialIsCommittedWhenItsLatestRunDidNotFail() throws IOException {
+        ResultsTable table = new ResultsTable(spark, dir.toString());
+        table.commit(Records.trial("exp", "diverged", "run-d", 10, List.of(0.1), null, Status.DIVERGED), List.of());
+        table.commit(Records.trial("exp", "failed", "run-f", 10, List.of(0.1), null, Status.FAILED), List.of());
+        table.commit(Records.trial("exp", "failed-then-ok", "run-f2", 10, List.of(0.1), null, Status.FAILED),
+                List.of());
+        TrialRecord ok = Records.rerun(Records.trial("exp", "failed-then-ok", "run-ok", 10, List.of(0.9)),
+                java.time.Instant.parse("2026-11-22T08:00:00Z"));
+        table.commit(ok, Records.epochs(ok));
+        table.commit(Records.trial("exp", "ok-then-failed", "run-ok2", 10, List.of(0.9)), List.of());
+        table.commit(Records.rerun(Records.trial("exp", "ok-then-failed", "run-f3", 10, List.of(0.1), null,
+                Status.FAILED), java.time.Instant.parse("2026-11-22T08:00:00Z")), List.of());
+
+        assertThat(table.committedTrialIds("exp")).containsExactlyInAnyOrder("diverged", "failed-then-ok");
+        for (String trial : List.of("diverged", "failed", "failed-then-ok", "ok-then-failed", "none")) {
+            assertThat(table.isCommitted("exp", trial)).as(trial).isEqualTo(table.committedTrialIds("exp").contains(trial));
+        }
+        assertThat(table.isCommitted("other", "diverged")).isFalse();
+    }
+
     @Test
     void emptyTableReadsAsNoRows() throws IOException {
         ResultsTable table = new ResultsTable(spark, dir.resolve("none").toString());

@@ -195,6 +195,20 @@ class AshaTest {
                 .isEqualTo(new Asha.Train(3, 0, 0, 0, 0, false));
     }
 
+    /**
+     * ASHA ranks a rung in the one order of "best" (BestOrder), the tuning view's and predict best:'s: on an
+     * exact tie of test accuracy and test loss the smaller trial id goes on, whatever the configuration numbers.
+     */
+    @Test
+    void anExactTieIsBrokenByTrialIdAsEverywhereElse() {
+        Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
+        outcomes.put(new Asha.Key(1, 0), new Asha.Outcome(Status.STOPPED.value(), 0.95, 0.1, "t-b"));
+        outcomes.put(new Asha.Key(2, 0), new Asha.Outcome(Status.STOPPED.value(), 0.95, 0.1, "t-a"));
+        outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(Status.STOPPED.value(), 0.95, 0.2, "t-0"));
+        assertThat(Asha.ranked(outcomes, 0)).containsExactly(2, 1, 3);
+        assertThat(new Asha(3, 2, 3).next(outcomes, Set.of(), Set.of())).isEqualTo(new Asha.Train(2, 1, 1, 3, 1, false));
+    }
+
     @Test
     void randomSearchIsOneRungWithoutPromotions() {
         List<Asha.Train> order = run(new Asha(5, 1, 3), new HashMap<>(), key -> 0.9 + key.configuration() / 100.0);

@@ -14,6 +14,7 @@ import org.mnistspark.TestSpark;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.config.TuneConfig;
 import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Views;
 
 import java.io.File;
 import java.net.URI;
@@ -101,7 +102,7 @@ class TuneEndToEndTest {
                 "rung 1: epochs 2-2; promoted");
 
         ResultsTable table = table();
-        List<Row> rungs = table.rungs().collectAsList();
+        List<Row> rungs = Views.rungs(table).collectAsList();
         assertThat(rungs).extracting(TuneEndToEndTest::key).containsExactlyInAnyOrder("1@0", "2@0");
         rungs.forEach(row -> committedBeforeTheKill.put(key(row), row.getAs("run_id")));
         assertThat(table.epochs().count()).as("the epochs of the two committed rungs").isEqualTo(2);
@@ -119,7 +120,7 @@ class TuneEndToEndTest {
         assertThat(result.out()).doesNotContain("[c1 r0] configuration 1/4, rung 0", "[c2 r0] configuration 2/4, rung 0");
 
         ResultsTable table = table();
-        List<Row> rungs = table.rungs().orderBy("rung", "configuration").collectAsList();
+        List<Row> rungs = Views.rungs(table).orderBy("rung", "configuration").collectAsList();
         // 4 configurations at rung 0; ⌊4/2⌋ = 2 of them went on to rung 1.
         assertThat(rungs).filteredOn(r -> (int) r.getAs("rung") == 0).hasSize(4);
         assertThat(rungs).filteredOn(r -> (int) r.getAs("rung") == 1).hasSize(2);
