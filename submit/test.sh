@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README's test command (CI runs it through .ci/run): makes sure the Debian packages the tests use are
-# installed, then runs every test with `mvn -B verify` (arguments go to Maven).
+# installed, checks the formatting (seconds), then runs every test with `mvn -B verify` (arguments go to Maven).
 #
 # The packages: Jupyter's nbconvert, its notebook client and kernel client (the notebook test executes
 # notebooks/results.ipynb with /usr/bin/jupyter), and Chromium (the report test renders the page in
@@ -35,4 +35,6 @@ if (( ${#missing[@]} > 0 )); then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}" >&2
 fi
 cd "$ROOT"
+# The formatting check is also part of verify, but there it comes after the suite: say it in seconds.
+mvn -B -q spotless:check || { echo "error: unformatted Java files; run mvn spotless:apply" >&2; exit 1; }
 exec mvn -B verify "$@"

@@ -24,6 +24,12 @@ import static org.apache.spark.sql.functions.col;
  * them). "Best" is always {@link BestOrder}; statuses are {@link Status} literals.
  */
 public final class Views {
+    /**
+     * {@code ${HYPERPARAMETERS}} in a query's text, or {@code ${t.HYPERPARAMETERS}} for table {@code t}'s: every
+     * hyperparameter's column (declared first: the queries below are built from it when the class loads).
+     */
+    private static final Pattern HYPERPARAMETERS = Pattern.compile("\\$\\{(?:(\\w+)\\.)?HYPERPARAMETERS\\}");
+
     private Views() {}
 
     public static final String TRIALS_VIEW = "trials";
@@ -307,9 +313,6 @@ public final class Views {
         }
         return all.toArray(Column[]::new);
     }
-
-    /** {@code ${HYPERPARAMETERS}}, or {@code ${t.HYPERPARAMETERS}} for table {@code t}'s. */
-    private static final Pattern HYPERPARAMETERS = Pattern.compile("\\$\\{(?:(\\w+)\\.)?HYPERPARAMETERS\\}");
 
     static String sql(String template) {
         String text = template.replace("${BEST_ORDER}", BestOrder.SQL)
