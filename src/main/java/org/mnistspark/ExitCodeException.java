@@ -12,6 +12,7 @@ public abstract sealed class ExitCodeException extends RuntimeException permits 
     public static final int FAILED = 1;
     /** The exit code of bad input: arguments, configuration, or a table or file the user named. */
     public static final int BAD_INPUT = 2;
+
     private static final long serialVersionUID = 1L;
 
     ExitCodeException(String message, Throwable cause) {

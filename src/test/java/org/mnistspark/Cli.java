@@ -1,13 +1,12 @@
 package org.mnistspark;
 
-import org.apache.spark.sql.SparkSession;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.spark.sql.SparkSession;
 
 /** Runs the job's command line in this JVM, as spark-submit would, and keeps what it printed. */
 public final class Cli {
@@ -24,8 +23,11 @@ public final class Cli {
     public static Result run(Supplier<SparkSession> spark, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode = org.mnistspark.cli.CliAccess.run(args, spark,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exitCode = org.mnistspark.cli.CliAccess.run(
+                args,
+                spark,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -39,14 +41,18 @@ public final class Cli {
     /** Exit code 2 and one {@code error:} line naming each of {@code named}, without a stack trace. */
     public static void assertBadInput(Result result, String... named) {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count()).as(result.err()).isEqualTo(1);
+        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count())
+                .as(result.err())
+                .isEqualTo(1);
         assertThat(result.err()).contains(named).doesNotContain("\tat ");
     }
 
     /** Exit code 1 and one {@code error:} line naming each of {@code named}, without a stack trace. */
     public static void assertFailed(Result result, String... named) {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
-        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count()).as(result.err()).isEqualTo(1);
+        assertThat(result.err().lines().filter(l -> l.startsWith("error: ")).count())
+                .as(result.err())
+                .isEqualTo(1);
         assertThat(result.err()).contains(named).doesNotContain("\tat ");
     }
 }

@@ -1,8 +1,5 @@
 package org.mnistspark;
 
-import org.apache.spark.sql.SparkSession;
-import org.mnistspark.model.NativeRuntime;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.model.NativeRuntime;
 
 /**
  * One embedded local[2] Spark for all tests in a JVM (starting one takes seconds), bound to loopback,
@@ -35,8 +34,7 @@ public final class TestSpark {
             SparkSession.Builder builder = SparkSession.builder();
             jobSettings().forEach(builder::config);
             settings.forEach(builder::config);
-            session = builder
-                    .appName("mnist-spark-tests")
+            session = builder.appName("mnist-spark-tests")
                     .master("local[2]")
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")

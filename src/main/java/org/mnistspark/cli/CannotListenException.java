@@ -1,8 +1,7 @@
 package org.mnistspark.cli;
 
-import org.mnistspark.FailureException;
-
 import java.net.BindException;
+import org.mnistspark.FailureException;
 
 /** A server that cannot listen on its address: the port is taken, or needs privileges. Exit code 1. */
 final class CannotListenException extends FailureException {

@@ -1,9 +1,8 @@
 package org.mnistspark.cli;
 
-import org.mnistspark.config.Setting;
-
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mnistspark.config.Setting;
 
 /**
  * A subcommand that reads the configuration: it takes {@code --conf}, {@code --set} and an option per

@@ -1,11 +1,5 @@
 package org.mnistspark.cli;
 
-import org.apache.spark.sql.SparkSession;
-import org.mnistspark.ExitCodeException;
-import org.mnistspark.model.NativeRuntime;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.ExitCodeException;
+import org.mnistspark.model.NativeRuntime;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * The job's entry point, for spark-submit and submit/local.sh: {@code mnist-spark [sweep|query|stage] ...}.
@@ -27,21 +26,39 @@ import java.util.function.Supplier;
  * exception, and this class alone reports it: picocli's parse errors are 2; an {@link ExitCodeException}
  * carries its own code; the rest are 1 (see {@link #report}).
  */
-@Command(name = "mnist-spark", mixinStandardHelpOptions = true, versionProvider = MnistSpark.Version.class,
+@Command(
+        name = "mnist-spark",
+        mixinStandardHelpOptions = true,
+        versionProvider = MnistSpark.Version.class,
         description = "Trains the MNIST CNN with Spark and DL4J's parameter averaging over a grid of "
                 + "hyperparameters, and queries the Parquet results table.",
-        footer = {"", "Without a command, or with options only, it runs the sweep. Each command's options: "
-                + "mnist-spark COMMAND --help."},
-        subcommands = {SweepCommand.class, QueryCommand.class, StageCommand.class, BaselineCommand.class,
-                VacuumCommand.class, TuneCommand.class, PredictCommand.class, ServeCommand.class,
-                ReportCommand.class, RoundCostCommand.class, SettingsCommand.class})
+        footer = {
+            "",
+            "Without a command, or with options only, it runs the sweep. Each command's options: "
+                    + "mnist-spark COMMAND --help."
+        },
+        subcommands = {
+            SweepCommand.class,
+            QueryCommand.class,
+            StageCommand.class,
+            BaselineCommand.class,
+            VacuumCommand.class,
+            TuneCommand.class,
+            PredictCommand.class,
+            ServeCommand.class,
+            ReportCommand.class,
+            RoundCostCommand.class,
+            SettingsCommand.class
+        })
 public final class MnistSpark {
     public static final String APP_NAME = "mnist-spark";
     static final int FAILED = ExitCodeException.FAILED;
     static final int BAD_INPUT = ExitCodeException.BAD_INPUT;
     /** The subcommands' names, from their @Command annotations. */
-    private static final List<String> COMMANDS = Arrays.stream(MnistSpark.class.getAnnotation(Command.class)
-            .subcommands()).map(type -> type.getAnnotation(Command.class).name()).toList();
+    private static final List<String> COMMANDS = Arrays.stream(
+                    MnistSpark.class.getAnnotation(Command.class).subcommands())
+            .map(type -> type.getAnnotation(Command.class).name())
+            .toList();
 
     /** What a command runs with: Spark when it needs it, and where it prints. */
     record Context(Supplier<SparkSession> spark, PrintStream out, PrintStream err) {}
@@ -110,8 +127,9 @@ public final class MnistSpark {
 
     /** A bare or options-only command line means the sweep. */
     static String[] withCommand(String[] args) {
-        boolean named = args.length > 0 && (COMMANDS.contains(args[0]) || List.of("-h", "--help", "-V", "--version",
-                "help").contains(args[0]));
+        boolean named = args.length > 0
+                && (COMMANDS.contains(args[0])
+                        || List.of("-h", "--help", "-V", "--version", "help").contains(args[0]));
         if (named) {
             return args;
         }

@@ -5,17 +5,25 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.SweepConfig;
-import org.mnistspark.results.Views;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TablePrinter;
+import org.mnistspark.results.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs Spark SQL over the results table (views: trials, epochs) and prints the result.",
-                "Without SQL it prints the best configuration per experiment."})
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs Spark SQL over the results table (views: trials, epochs) and prints the result.",
+            "Without SQL it prints the best configuration per experiment."
+        })
 final class QueryCommand extends ConfiguredCommand {
-    @Parameters(arity = "0..1", paramLabel = "SQL", description = "The query; default: the best configuration per experiment.")
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "SQL",
+            description = "The query; default: the best configuration per experiment.")
     String sql;
 
     QueryCommand(MnistSpark.Context context) {

@@ -1,5 +1,6 @@
 package org.mnistspark.cli;
 
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.report.Report;
@@ -7,20 +8,28 @@ import org.mnistspark.report.ResultViews;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.List;
-
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes one self-contained HTML page about an experiment: the best configuration per "
-                + "experiment, the experiment's trials, test accuracy against hidden channels, learning curves, the "
-                + "best trial's confusion matrix, the test images its model gets wrong, and the table's latest tuning job, as "
-                + "tables and embedded PNG charts (the views of notebooks/results.ipynb). The page is written whole or not at all, to any Hadoop path."})
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Writes one self-contained HTML page about an experiment: the best configuration per "
+                    + "experiment, the experiment's trials, test accuracy against hidden channels, learning curves, the "
+                    + "best trial's confusion matrix, the test images its model gets wrong, and the table's latest tuning job, as "
+                    + "tables and embedded PNG charts (the views of notebooks/results.ipynb). The page is written whole or not at all, to any Hadoop path."
+        })
 final class ReportCommand extends ConfiguredCommand {
-    @Option(names = "--output", required = true, paramLabel = "PATH",
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "PATH",
             description = "Where the page goes, any Hadoop path: a folder (the page is PATH/index.html) or a "
                     + "file name ending in .html. An earlier page there is replaced.")
     String output;
 
-    @Option(names = "--experiment", paramLabel = "NAME",
+    @Option(
+            names = "--experiment",
+            paramLabel = "NAME",
             description = "The experiment to show; default: the one whose last trial finished last.")
     String experiment;
 

@@ -1,5 +1,11 @@
 package org.mnistspark.cli;
 
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.inference.DigitModel;
@@ -12,40 +18,51 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
-        description = {"Serves a trained model over HTTP, as a SageMaker inference container does: GET /ping, and "
-                + "POST /invocations with a PNG of a digit (any size) or JSON {\"pixels\": [784 numbers 0-255]}, "
-                + "answered with JSON {\"label\": ..., \"probabilities\": [10 numbers]}; or a batch: JSON "
-                + "{\"instances\": [[784 numbers], ...]}, application/x-npy (N x 28 x 28 or N x 784) or text/csv (an "
-                + "image a line), answered with a prediction per image (Accept: text/csv for CSV). Requests that "
-                + "arrive together share a forward pass. GET / is a page to draw a digit on. Runs until stopped "
-                + "(Ctrl-C).",
-                "Exit codes: 1 an unreadable model or a port in use, 2 bad input (selector, run)."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Serves a trained model over HTTP, as a SageMaker inference container does: GET /ping, and "
+                    + "POST /invocations with a PNG of a digit (any size) or JSON {\"pixels\": [784 numbers 0-255]}, "
+                    + "answered with JSON {\"label\": ..., \"probabilities\": [10 numbers]}; or a batch: JSON "
+                    + "{\"instances\": [[784 numbers], ...]}, application/x-npy (N x 28 x 28 or N x 784) or text/csv (an "
+                    + "image a line), answered with a prediction per image (Accept: text/csv for CSV). Requests that "
+                    + "arrive together share a forward pass. GET / is a page to draw a digit on. Runs until stopped "
+                    + "(Ctrl-C).",
+            "Exit codes: 1 an unreadable model or a port in use, 2 bad input (selector, run)."
+        })
 final class ServeCommand extends ConfiguredCommand {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
             description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for "
                     + "every interface, as a container needs).")
     String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "8080",
             description = "The port; SageMaker's is 8080 (default: ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Request threads, which also run the forward passes (default: 0, one per processor).")
     int threads;
 
-    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "2",
+    @Option(
+            names = "--batch-wait-ms",
+            paramLabel = "MS",
+            defaultValue = "2",
             description = "How long a request may wait for others being read to share its forward pass (default: "
                     + "${DEFAULT-VALUE}; 0: only those already waiting).")
     int batchWaitMs;
@@ -62,7 +79,8 @@ final class ServeCommand extends ConfiguredCommand {
             throw new InvalidArgumentException("--port must be 0-65535, --threads and --batch-wait-ms at least 0");
         }
         SparkSession spark = context.spark().get();
-        SelectedModel selected = selection.resolve(new ResultsTable(spark, config.output().results()));
+        SelectedModel selected =
+                selection.resolve(new ResultsTable(spark, config.output().results()));
         DigitModel digits = ModelFile.load(selected, spark.sparkContext().hadoopConfiguration());
         System.setProperty("java.awt.headless", "true"); // images are decoded, never shown
         int requestThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -70,8 +88,8 @@ final class ServeCommand extends ConfiguredCommand {
         CountDownLatch closed = new CountDownLatch(1);
         PredictionServer started;
         try {
-            started = PredictionServer.start(digits, selected, host, port, requestThreads,
-                    Duration.ofMillis(batchWaitMs));
+            started = PredictionServer.start(
+                    digits, selected, host, port, requestThreads, Duration.ofMillis(batchWaitMs));
         } catch (BindException e) {
             throw new CannotListenException(host, port, e);
         } catch (UnknownHostException e) {
@@ -79,18 +97,22 @@ final class ServeCommand extends ConfiguredCommand {
         }
         try (PredictionServer server = started) {
             InetSocketAddress address = server.address();
-            Thread hook = new Thread(() -> { // SIGTERM (a container stopped) or Ctrl-C: finish what is in flight
-                stopped.countDown();
-                try {
-                    closed.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "serve-shutdown");
+            Thread hook = new Thread(
+                    () -> { // SIGTERM (a container stopped) or Ctrl-C: finish what is in flight
+                        stopped.countDown();
+                        try {
+                            closed.await(5, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            context.out().println("serving " + selected.describe() + ", " + digits.hiddenChannels()
-                    + " hidden channels, on http://" + address.getHostString() + ":" + address.getPort()
-                    + "/ (POST /invocations, GET /ping; " + requestThreads + " request threads); Ctrl-C stops it");
+            context.out()
+                    .println("serving " + selected.describe() + ", " + digits.hiddenChannels()
+                            + " hidden channels, on http://" + address.getHostString() + ":" + address.getPort()
+                            + "/ (POST /invocations, GET /ping; " + requestThreads
+                            + " request threads); Ctrl-C stops it");
             context.out().println("batching: " + server.describe());
             try {
                 stopped.await();

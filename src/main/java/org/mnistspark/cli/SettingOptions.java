@@ -1,14 +1,13 @@
 package org.mnistspark.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.mnistspark.config.Setting;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.config.TuneConfig;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The configuration options of a command: {@code --conf FILE}, {@code --set key=value}, and one option
@@ -22,25 +21,37 @@ final class SettingOptions {
 
     /** Adds {@code --conf}, {@code --set} and the settings' options, grouped under {@code heading}s. */
     SettingOptions addTo(CommandSpec command, List<Setting<?>> settings) {
-        command.addOption(OptionSpec.builder("--conf").paramLabel("FILE").type(String.class)
+        command.addOption(OptionSpec.builder("--conf")
+                .paramLabel("FILE")
+                .type(String.class)
                 .description("HOCON settings, a local file or any Hadoop path (examples in conf/).")
-                .setter(new Setter(value -> confFile = value)).build());
-        command.addOption(OptionSpec.builder("--set").paramLabel("KEY=VALUE").type(String.class)
+                .setter(new Setter(value -> confFile = value))
+                .build());
+        command.addOption(OptionSpec.builder("--set")
+                .paramLabel("KEY=VALUE")
+                .type(String.class)
                 .description("Any setting in HOCON syntax, for example --set 'model.hidden-channels=[2,5]'.")
-                .setter(new Setter(overrides::add)).build());
+                .setter(new Setter(overrides::add))
+                .build());
         ArgGroupSpec.Builder group = null;
         String concern = null;
         for (Setting<?> setting : settings) {
-            String prefix = setting.key().contains(".") ? setting.key().substring(0, setting.key().indexOf('.')) : "";
+            String prefix = setting.key().contains(".")
+                    ? setting.key().substring(0, setting.key().indexOf('.'))
+                    : "";
             if (group == null || !prefix.equals(concern)) {
                 if (group != null) {
                     command.addArgGroup(group.build());
                 }
                 concern = prefix;
-                group = ArgGroupSpec.builder().exclusive(false).multiplicity("0..*")
-                        .headingKey(null).heading(heading(prefix) + "%n");
+                group = ArgGroupSpec.builder()
+                        .exclusive(false)
+                        .multiplicity("0..*")
+                        .headingKey(null)
+                        .heading(heading(prefix) + "%n");
             }
-            OptionSpec.Builder option = OptionSpec.builder(setting.option()).type(String.class)
+            OptionSpec.Builder option = OptionSpec.builder(setting.option())
+                    .type(String.class)
                     .description(setting.description())
                     .setter(new Setter(typed -> overrides.add(setting.override(typed))));
             if (setting.isFlag()) {

@@ -6,11 +6,18 @@ import org.mnistspark.storage.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "stage", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "stage",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Copies the MNIST files of --data, SHA-256 verified before and after, to another Hadoop "
                 + "path (for example s3a://bucket/mnist) for clusters to read. Needs no Spark.")
 final class StageCommand extends ConfiguredCommand {
-    @Option(names = "--to", required = true, paramLabel = "PATH", description = "Where to copy the files: any Hadoop path.")
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "PATH",
+            description = "Where to copy the files: any Hadoop path.")
     String target;
 
     StageCommand(MnistSpark.Context context) {

@@ -1,23 +1,30 @@
 package org.mnistspark.cli;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
 import org.mnistspark.config.SweepConfig;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.Vacuum;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.Locale;
-
-@Command(name = "vacuum", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Removes what the results table no longer needs: runs a rerun superseded (rows and "
-                + "models) and, older than --older-than, leftovers of interrupted commits (_staging/, epoch rows of "
-                + "runs that never committed), expired claims and model files no row names. Sweeps never delete "
-                + "these themselves, since another sweep may be writing beside them."})
+@Command(
+        name = "vacuum",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Removes what the results table no longer needs: runs a rerun superseded (rows and "
+                    + "models) and, older than --older-than, leftovers of interrupted commits (_staging/, epoch rows of "
+                    + "runs that never committed), expired claims and model files no row names. Sweeps never delete "
+                    + "these themselves, since another sweep may be writing beside them."
+        })
 final class VacuumCommand extends ConfiguredCommand {
-    @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "1h",
+    @Option(
+            names = "--older-than",
+            paramLabel = "AGE",
+            defaultValue = "1h",
             description = "Leftovers younger than this stay (a sweep may still write them): 90s, 30m, 6h, 2d. "
                     + "Default: ${DEFAULT-VALUE}.")
     String olderThan;
@@ -43,8 +50,15 @@ final class VacuumCommand extends ConfiguredCommand {
         print(verb + " interrupted commits in _staging/", result.staging());
         print(verb + " epoch files of runs that never committed", result.orphanEpochFiles());
         print(verb + " model files no row names", result.orphanModels());
-        context.out().printf(Locale.ROOT, "%s %d expired claim%s; %s: %d in all%n", verb, result.expiredClaims(),
-                result.expiredClaims() == 1 ? "" : "s", table.location(), result.total());
+        context.out()
+                .printf(
+                        Locale.ROOT,
+                        "%s %d expired claim%s; %s: %d in all%n",
+                        verb,
+                        result.expiredClaims(),
+                        result.expiredClaims() == 1 ? "" : "s",
+                        table.location(),
+                        result.total());
         return 0;
     }
 
@@ -66,8 +80,8 @@ final class VacuumCommand extends ConfiguredCommand {
             }
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new InvalidArgumentException("invalid --older-than " + text + ": expected for example 90s, 30m, 6h, "
-                    + "2d or PT1H");
+            throw new InvalidArgumentException(
+                    "invalid --older-than " + text + ": expected for example 90s, 30m, 6h, " + "2d or PT1H");
         }
     }
 }

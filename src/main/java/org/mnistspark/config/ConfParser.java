@@ -8,10 +8,6 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.mnistspark.storage.Storage;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +22,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Storage;
 
 /**
  * The mechanism behind {@link SweepConfig} (its declarations are the {@link Setting}s): three layers
@@ -54,8 +53,8 @@ final class ConfParser {
      * @param retired   keys an older version had, each with why it is gone: ignored with a warning, so
      *                  that an old file or scheduler still runs
      */
-    static ConfParser load(Collection<Setting<?>> declared, Map<String, String> retired, String file,
-                           List<String> overrides) {
+    static ConfParser load(
+            Collection<Setting<?>> declared, Map<String, String> retired, String file, List<String> overrides) {
         return load(declared, retired, file, overrides, Set.of());
     }
 
@@ -66,8 +65,12 @@ final class ConfParser {
      * ({@code search.space.model.dropout.choice}) replaces what the file says about {@code model.dropout}
      * under that block, instead of merging into it.
      */
-    static ConfParser load(Collection<Setting<?>> declared, Map<String, String> retired, String file,
-                           List<String> overrides, Set<String> blocks) {
+    static ConfParser load(
+            Collection<Setting<?>> declared,
+            Map<String, String> retired,
+            String file,
+            List<String> overrides,
+            Set<String> blocks) {
         Map<String, Object> defaults = new LinkedHashMap<>();
         declared.forEach(s -> defaults.put(s.key(), s.defaultValue()));
         Set<String> known = defaults.keySet();
@@ -78,12 +81,12 @@ final class ConfParser {
                 throw new InvalidConfigException("--set expects key=value, got '" + override + "'");
             }
             try {
-                Config one = ConfigFactory.parseString(override,
-                        ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE_ORIGIN));
+                Config one = ConfigFactory.parseString(
+                        override, ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE_ORIGIN));
                 fromCommandLine = one.withFallback(fromCommandLine);
             } catch (ConfigException e) {
-                throw new InvalidConfigException("cannot parse command-line setting '" + override + "': "
-                        + e.getMessage(), e);
+                throw new InvalidConfigException(
+                        "cannot parse command-line setting '" + override + "': " + e.getMessage(), e);
             }
         }
         List<String> warnings = new ArrayList<>();
@@ -95,8 +98,12 @@ final class ConfParser {
             fromFile = withoutReplaced(fromFile, fromCommandLine, block);
         }
         try {
-            return new ConfParser(fromCommandLine.withFallback(fromFile)
-                    .withFallback(ConfigFactory.parseMap(defaults, DEFAULTS_ORIGIN)).resolve(), warnings);
+            return new ConfParser(
+                    fromCommandLine
+                            .withFallback(fromFile)
+                            .withFallback(ConfigFactory.parseMap(defaults, DEFAULTS_ORIGIN))
+                            .resolve(),
+                    warnings);
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }
@@ -142,8 +149,7 @@ final class ConfParser {
      * is wrong; that becomes an InvalidConfigException naming the key, the value and its origin. The
      * origin is recorded under {@code key}, with the value as {@code render} prints it.
      */
-    <T> T read(String key, ConfigValue value, Function<ConfigValue, T> read,
-               Function<T, String> render) {
+    <T> T read(String key, ConfigValue value, Function<ConfigValue, T> read, Function<T, String> render) {
         T typed;
         try {
             typed = read.apply(value);
@@ -156,8 +162,8 @@ final class ConfParser {
 
     /** An error about {@code key} = {@code value}, naming where the value came from. */
     static InvalidConfigException invalid(String key, ConfigValue value, String problem) {
-        return new InvalidConfigException("invalid setting " + key + " = " + render(value.unwrapped())
-                + " (" + origin(value) + "): " + problem);
+        return new InvalidConfigException(
+                "invalid setting " + key + " = " + render(value.unwrapped()) + " (" + origin(value) + "): " + problem);
     }
 
     /** What was ignored, and why. */
@@ -188,7 +194,8 @@ final class ConfParser {
 
     static String render(Object value) {
         if (value instanceof Map<?, ?> map) {
-            return map.entrySet().stream().map(e -> e.getKey() + "=" + render(e.getValue()))
+            return map.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + render(e.getValue()))
                     .collect(Collectors.joining(", ", "{", "}"));
         }
         if (value instanceof List<?> list) {
@@ -203,9 +210,12 @@ final class ConfParser {
             if (!known.contains(key) && blocks.stream().noneMatch(block -> key.startsWith(block + "."))) {
                 throw new InvalidConfigException("unknown setting '" + key + "' ("
                         + origin(entry.getValue()) + "); every setting and its option is listed by "
-                        + (!blocks.isEmpty() ? "'tune --help'" : key.startsWith("search.")
-                                ? "'tune --help' (the search block is read by the tune command only)"
-                                : "'sweep --help'") + " and in docs/settings.md");
+                        + (!blocks.isEmpty()
+                                ? "'tune --help'"
+                                : key.startsWith("search.")
+                                        ? "'tune --help' (the search block is read by the tune command only)"
+                                        : "'sweep --help'")
+                        + " and in docs/settings.md");
             }
         }
     }
@@ -215,14 +225,18 @@ final class ConfParser {
      * object that holds it (for {@code model.dropout.choice}, {@code model.dropout}).
      */
     private static Config withoutReplaced(Config lower, Config higher, String block) {
-        if (!higher.hasPath(block) || higher.getValue(block).valueType() != ConfigValueType.OBJECT
-                || !lower.hasPath(block) || lower.getValue(block).valueType() != ConfigValueType.OBJECT) {
+        if (!higher.hasPath(block)
+                || higher.getValue(block).valueType() != ConfigValueType.OBJECT
+                || !lower.hasPath(block)
+                || lower.getValue(block).valueType() != ConfigValueType.OBJECT) {
             return lower; // nothing to replace key by key; the merged value is checked when the block is read
         }
-        for (String key : higher.getConfig(block).entrySet().stream().map(Map.Entry::getKey).toList()) {
+        for (String key : higher.getConfig(block).entrySet().stream()
+                .map(Map.Entry::getKey)
+                .toList()) {
             List<String> path = ConfigUtil.splitPath(key);
-            String holder = block + "." + ConfigUtil.joinPath(
-                    path.size() > 1 ? path.subList(0, path.size() - 1) : path);
+            String holder =
+                    block + "." + ConfigUtil.joinPath(path.size() > 1 ? path.subList(0, path.size() - 1) : path);
             lower = lower.withoutPath(holder);
         }
         return lower;
@@ -248,8 +262,9 @@ final class ConfParser {
                 }
                 text = Files.readString(local.toPath());
             }
-            return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
-                    .setOriginDescription(file));
+            return ConfigFactory.parseString(
+                    text,
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(file));
         } catch (IOException | ConfigException e) {
             throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }

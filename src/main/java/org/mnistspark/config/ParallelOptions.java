@@ -1,8 +1,8 @@
 package org.mnistspark.config;
 
-import java.util.List;
-
 import static org.mnistspark.config.Setting.INT;
+
+import java.util.List;
 
 /**
  * How many trials train at once: what a bigger cluster is for. A trial's own training is fixed by its
@@ -14,8 +14,13 @@ import static org.mnistspark.config.Setting.INT;
  */
 public record ParallelOptions(int parallelTrials) {
 
-    static final Setting<Integer> PARALLEL_TRIALS = Setting.single("sweep.parallel-trials", "--parallel-trials", INT,
-            0, n -> n >= 0 && n <= 1024, "must be 0 (from the executors' cores) or 1 to 1024",
+    static final Setting<Integer> PARALLEL_TRIALS = Setting.single(
+            "sweep.parallel-trials",
+            "--parallel-trials",
+            INT,
+            0,
+            n -> n >= 0 && n <= 1024,
+            "must be 0 (from the executors' cores) or 1 to 1024",
             "Trials (tuning rungs) trained at once, each from its own driver thread in its own FAIR scheduler "
                     + "pool; 0: twice the executors' cores divided by the workers per trial (two tasks a core fill "
                     + "the gaps between a trial's rounds), at least 1. No trial's numbers depend on it.");

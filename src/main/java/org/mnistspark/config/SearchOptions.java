@@ -1,9 +1,12 @@
 package org.mnistspark.config;
 
+import static org.mnistspark.config.Setting.DOUBLE;
+import static org.mnistspark.config.Setting.INT;
+import static org.mnistspark.config.Setting.LONG;
+
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.mnistspark.config.Setting.DOUBLE;
-import static org.mnistspark.config.Setting.INT;
-import static org.mnistspark.config.Setting.LONG;
-import static org.mnistspark.config.Setting.TEXT;
 
 /**
  * The {@code search} block of a tuning job ({@code tune}): how it proposes configurations and how many
@@ -38,29 +36,66 @@ import static org.mnistspark.config.Setting.TEXT;
  *
  * @param space every grid key but the epochs (the budget), in the grid's order, with how it is drawn
  */
-public record SearchOptions(SearchStrategy strategy, long seed, int trials, int minEpochs, int maxEpochs, int eta,
-                            Map<String, Distribution> space) {
+public record SearchOptions(
+        SearchStrategy strategy,
+        long seed,
+        int trials,
+        int minEpochs,
+        int maxEpochs,
+        int eta,
+        Map<String, Distribution> space) {
     /** The open block of distributions. */
     static final String SPACE = "search.space";
 
-    static final Setting<SearchStrategy> STRATEGY = Setting.single("search.strategy", "--strategy",
-            Setting.choice(SearchStrategy.class), SearchStrategy.ASHA, java.util.Objects::nonNull,
+    static final Setting<SearchStrategy> STRATEGY = Setting.single(
+            "search.strategy",
+            "--strategy",
+            Setting.choice(SearchStrategy.class),
+            SearchStrategy.ASHA,
+            java.util.Objects::nonNull,
             Setting.oneOf(SearchStrategy.class),
             "random: every configuration trains max-epochs. asha: asynchronous successive halving; every "
                     + "configuration trains min-epochs, and each rung promotes its top 1/eta to eta times the epochs, "
                     + "up to max-epochs.");
-    static final Setting<Long> SEED = Setting.single("search.seed", "--search-seed", LONG, 1L, n -> true, "",
+    static final Setting<Long> SEED = Setting.single(
+            "search.seed",
+            "--search-seed",
+            LONG,
+            1L,
+            n -> true,
+            "",
             "Seeds the proposals: the same seed proposes the same configurations in the same order (a run again "
                     + "resumes the job).");
-    static final Setting<Integer> TRIALS = Setting.single("search.trials", "--trials", INT, 9,
-            n -> n >= 1 && n <= 10_000, "must be 1 to 10,000",
+    static final Setting<Integer> TRIALS = Setting.single(
+            "search.trials",
+            "--trials",
+            INT,
+            9,
+            n -> n >= 1 && n <= 10_000,
+            "must be 1 to 10,000",
             "Configurations to propose (fewer if the space holds fewer distinct ones).");
-    static final Setting<Integer> MIN_EPOCHS = Setting.single("search.min-epochs", "--min-epochs", INT, 1,
-            n -> n >= 1, "must be at least 1", "asha: the first rung's epochs, which every configuration trains.");
-    static final Setting<Integer> MAX_EPOCHS = Setting.single("search.max-epochs", "--max-epochs", INT, 9,
-            n -> n >= 1, "must be at least 1",
+    static final Setting<Integer> MIN_EPOCHS = Setting.single(
+            "search.min-epochs",
+            "--min-epochs",
+            INT,
+            1,
+            n -> n >= 1,
+            "must be at least 1",
+            "asha: the first rung's epochs, which every configuration trains.");
+    static final Setting<Integer> MAX_EPOCHS = Setting.single(
+            "search.max-epochs",
+            "--max-epochs",
+            INT,
+            9,
+            n -> n >= 1,
+            "must be at least 1",
             "The last rung's epochs (asha), or every configuration's (random).");
-    static final Setting<Integer> ETA = Setting.single("search.eta", "--eta", INT, 3, n -> n >= 2,
+    static final Setting<Integer> ETA = Setting.single(
+            "search.eta",
+            "--eta",
+            INT,
+            3,
+            n -> n >= 2,
             "must be at least 2",
             "asha's reduction factor: a rung promotes its top 1/eta, and the next rung trains eta times the epochs.");
 
@@ -84,8 +119,9 @@ public record SearchOptions(SearchStrategy strategy, long seed, int trials, int 
         int maxEpochs = p.get(MAX_EPOCHS);
         int eta = p.get(ETA);
         if (minEpochs > maxEpochs) {
-            throw new InvalidConfigException("invalid setting " + MIN_EPOCHS.key() + " = " + p.origins().get(MIN_EPOCHS.key())
-                    + ": more than " + MAX_EPOCHS.key() + " = " + p.origins().get(MAX_EPOCHS.key()));
+            throw new InvalidConfigException(
+                    "invalid setting " + MIN_EPOCHS.key() + " = " + p.origins().get(MIN_EPOCHS.key()) + ": more than "
+                            + MAX_EPOCHS.key() + " = " + p.origins().get(MAX_EPOCHS.key()));
         }
         Map<String, Setting<?>> grids = new LinkedHashMap<>();
         grid.values().keySet().forEach(h -> grids.put(h.key(), h.setting()));
@@ -97,8 +133,13 @@ public record SearchOptions(SearchStrategy strategy, long seed, int trials, int 
                 continue; // the budget: the rungs' epochs
             }
             List<?> values = dimension.getValue();
-            space.put(key, declared.containsKey(key) ? declared.get(key)
-                    : values.size() == 1 ? new Distribution.Fixed(values.get(0)) : new Distribution.Choice(values));
+            space.put(
+                    key,
+                    declared.containsKey(key)
+                            ? declared.get(key)
+                            : values.size() == 1
+                                    ? new Distribution.Fixed(values.get(0))
+                                    : new Distribution.Choice(values));
         }
         return new SearchOptions(strategy, seed, trials, minEpochs, maxEpochs, eta, space);
     }
@@ -120,8 +161,10 @@ public record SearchOptions(SearchStrategy strategy, long seed, int trials, int 
 
     /** The keys whose values are drawn (not fixed). */
     public Set<String> drawnKeys() {
-        return space.entrySet().stream().filter(e -> !(e.getValue() instanceof Distribution.Fixed))
-                .map(Map.Entry::getKey).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        return space.entrySet().stream()
+                .filter(e -> !(e.getValue() instanceof Distribution.Fixed))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 
     private static Map<String, Distribution> readSpace(ConfParser p, Map<String, Setting<?>> grids) {
@@ -135,25 +178,37 @@ public record SearchOptions(SearchStrategy strategy, long seed, int trials, int 
             String name = SPACE + "." + whole;
             ConfigValue value = entry.getValue();
             if (settings.contains(whole)) {
-                throw ConfParser.invalid(name, value, "give a distribution, for example " + SPACE + "." + whole
-                        + " { choice = [...] }, or " + String.join(", ", Distribution.KINDS.subList(1, 4))
-                        + " = [low, high]");
+                throw ConfParser.invalid(
+                        name,
+                        value,
+                        "give a distribution, for example " + SPACE + "." + whole
+                                + " { choice = [...] }, or " + String.join(", ", Distribution.KINDS.subList(1, 4))
+                                + " = [low, high]");
             }
             if (!settings.contains(key)) {
-                throw ConfParser.invalid(name, value, "'" + (key.isEmpty() ? whole : key) + "' is not a setting; "
-                        + "a search draws grid keys: " + String.join(", ", searchable(grids)));
+                throw ConfParser.invalid(
+                        name,
+                        value,
+                        "'" + (key.isEmpty() ? whole : key) + "' is not a setting; " + "a search draws grid keys: "
+                                + String.join(", ", searchable(grids)));
             }
             if (!grids.containsKey(key)) {
-                throw ConfParser.invalid(name, value, key + " is not a grid key; a search draws grid keys: "
-                        + String.join(", ", searchable(grids)));
+                throw ConfParser.invalid(
+                        name,
+                        value,
+                        key + " is not a grid key; a search draws grid keys: " + String.join(", ", searchable(grids)));
             }
             if (key.equals(Hyperparameters.EPOCHS.key())) {
-                throw ConfParser.invalid(name, value, "the epochs are the search's budget: set search.min-epochs "
-                        + "and search.max-epochs");
+                throw ConfParser.invalid(
+                        name,
+                        value,
+                        "the epochs are the search's budget: set search.min-epochs " + "and search.max-epochs");
             }
             if (!Distribution.KINDS.contains(kind)) {
-                throw ConfParser.invalid(name, value, "unknown distribution '" + kind + "'; choose "
-                        + String.join(", ", Distribution.KINDS));
+                throw ConfParser.invalid(
+                        name,
+                        value,
+                        "unknown distribution '" + kind + "'; choose " + String.join(", ", Distribution.KINDS));
             }
             byKey.computeIfAbsent(key, k -> new TreeMap<>()).put(kind, value);
         }
@@ -161,20 +216,32 @@ public record SearchOptions(SearchStrategy strategy, long seed, int trials, int 
         for (Map.Entry<String, Map<String, ConfigValue>> entry : byKey.entrySet()) {
             String key = entry.getKey();
             if (entry.getValue().size() > 1) {
-                Map.Entry<String, ConfigValue> second = new ArrayList<>(entry.getValue().entrySet()).get(1);
-                throw ConfParser.invalid(SPACE + "." + key + "." + second.getKey(), second.getValue(),
-                        "one distribution per key, and " + key + " has " + String.join(" and ", entry.getValue().keySet()));
+                Map.Entry<String, ConfigValue> second =
+                        new ArrayList<>(entry.getValue().entrySet()).get(1);
+                throw ConfParser.invalid(
+                        SPACE + "." + key + "." + second.getKey(),
+                        second.getValue(),
+                        "one distribution per key, and " + key + " has "
+                                + String.join(" and ", entry.getValue().keySet()));
             }
-            Map.Entry<String, ConfigValue> only = entry.getValue().entrySet().iterator().next();
+            Map.Entry<String, ConfigValue> only =
+                    entry.getValue().entrySet().iterator().next();
             Setting<?> setting = grids.get(key);
-            space.put(key, p.read(SPACE + "." + key + "." + only.getKey(), only.getValue(),
-                    value -> distribution(setting, only.getKey(), value), Distribution::describe));
+            space.put(
+                    key,
+                    p.read(
+                            SPACE + "." + key + "." + only.getKey(),
+                            only.getValue(),
+                            value -> distribution(setting, only.getKey(), value),
+                            Distribution::describe));
         }
         return space;
     }
 
     private static List<String> searchable(Map<String, Setting<?>> grids) {
-        return grids.keySet().stream().filter(k -> !k.equals(Hyperparameters.EPOCHS.key())).toList();
+        return grids.keySet().stream()
+                .filter(k -> !k.equals(Hyperparameters.EPOCHS.key()))
+                .toList();
     }
 
     /** One declared distribution, its values or bounds checked with the key's own rule. */
@@ -214,8 +281,8 @@ public record SearchOptions(SearchStrategy strategy, long seed, int trials, int 
         double to = ((Number) high).doubleValue();
         if (kind.equals(Distribution.LOG_UNIFORM)) {
             if (from <= 0) {
-                throw new IllegalArgumentException("log-uniform needs bounds above 0 (the logarithm of " + low
-                        + " is not a number); use uniform");
+                throw new IllegalArgumentException(
+                        "log-uniform needs bounds above 0 (the logarithm of " + low + " is not a number); use uniform");
             }
             return new Distribution.LogUniform(from, to);
         }

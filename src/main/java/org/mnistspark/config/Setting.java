@@ -3,7 +3,6 @@ package org.mnistspark.config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +22,8 @@ public final class Setting<T> {
     /** How one HOCON value becomes an element: numbers and booleans may also come as text (the command line's). */
     public record Type<E>(String expected, String label, Function<Object, E> convert, Class<E> javaType) {}
 
-    public static final Type<Integer> INT = new Type<>("an integer", "N", o -> Math.toIntExact(toLong(o)), Integer.class);
+    public static final Type<Integer> INT =
+            new Type<>("an integer", "N", o -> Math.toIntExact(toLong(o)), Integer.class);
     public static final Type<Long> LONG = new Type<>("an integer", "N", Setting::toLong, Long.class);
     public static final Type<Double> DOUBLE = new Type<>("a number", "X", Setting::toDouble, Double.class);
     public static final Type<String> TEXT = new Type<>("a string", "TEXT", Setting::toText, String.class);
@@ -37,19 +37,28 @@ public final class Setting<T> {
      */
     public static <E extends Enum<E>> Type<E> choice(Class<E> type) {
         E[] constants = type.getEnumConstants();
-        return new Type<>("a string", "NAME", o -> {
-            if (type.isInstance(o)) {
-                return type.cast(o);
-            }
-            String text = toText(o).trim();
-            return Arrays.stream(constants).filter(c -> c.toString().equals(text)).findFirst().orElse(null);
-        }, type);
+        return new Type<>(
+                "a string",
+                "NAME",
+                o -> {
+                    if (type.isInstance(o)) {
+                        return type.cast(o);
+                    }
+                    String text = toText(o).trim();
+                    return Arrays.stream(constants)
+                            .filter(c -> c.toString().equals(text))
+                            .findFirst()
+                            .orElse(null);
+                },
+                type);
     }
 
     /** The rule of a {@link #choice}: "must be sgd, nesterov or adam". */
     public static String oneOf(Class<? extends Enum<?>> type) {
-        List<String> names = Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
-        return "must be " + String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+        List<String> names =
+                Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+        return "must be " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
+                + names.get(names.size() - 1);
     }
 
     private final String key;
@@ -62,8 +71,15 @@ public final class Setting<T> {
     private final String rule;
 
     @SuppressWarnings("unchecked")
-    private <E> Setting(String key, String option, boolean grid, Type<E> type, Object defaultValue,
-                        Predicate<E> valid, String rule, String help) {
+    private <E> Setting(
+            String key,
+            String option,
+            boolean grid,
+            Type<E> type,
+            Object defaultValue,
+            Predicate<E> valid,
+            String rule,
+            String help) {
         this.key = key;
         this.option = option;
         this.grid = grid;
@@ -75,14 +91,20 @@ public final class Setting<T> {
     }
 
     /** A setting with one value. */
-    public static <E> Setting<E> single(String key, String option, Type<E> type, E defaultValue,
-                                        Predicate<E> valid, String rule, String help) {
+    public static <E> Setting<E> single(
+            String key, String option, Type<E> type, E defaultValue, Predicate<E> valid, String rule, String help) {
         return new Setting<>(key, option, false, type, defaultValue, valid, rule, help);
     }
 
     /** A grid: one value or a list of them, each meeting the rule. */
-    public static <E> Setting<List<E>> grid(String key, String option, Type<E> type, List<E> defaultValue,
-                                            Predicate<E> valid, String rule, String help) {
+    public static <E> Setting<List<E>> grid(
+            String key,
+            String option,
+            Type<E> type,
+            List<E> defaultValue,
+            Predicate<E> valid,
+            String rule,
+            String help) {
         return new Setting<>(key, option, true, type, List.copyOf(defaultValue), valid, rule, help);
     }
 
@@ -249,7 +271,8 @@ public final class Setting<T> {
 
     private static boolean toBoolean(Object o) {
         if (o instanceof Boolean b) return b;
-        if (o instanceof String s && Arrays.asList("true", "false").contains(s.trim())) return Boolean.parseBoolean(s.trim());
+        if (o instanceof String s && Arrays.asList("true", "false").contains(s.trim()))
+            return Boolean.parseBoolean(s.trim());
         throw new IllegalArgumentException();
     }
 }

@@ -1,11 +1,11 @@
 package org.mnistspark.config;
 
+import static org.mnistspark.config.Setting.TEXT;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import static org.mnistspark.config.Setting.TEXT;
 
 /**
  * The whole configuration of one sweep, typed and validated, in one record per concern.
@@ -32,20 +32,32 @@ public record SweepConfig(
         Map<String, String> origins,
         List<String> warnings) {
 
-    static final Setting<String> EXPERIMENT = Setting.single("experiment", "--experiment", TEXT, "mnist-cnn",
-            s -> !s.isBlank() && s.length() <= 200, "must be 1 to 200 characters",
+    static final Setting<String> EXPERIMENT = Setting.single(
+            "experiment",
+            "--experiment",
+            TEXT,
+            "mnist-cnn",
+            s -> !s.isBlank() && s.length() <= 200,
+            "must be 1 to 200 characters",
             "The experiment's name; a trial's id includes it.");
 
     /** Every setting, grouped per concern: a concern's hyperparameters, then its other settings. */
-    public static final List<Setting<?>> SETTINGS = Stream.of(List.<Setting<?>>of(EXPERIMENT),
-            Hyperparameters.settings("data."), DataOptions.SETTINGS, Hyperparameters.settings("model."),
-            Hyperparameters.settings("training."), TrainingOptions.SETTINGS, NormalizationOptions.SETTINGS,
-            OutputOptions.SETTINGS, ParallelOptions.SETTINGS)
-            .flatMap(List::stream).toList();
+    public static final List<Setting<?>> SETTINGS = Stream.of(
+                    List.<Setting<?>>of(EXPERIMENT),
+                    Hyperparameters.settings("data."),
+                    DataOptions.SETTINGS,
+                    Hyperparameters.settings("model."),
+                    Hyperparameters.settings("training."),
+                    TrainingOptions.SETTINGS,
+                    NormalizationOptions.SETTINGS,
+                    OutputOptions.SETTINGS,
+                    ParallelOptions.SETTINGS)
+            .flatMap(List::stream)
+            .toList();
 
     /** Settings of earlier versions, ignored with a warning so that old files and schedulers still run. */
-    static final Map<String, String> RETIRED = Map.of("data.minibatch-dir",
-            "executors get the images as a Spark broadcast, and no minibatch files are written");
+    static final Map<String, String> RETIRED = Map.of(
+            "data.minibatch-dir", "executors get the images as a Spark broadcast, and no minibatch files are written");
 
     /** The settings of the results table's location, for commands that only read it. */
     public static final List<Setting<?>> RESULTS_LOCATION = List.of(OutputOptions.RESULTS);
@@ -70,16 +82,24 @@ public record SweepConfig(
 
     /** The sweep's settings of a parsed configuration (which may hold more, such as a search block). */
     static SweepConfig read(ConfParser p) {
-        SweepConfig config = new SweepConfig(p.get(EXPERIMENT), Grid.read(p), DataOptions.read(p),
-                TrainingOptions.read(p), NormalizationOptions.read(p), OutputOptions.read(p), ParallelOptions.read(p),
-                p.origins(), p.warnings());
+        SweepConfig config = new SweepConfig(
+                p.get(EXPERIMENT),
+                Grid.read(p),
+                DataOptions.read(p),
+                TrainingOptions.read(p),
+                NormalizationOptions.read(p),
+                OutputOptions.read(p),
+                ParallelOptions.read(p),
+                p.origins(),
+                p.warnings());
         config.checkTogether();
         return config;
     }
 
     /** Rules that span settings. */
     private void checkTogether() {
-        if (training.batchSizePerWorker() > 0 && grid.values(Hyperparameters.BATCH_SIZE).size() > 1) {
+        if (training.batchSizePerWorker() > 0
+                && grid.values(Hyperparameters.BATCH_SIZE).size() > 1) {
             // Each worker's minibatch is fixed, so every batch size would train the same thing.
             throw new InvalidConfigException("invalid setting training.batch-size = "
                     + origins.get("training.batch-size") + ": a grid of batch sizes has no effect while "
@@ -100,7 +120,11 @@ public record SweepConfig(
         String prefetch = origins.get(TrainingOptions.WORKER_PREFETCH.key());
         if (!prefetch.endsWith("(" + ConfParser.DEFAULTS_ORIGIN + ")")
                 && trials.stream().noneMatch(t -> t.engine().usesWorkerPrefetch())) {
-            String engines = trials.stream().map(TrialSpec::engine).distinct().sorted().map(String::valueOf)
+            String engines = trials.stream()
+                    .map(TrialSpec::engine)
+                    .distinct()
+                    .sorted()
+                    .map(String::valueOf)
                     .collect(java.util.stream.Collectors.joining(", "));
             throw new InvalidConfigException("invalid setting " + TrainingOptions.WORKER_PREFETCH.key() + " = "
                     + prefetch + ": no " + what + " uses it (all train on " + engines + "); only the "
@@ -125,7 +149,8 @@ public record SweepConfig(
             String source = training.batchSizePerWorker() > 0
                     ? "training.batch-size-per-worker = " + origins.get(TrainingOptions.BATCH_SIZE_PER_WORKER.key())
                     : "training.batch-size " + spec.batchSize() + " shared by data.workers " + spec.workers();
-            throw new InvalidConfigException("invalid setting data.workers = " + origins.get(Hyperparameters.WORKERS.key())
+            throw new InvalidConfigException("invalid setting data.workers = "
+                    + origins.get(Hyperparameters.WORKERS.key())
                     + ": " + source + " gives each worker a minibatch of " + perWorker + " image"
                     + (perWorker == 1 ? "" : "s") + ", under the minimum of " + TrialSpec.MIN_MINIBATCH_PER_WORKER
                     + " (smaller minibatches cost several times more per image and the averaged models drift apart); "

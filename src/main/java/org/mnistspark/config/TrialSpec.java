@@ -1,10 +1,5 @@
 package org.mnistspark.config;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
-
 import static org.mnistspark.config.Hyperparameters.AVERAGING_FREQUENCY;
 import static org.mnistspark.config.Hyperparameters.BATCH_SIZE;
 import static org.mnistspark.config.Hyperparameters.DROPOUT;
@@ -18,6 +13,11 @@ import static org.mnistspark.config.Hyperparameters.OPTIMIZER;
 import static org.mnistspark.config.Hyperparameters.SEED;
 import static org.mnistspark.config.Hyperparameters.TRAIN_FRACTION;
 import static org.mnistspark.config.Hyperparameters.WORKERS;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One point of the sweep's grid: a value of every {@link Hyperparameters hyperparameter}, read with
@@ -43,8 +43,8 @@ public record TrialSpec(Map<Hyperparameter<?>, Object> values) {
 
     /** Every hyperparameter at its default (the seed project's trial with the first hidden-channel count). */
     public static TrialSpec defaults() {
-        return new TrialSpec(Hyperparameters.ALL.stream()
-                .collect(Collectors.toMap(h -> h, Hyperparameter::defaultValue)));
+        return new TrialSpec(
+                Hyperparameters.ALL.stream().collect(Collectors.toMap(h -> h, Hyperparameter::defaultValue)));
     }
 
     public <T> T get(Hyperparameter<T> hyperparameter) {
@@ -141,7 +141,10 @@ public record TrialSpec(Map<Hyperparameter<?>, Object> values) {
             if (value.equals(h.id().omittedWhen())) {
                 continue;
             }
-            line.append(line.length() == 0 ? "" : " ").append(h.id().name()).append('=').append(value);
+            line.append(line.length() == 0 ? "" : " ")
+                    .append(h.id().name())
+                    .append('=')
+                    .append(value);
         }
         return line.toString();
     }

@@ -19,12 +19,17 @@ import java.util.stream.Stream;
  * @param proposals the configurations in the order proposed: the same seed and search give the same list
  *                  (each with the first rung's epochs; {@link TrialSpec#withEpochs} gives a rung's)
  */
-public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec> proposals,
-                         Map<String, String> origins, List<String> warnings) {
+public record TuneConfig(
+        SweepConfig sweep,
+        SearchOptions search,
+        List<TrialSpec> proposals,
+        Map<String, String> origins,
+        List<String> warnings) {
 
     /** Every setting a tuning job reads: the sweep's and the search block's. */
-    public static final List<Setting<?>> SETTINGS = Stream.concat(SweepConfig.SETTINGS.stream(),
-            SearchOptions.SETTINGS.stream()).toList();
+    public static final List<Setting<?>> SETTINGS = Stream.concat(
+                    SweepConfig.SETTINGS.stream(), SearchOptions.SETTINGS.stream())
+            .toList();
 
     /** Draws in a row that only repeat earlier configurations, after which the space counts as exhausted. */
     static final int MAX_REPEATS = 1_000;
@@ -62,8 +67,8 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
         return search.rungs();
     }
 
-    private static void checkTogether(SweepConfig sweep, SearchOptions search, Map<String, String> origins,
-                                      List<String> warnings) {
+    private static void checkTogether(
+            SweepConfig sweep, SearchOptions search, Map<String, String> origins, List<String> warnings) {
         if (origins.get(SweepConfig.EXPERIMENT.key()).endsWith("(" + ConfParser.DEFAULTS_ORIGIN + ")")) {
             throw new InvalidConfigException("invalid setting experiment = " + origins.get(SweepConfig.EXPERIMENT.key())
                     + ": name the tuning job (--experiment NAME, or experiment = NAME in the file); its rows are kept "
@@ -73,13 +78,17 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
             throw new InvalidConfigException("invalid setting output.rerun = " + origins.get(OutputOptions.RERUN.key())
                     + ": a tuning job resumes from the table and retrains nothing; to start again, name another job");
         }
-        if (search.strategy() == SearchStrategy.ASHA && search.rungs().size() > 1
+        if (search.strategy() == SearchStrategy.ASHA
+                && search.rungs().size() > 1
                 && sweep.output().models().isBlank()) {
-            throw new InvalidConfigException("invalid setting output.models = " + origins.get(OutputOptions.MODELS.key())
-                    + ": asha continues each promoted configuration from its rung's saved model; give a folder");
+            throw new InvalidConfigException(
+                    "invalid setting output.models = " + origins.get(OutputOptions.MODELS.key())
+                            + ": asha continues each promoted configuration from its rung's saved model; give a folder");
         }
-        if (sweep.training().batchSizePerWorker() > 0 && search.drawnKeys().contains(Hyperparameters.BATCH_SIZE.key())) {
-            throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + "." + Hyperparameters.BATCH_SIZE.key()
+        if (sweep.training().batchSizePerWorker() > 0
+                && search.drawnKeys().contains(Hyperparameters.BATCH_SIZE.key())) {
+            throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + "."
+                    + Hyperparameters.BATCH_SIZE.key()
                     + ": drawing batch sizes has no effect while training.batch-size-per-worker = "
                     + origins.get(TrainingOptions.BATCH_SIZE_PER_WORKER.key()) + " fixes each worker's minibatch");
         }
@@ -115,15 +124,20 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
             values.put(Hyperparameters.EPOCHS, search.rungs().get(0));
             if (values.get(Hyperparameters.OPTIMIZER) == Optimizer.ADAM) {
                 Hyperparameter<Double> momentum = Hyperparameters.MOMENTUM;
-                values.put(momentum, momentum.setting().element(search.space().get(momentum.key()).first()));
+                values.put(
+                        momentum,
+                        momentum.setting()
+                                .element(search.space().get(momentum.key()).first()));
             }
             TrialSpec spec = new TrialSpec(values);
             int perWorker = sweep.minibatchPerWorker(spec);
             if (perWorker < TrialSpec.MIN_MINIBATCH_PER_WORKER) {
                 throw new InvalidConfigException("invalid setting " + SearchOptions.SPACE + ": configuration "
-                        + (proposed.size() + 1) + " draws training.batch-size " + spec.batchSize() + " and data.workers "
+                        + (proposed.size() + 1) + " draws training.batch-size " + spec.batchSize()
+                        + " and data.workers "
                         + spec.workers() + ", a minibatch of " + perWorker + " per worker, under the minimum of "
-                        + TrialSpec.MIN_MINIBATCH_PER_WORKER + "; narrow the space so that every draw gives each worker "
+                        + TrialSpec.MIN_MINIBATCH_PER_WORKER
+                        + "; narrow the space so that every draw gives each worker "
                         + "at least " + TrialSpec.MIN_MINIBATCH_PER_WORKER + " images");
             }
             if (proposed.add(spec)) {
@@ -140,10 +154,12 @@ public record TuneConfig(SweepConfig sweep, SearchOptions search, List<TrialSpec
         StringBuilder out = new StringBuilder();
         int width = origins.keySet().stream().mapToInt(String::length).max().orElse(0);
         Set<String> declared = new java.util.HashSet<>();
-        origins.keySet().stream().filter(k -> k.startsWith(SearchOptions.SPACE + "."))
+        origins.keySet().stream()
+                .filter(k -> k.startsWith(SearchOptions.SPACE + "."))
                 .forEach(k -> declared.add(k.substring(SearchOptions.SPACE.length() + 1, k.lastIndexOf('.'))));
         for (Map.Entry<String, String> e : new TreeMap<>(origins).entrySet()) {
-            String note = declared.contains(e.getKey()) ? "; drawn from search.space instead"
+            String note = declared.contains(e.getKey())
+                    ? "; drawn from search.space instead"
                     : e.getKey().equals(Hyperparameters.EPOCHS.key()) ? "; search's rungs instead" : "";
             out.append(String.format("  %-" + width + "s = %s%s%n", e.getKey(), e.getValue(), note));
         }

@@ -1,15 +1,14 @@
 package org.mnistspark.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Reads MNIST's IDX files (plain or gzip-compressed) through Hadoop's FileSystem API, so that
@@ -34,14 +33,14 @@ public final class IdxReader {
         Idx labelFile = parse(labels, labelBytes, 1);
         int count = imageFile.dims[0];
         if (labelFile.dims[0] != count) {
-            throw new InvalidDataException(labels + ": has " + labelFile.dims[0] + " labels but " + images
-                    + " has " + count + " images");
+            throw new InvalidDataException(
+                    labels + ": has " + labelFile.dims[0] + " labels but " + images + " has " + count + " images");
         }
         byte[] labelValues = labelFile.values;
         for (int i = 0; i < labelValues.length; i++) {
             if (labelValues[i] < 0 || labelValues[i] > 9) {
-                throw new InvalidDataException(labels + ": label " + (labelValues[i] & 0xFF) + " at index " + i
-                        + " is outside 0-9");
+                throw new InvalidDataException(
+                        labels + ": label " + (labelValues[i] & 0xFF) + " at index " + i + " is outside 0-9");
             }
         }
         return new MnistImages(count, imageFile.dims[1], imageFile.dims[2], imageFile.values, labelValues);
@@ -88,8 +87,8 @@ public final class IdxReader {
                     + " values but the file holds " + actualValues);
         }
         if (actualValues > expectedValues) {
-            throw new InvalidDataException(file + ": " + (actualValues - expectedValues)
-                    + " bytes after the " + expectedValues + " values the header promises");
+            throw new InvalidDataException(file + ": " + (actualValues - expectedValues) + " bytes after the "
+                    + expectedValues + " values the header promises");
         }
         byte[] values = new byte[(int) expectedValues];
         buffer.get(values);
@@ -103,7 +102,7 @@ public final class IdxReader {
             throw new FileNotFoundException("MNIST file not found: " + file);
         }
         try (InputStream raw = fs.open(file);
-             InputStream in = file.getName().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
+                InputStream in = file.getName().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
             in.transferTo(out);
             return out.toByteArray();

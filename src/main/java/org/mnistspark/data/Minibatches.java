@@ -1,13 +1,12 @@
 package org.mnistspark.data;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Turns images into normalized, shuffled minibatch {@link DataSet}s. No Spark here. */
 public final class Minibatches {
@@ -85,7 +84,8 @@ public final class Minibatches {
             }
             labels[row * 10 + images.label(image)] = 1f;
         }
-        return new DataSet(Nd4j.create(features, new long[] {n, pixels}, DataType.FLOAT),
+        return new DataSet(
+                Nd4j.create(features, new long[] {n, pixels}, DataType.FLOAT),
                 Nd4j.create(labels, new long[] {n, 10}, DataType.FLOAT));
     }
 

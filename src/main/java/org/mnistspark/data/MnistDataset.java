@@ -1,15 +1,14 @@
 package org.mnistspark.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.mnistspark.storage.Sha256;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Sha256;
 
 /**
  * MNIST's training and test sets, read from a folder holding the four original IDX files
@@ -48,8 +47,8 @@ public record MnistDataset(String location, MnistImages train, MnistImages test,
 
     private static void requireSide(Path file, MnistImages images) {
         if (images.rows() != 28 || images.cols() != 28) {
-            throw new InvalidDataException(file + ": images are " + images.rows() + "x" + images.cols()
-                    + " pixels; the model takes 28x28");
+            throw new InvalidDataException(
+                    file + ": images are " + images.rows() + "x" + images.cols() + " pixels; the model takes 28x28");
         }
     }
 

@@ -62,7 +62,7 @@ public final class MnistImages implements Serializable {
         if (limit <= 0 || limit >= count) {
             return this;
         }
-        return new MnistImages(limit, rows, cols, Arrays.copyOf(pixels, limit * pixelsPerImage()),
-                Arrays.copyOf(labels, limit));
+        return new MnistImages(
+                limit, rows, cols, Arrays.copyOf(pixels, limit * pixelsPerImage()), Arrays.copyOf(labels, limit));
     }
 }

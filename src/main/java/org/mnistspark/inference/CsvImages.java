@@ -26,8 +26,8 @@ final class CsvImages {
             start = end + 1;
         }
         if (images.count() == 0) {
-            throw new InvalidInputException("the CSV body holds no lines: send one image per line, 784 numbers 0-255 "
-                    + "separated by commas");
+            throw new InvalidInputException(
+                    "the CSV body holds no lines: send one image per line, 784 numbers 0-255 " + "separated by commas");
         }
         return images.build(false);
     }

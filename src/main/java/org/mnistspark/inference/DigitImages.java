@@ -1,14 +1,14 @@
 package org.mnistspark.inference;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * An image of a digit (PNG, or any format Java's ImageIO reads: JPEG, GIF, BMP), of any size, as the
@@ -30,6 +30,7 @@ public final class DigitImages {
     static final int SIDE = DigitModel.SIDE;
     /** MNIST's digits fit a 20 × 20 box inside the 28 × 28 field. */
     static final int BOX = 20;
+
     static final float INK_THRESHOLD = 0.1f;
     /** A bigger image is refused before it is decoded: a small file may claim billions of pixels. */
     static final long MAX_PIXELS = 25_000_000L;
@@ -83,8 +84,8 @@ public final class DigitImages {
         float[] grey = new float[width * height];
         float[] alpha = new float[width * height];
         Raster raster = image.getRaster();
-        boolean greyModel = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
-                && raster.getNumBands() <= 2;
+        boolean greyModel =
+                image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY && raster.getNumBands() <= 2;
         boolean hasAlpha = image.getColorModel().hasAlpha();
         // Grey images are read from their raster: getRGB() would apply a gamma curve to them.
         float maxSample = greyModel ? (1 << raster.getSampleModel().getSampleSize(0)) - 1 : 255f;

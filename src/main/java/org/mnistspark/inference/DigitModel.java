@@ -1,21 +1,20 @@
 package org.mnistspark.inference;
 
+import java.io.ByteArrayInputStream;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.mnistspark.model.MaxPool2;
 import org.mnistspark.data.InvalidDataException;
 import org.mnistspark.data.Minibatches;
+import org.mnistspark.model.MaxPool2;
 import org.mnistspark.model.MnistCnn;
 import org.mnistspark.model.NativeRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.ByteArrayInputStream;
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * A trained network with the normalization its trial recorded: raw pixels in, the 10 class
@@ -36,6 +35,7 @@ public final class DigitModel {
     private final double std;
     /** Each pixel value's input to the network, as training normalized it. */
     private final float[] normalized;
+
     private final ConcurrentLinkedDeque<MultiLayerNetwork> idle = new ConcurrentLinkedDeque<>();
 
     private DigitModel(MultiLayerNetwork restored, double mean, double std) {
@@ -55,7 +55,8 @@ public final class DigitModel {
         MultiLayerNetwork network;
         try {
             // a model saved before MaxPool2 gets it too: the same predictions, faster
-            network = MaxPool2.replacingPooling(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false));
+            network = MaxPool2.replacingPooling(
+                    ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false));
         } catch (Exception e) { // IOException, or DL4J's runtime exceptions for a zip without its entries
             throw new InvalidDataException(source + " is not a DL4J model zip (" + e.getMessage() + ")", e);
         }
@@ -84,7 +85,8 @@ public final class DigitModel {
     /** Output channels of the first layer: the sweep's hidden channels; 0 if it is not a convolution. */
     public int hiddenChannels() {
         return restored.getLayerWiseConfigurations().getConf(0).getLayer() instanceof ConvolutionLayer conv
-                ? (int) conv.getNOut() : 0;
+                ? (int) conv.getNOut()
+                : 0;
     }
 
     /**

@@ -102,7 +102,8 @@ final class DynamicBatcher {
                     running = false;
                     return;
                 }
-                while (!queue.isEmpty() && (batch.isEmpty() || images + queue.peek().count() <= maxBatch)) {
+                while (!queue.isEmpty()
+                        && (batch.isEmpty() || images + queue.peek().count() <= maxBatch)) {
                     Request request = queue.poll();
                     batch.add(request);
                     images += request.count();
@@ -119,7 +120,8 @@ final class DynamicBatcher {
      */
     private void awaitBatch() {
         try {
-            while (!queue.isEmpty() && queuedImages < maxBatch
+            while (!queue.isEmpty()
+                    && queuedImages < maxBatch
                     && (reading > 0 || threads > 1 && arrived.getAsInt() > 0)) {
                 long left = queue.peek().queuedAt() + maxWaitNanos - System.nanoTime();
                 if (left <= 0) {
@@ -146,7 +148,8 @@ final class DynamicBatcher {
             }
             for (int from = 0; from < images; from += maxBatch) { // one request may hold more than maxBatch
                 int count = Math.min(maxBatch, images - from);
-                byte[] part = count == images ? pixels
+                byte[] part = count == images
+                        ? pixels
                         : Arrays.copyOfRange(pixels, from * DigitModel.PIXELS, (from + count) * DigitModel.PIXELS);
                 System.arraycopy(forward.probabilities(part, count), 0, probabilities, from, count);
             }

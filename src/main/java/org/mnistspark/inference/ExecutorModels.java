@@ -1,9 +1,8 @@
 package org.mnistspark.inference;
 
-import org.apache.spark.broadcast.Broadcast;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The models restored in this JVM, one per broadcast of a model zip: a task finds the model its job

@@ -1,5 +1,8 @@
 package org.mnistspark.inference;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -7,10 +10,6 @@ import org.apache.hadoop.fs.Path;
 import org.mnistspark.data.IdxReader;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistImages;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Images in IDX files, MNIST's format, on any Hadoop path: a folder in MNIST's layout (its test images,
@@ -44,8 +43,8 @@ final class IdxInput {
             }
         }
         if (candidates.size() > 1) {
-            throw new InvalidInputException(location + " holds several IDX image files (" + candidates.stream()
-                    .map(Path::getName).sorted().toList() + ") and no " + MnistDataset.TEST_IMAGES
+            throw new InvalidInputException(location + " holds several IDX image files ("
+                    + candidates.stream().map(Path::getName).sorted().toList() + ") and no " + MnistDataset.TEST_IMAGES
                     + ": give one of them as --images");
         }
         return candidates.isEmpty() ? null : candidates.get(0);

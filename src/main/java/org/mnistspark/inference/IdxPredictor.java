@@ -1,12 +1,11 @@
 package org.mnistspark.inference;
 
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
 
 /**
  * Predicts broadcast IDX images: a partition is a run of batch numbers; batch {@code b} is images
@@ -18,8 +17,13 @@ final class IdxPredictor extends PartitionPredictor implements FlatMapFunction<I
 
     private final Broadcast<Images> images;
 
-    IdxPredictor(Broadcast<byte[]> zip, double mean, double std, int batchSize, String modelSource,
-                 Broadcast<Images> images) {
+    IdxPredictor(
+            Broadcast<byte[]> zip,
+            double mean,
+            double std,
+            int batchSize,
+            String modelSource,
+            Broadcast<Images> images) {
         super(zip, mean, std, batchSize, modelSource);
         this.images = images;
     }

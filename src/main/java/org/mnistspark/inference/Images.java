@@ -47,7 +47,9 @@ final class Images implements Serializable {
         if (limit <= 0 || limit >= count) {
             return this;
         }
-        return new Images(limit, Arrays.copyOf(pixels, limit * DigitModel.PIXELS),
+        return new Images(
+                limit,
+                Arrays.copyOf(pixels, limit * DigitModel.PIXELS),
                 labels == null ? null : Arrays.copyOf(labels, limit));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 
 /**
@@ -164,8 +163,12 @@ final class JsonImages {
     /** The pixel at the current token; -1 if it is not a number 0-255. */
     private static int value(JsonParser parser) throws IOException {
         return switch (parser.currentToken()) {
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.INT
-                    && parser.getIntValue() >= 0 && parser.getIntValue() <= 255 ? parser.getIntValue() : -1;
+            case VALUE_NUMBER_INT ->
+                parser.getNumberType() == JsonParser.NumberType.INT
+                                && parser.getIntValue() >= 0
+                                && parser.getIntValue() <= 255
+                        ? parser.getIntValue()
+                        : -1;
             case VALUE_NUMBER_FLOAT -> Invocation.pixel(parser.getDoubleValue());
             default -> -1;
         };

@@ -1,13 +1,12 @@
 package org.mnistspark.inference;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /** A selected trial's model zip, read from its {@code model_path}: any Hadoop path. */
 public final class ModelFile {
@@ -18,8 +17,8 @@ public final class ModelFile {
         Path path = new Path(model.modelPath());
         FileSystem fs = path.getFileSystem(hadoop);
         if (!fs.exists(path)) {
-            throw new FileNotFoundException("the model of " + model.describe() + " is gone: " + model.modelPath()
-                    + " does not exist");
+            throw new FileNotFoundException(
+                    "the model of " + model.describe() + " is gone: " + model.modelPath() + " does not exist");
         }
         try (InputStream in = fs.open(path)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -34,7 +33,10 @@ public final class ModelFile {
     }
 
     static DigitModel restore(SelectedModel model, byte[] zip) {
-        return DigitModel.restore(zip, model.normalizationMean(), model.normalizationStd(),
+        return DigitModel.restore(
+                zip,
+                model.normalizationMean(),
+                model.normalizationStd(),
                 "the model of " + model.describe() + " (" + model.modelPath() + ")");
     }
 }

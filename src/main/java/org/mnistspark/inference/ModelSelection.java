@@ -1,17 +1,16 @@
 package org.mnistspark.inference;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.Status;
 import org.mnistspark.results.Views;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
-
-import static org.apache.spark.sql.functions.col;
 
 /**
  * A model selector, {@code --model} of {@code predict} and {@code serve}: a {@code run_id} (one training
@@ -62,9 +61,14 @@ public final class ModelSelection {
         Dataset<Row> trials = table.trials();
         Row row = bestOf != null ? best(table, trials) : byId(table, trials);
         String status = row.getAs("status");
-        SelectedModel model = new SelectedModel(row.getAs("experiment"), row.getAs("trial_id"), row.getAs("run_id"),
-                row.getAs("model_path"), row.<Double>getAs("normalization_mean"),
-                row.<Double>getAs("normalization_std"), row.<Long>getAs("test_correct_last"),
+        SelectedModel model = new SelectedModel(
+                row.getAs("experiment"),
+                row.getAs("trial_id"),
+                row.getAs("run_id"),
+                row.getAs("model_path"),
+                row.<Double>getAs("normalization_mean"),
+                row.<Double>getAs("normalization_std"),
+                row.<Long>getAs("test_correct_last"),
                 row.<Long>getAs("test_images"));
         if (!Status.SUCCEEDED.is(status)) {
             throw new InvalidInputException(model.describe() + " has status '" + status + "': its loss became NaN or "
@@ -83,8 +87,11 @@ public final class ModelSelection {
             return runs.get(0);
         }
         List<Row> ofTrial = trials.where(col("trial_id").equalTo(selector))
-                .orderBy(col("status").equalTo(Status.SUCCEEDED.value()).desc(), col("finished_at").desc())
-                .limit(1).collectAsList();
+                .orderBy(
+                        col("status").equalTo(Status.SUCCEEDED.value()).desc(),
+                        col("finished_at").desc())
+                .limit(1)
+                .collectAsList();
         if (ofTrial.isEmpty()) {
             throw new InvalidInputException("no run_id or trial_id '" + selector + "' in the results table "
                     + table.location() + " (" + trials.count() + " trial runs); list them with: "
@@ -97,14 +104,19 @@ public final class ModelSelection {
         Dataset<Row> experiment = trials.where(col("experiment").equalTo(bestOf));
         SparkSession spark = trials.sparkSession();
         table.registerViews(); // the views the best-trial query reads
-        List<Row> best = spark.sql(Views.BEST_TRIAL, Map.<String, Object>of("experiment", bestOf)).collectAsList();
+        List<Row> best = spark.sql(Views.BEST_TRIAL, Map.<String, Object>of("experiment", bestOf))
+                .collectAsList();
         if (best.isEmpty()) {
             long runs = experiment.count();
             if (runs == 0) {
-                List<String> names = trials.select("experiment").distinct().orderBy("experiment")
-                        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-                throw new InvalidInputException("no experiment '" + bestOf + "' in the results table " + table.location()
-                        + (names.isEmpty() ? " (it has no trials)" : "; it has: " + String.join(", ", names)));
+                List<String> names = trials.select("experiment")
+                        .distinct()
+                        .orderBy("experiment")
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList();
+                throw new InvalidInputException(
+                        "no experiment '" + bestOf + "' in the results table " + table.location()
+                                + (names.isEmpty() ? " (it has no trials)" : "; it has: " + String.join(", ", names)));
             }
             throw new InvalidInputException("experiment '" + bestOf + "' has no succeeded trial (" + runs
                     + " runs, all diverged): there is no best model");

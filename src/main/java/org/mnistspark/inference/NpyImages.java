@@ -19,6 +19,7 @@ final class NpyImages {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
     /** Byte order, kind, size: the integer and float types numbers 0-255 come in. */
     private static final Pattern DTYPE = Pattern.compile("([<>|=]?)(u[1248]|i[1248]|f[48])");
+
     private static final String SHAPES = "send N x 28 x 28, N x 1 x 28 x 28 or N x 784 (one image: 28 x 28 or 784)";
 
     private NpyImages() {}
@@ -48,8 +49,12 @@ final class NpyImages {
                     + (body.length - headerStart) + " after its start");
         }
         int dataStart = headerStart + (int) headerLength;
-        String header = new String(body, headerStart, (int) headerLength,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).strip();
+        String header = new String(
+                        body,
+                        headerStart,
+                        (int) headerLength,
+                        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1)
+                .strip();
         Matcher descr = DESCR.matcher(header);
         Matcher fortran = FORTRAN.matcher(header);
         Matcher shape = SHAPE.matcher(header);
@@ -63,8 +68,8 @@ final class NpyImages {
                     + "uint8 (|u1), another integer type or float32/float64");
         }
         if (fortran.group(1).equals("True")) {
-            throw new InvalidInputException("the npy array is in Fortran order: send a C-ordered one "
-                    + "(np.ascontiguousarray)");
+            throw new InvalidInputException(
+                    "the npy array is in Fortran order: send a C-ordered one " + "(np.ascontiguousarray)");
         }
         long[] dims = dims(shape.group(1));
         long images = images(dims, shape.group(1));
@@ -105,8 +110,8 @@ final class NpyImages {
     private static long images(long[] dims, String shape) {
         long[] image = switch (dims.length) {
             case 1 -> new long[] {1, dims[0]};
-            case 2 -> dims[0] == DigitModel.SIDE && dims[1] == DigitModel.SIDE ? new long[] {1, DigitModel.PIXELS}
-                    : dims;
+            case 2 ->
+                dims[0] == DigitModel.SIDE && dims[1] == DigitModel.SIDE ? new long[] {1, DigitModel.PIXELS} : dims;
             case 3 -> new long[] {dims[0], dims[1] == DigitModel.SIDE ? dims[1] * dims[2] : -1};
             case 4 -> new long[] {dims[0], dims[1] == 1 && dims[2] == DigitModel.SIDE ? dims[2] * dims[3] : -1};
             default -> new long[] {0, -1};

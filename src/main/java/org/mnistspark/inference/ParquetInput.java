@@ -1,5 +1,11 @@
 package org.mnistspark.inference;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -12,13 +18,6 @@ import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-import java.util.Arrays;
-import java.util.List;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-
 /**
  * Images in a Parquet table, one row per image: an id column (any type; it keys the output rows), a
  * pixel column holding the 784 pixels row by row, 0 = black background, 255 = white ink (MNIST's
@@ -29,14 +28,19 @@ import static org.apache.spark.sql.functions.lit;
  */
 final class ParquetInput {
     /** How the pixel column holds an image. */
-    enum PixelKind { BINARY, SIGNED_BYTES, INTEGERS }
+    enum PixelKind {
+        BINARY,
+        SIGNED_BYTES,
+        INTEGERS
+    }
 
     /** The columns of {@link #rows}. */
     static final String KEY = "_key";
+
     static final String PIXELS = "_pixels";
     static final String LABEL = "_label";
 
-    final Dataset<Row> rows;         // KEY, PIXELS, LABEL (null when the table has no labels)
+    final Dataset<Row> rows; // KEY, PIXELS, LABEL (null when the table has no labels)
     final StructField id;
     final String pixelsColumn;
     final PixelKind kind;
@@ -53,8 +57,8 @@ final class ParquetInput {
     /**
      * @param labelColumn the label column; null: "label" if the table has it, else none
      */
-    static ParquetInput open(SparkSession spark, String location, String idColumn, String pixelsColumn,
-                             String labelColumn) {
+    static ParquetInput open(
+            SparkSession spark, String location, String idColumn, String pixelsColumn, String labelColumn) {
         Dataset<Row> table;
         try {
             table = spark.read().parquet(location);
@@ -62,8 +66,8 @@ final class ParquetInput {
             if (!(e instanceof AnalysisException bad)) { // a Scala exception javac does not see declared
                 throw e;
             }
-            throw new InvalidInputException("--images " + location + " is neither IDX files nor a Parquet table: "
-                    + bad.getSimpleMessage());
+            throw new InvalidInputException(
+                    "--images " + location + " is neither IDX files nor a Parquet table: " + bad.getSimpleMessage());
         }
         StructType schema = table.schema();
         StructField id = field(schema, idColumn, "id", location, "--id-column");
@@ -80,8 +84,8 @@ final class ParquetInput {
             label = lit(null).cast(DataTypes.IntegerType);
             labelled = false;
         } else {
-            StructField labels = field(schema, labelColumn == null ? "label" : labelColumn, "label", location,
-                    "--label-column");
+            StructField labels =
+                    field(schema, labelColumn == null ? "label" : labelColumn, "label", location, "--label-column");
             if (!(labels.dataType() instanceof IntegralType)) {
                 throw new InvalidInputException("column '" + labels.name() + "' of " + location + " is "
                         + labels.dataType().simpleString() + "; labels must be integers 0-9");
@@ -89,8 +93,12 @@ final class ParquetInput {
             label = column(labels.name()).cast(DataTypes.IntegerType);
             labelled = true;
         }
-        return new ParquetInput(table.select(column(id.name()).as(KEY), column(pixels.name()).as(PIXELS), label.as(LABEL)), id,
-                pixels.name(), kind, labelled);
+        return new ParquetInput(
+                table.select(column(id.name()).as(KEY), column(pixels.name()).as(PIXELS), label.as(LABEL)),
+                id,
+                pixels.name(),
+                kind,
+                labelled);
     }
 
     /** How the tasks read these rows. */
@@ -106,10 +114,12 @@ final class ParquetInput {
         String pixels = PIXELS;
         String bad = switch (kind) {
             case BINARY -> pixels + " IS NULL OR length(" + pixels + ") != " + DigitModel.PIXELS;
-            case SIGNED_BYTES -> pixels + " IS NULL OR size(" + pixels + ") != " + DigitModel.PIXELS
-                    + " OR exists(" + pixels + ", p -> p IS NULL)";
-            case INTEGERS -> pixels + " IS NULL OR size(" + pixels + ") != " + DigitModel.PIXELS
-                    + " OR exists(" + pixels + ", p -> p IS NULL OR p < 0 OR p > 255)";
+            case SIGNED_BYTES ->
+                pixels + " IS NULL OR size(" + pixels + ") != " + DigitModel.PIXELS + " OR exists(" + pixels
+                        + ", p -> p IS NULL)";
+            case INTEGERS ->
+                pixels + " IS NULL OR size(" + pixels + ") != " + DigitModel.PIXELS + " OR exists(" + pixels
+                        + ", p -> p IS NULL OR p < 0 OR p > 255)";
         };
         Column badRow = expr(bad);
         if (labelled) {
@@ -119,8 +129,8 @@ final class ParquetInput {
         List<Row> first = rows.where(badRow).limit(1).collectAsList();
         if (!first.isEmpty()) {
             reader().check(first.get(0));
-            throw new IllegalStateException("the row with " + id.name() + " = " + first.get(0).get(0)
-                    + " failed the query's check but not the reader's");
+            throw new IllegalStateException("the row with " + id.name() + " = "
+                    + first.get(0).get(0) + " failed the query's check but not the reader's");
         }
     }
 

@@ -1,12 +1,11 @@
 package org.mnistspark.inference;
 
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
 
 /**
  * Predicts the rows of an input table ({@link ParquetInput}: id, pixels, label) in batches; the key of
@@ -18,8 +17,8 @@ final class ParquetPredictor extends PartitionPredictor implements FlatMapFuncti
 
     private final PixelRows reader;
 
-    ParquetPredictor(Broadcast<byte[]> zip, double mean, double std, int batchSize, String modelSource,
-                     PixelRows reader) {
+    ParquetPredictor(
+            Broadcast<byte[]> zip, double mean, double std, int batchSize, String modelSource, PixelRows reader) {
         super(zip, mean, std, batchSize, modelSource);
         this.reader = reader;
     }

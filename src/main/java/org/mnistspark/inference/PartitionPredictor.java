@@ -1,13 +1,12 @@
 package org.mnistspark.inference;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.mnistspark.model.NativeRuntime;
-
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What every prediction task shares: the broadcast model zip, the trial's normalization and the batch
@@ -45,7 +44,10 @@ abstract class PartitionPredictor implements Serializable {
         float[][] probabilities = model.probabilities(pixels, keys.size());
         List<Row> rows = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            rows.add(RowFactory.create(keys.get(i), DigitModel.argMax(probabilities[i]), probabilities[i],
+            rows.add(RowFactory.create(
+                    keys.get(i),
+                    DigitModel.argMax(probabilities[i]),
+                    probabilities[i],
                     labels == null ? null : labels.get(i)));
         }
         return rows;

@@ -1,9 +1,8 @@
 package org.mnistspark.inference;
 
-import org.apache.spark.sql.Row;
-
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.sql.Row;
 
 /**
  * Reads the rows of an input table ({@link ParquetInput}: id, pixels, label): the pixels as 784
@@ -31,16 +30,18 @@ final class PixelRows implements Serializable {
         if (kind == ParquetInput.PixelKind.BINARY) {
             byte[] bytes = (byte[]) row.get(1);
             if (bytes.length != DigitModel.PIXELS) {
-                throw bad(row, "holds " + bytes.length + " bytes; an image is " + DigitModel.PIXELS
-                        + " (28x28, row by row)");
+                throw bad(
+                        row,
+                        "holds " + bytes.length + " bytes; an image is " + DigitModel.PIXELS + " (28x28, row by row)");
             }
             System.arraycopy(bytes, 0, target, offset, DigitModel.PIXELS);
             return;
         }
         List<Object> values = row.getList(1);
         if (values.size() != DigitModel.PIXELS) {
-            throw bad(row, "holds " + values.size() + " values; an image is " + DigitModel.PIXELS
-                    + " (28x28, row by row)");
+            throw bad(
+                    row,
+                    "holds " + values.size() + " values; an image is " + DigitModel.PIXELS + " (28x28, row by row)");
         }
         for (int p = 0; p < DigitModel.PIXELS; p++) {
             Object value = values.get(p);
@@ -64,8 +65,8 @@ final class PixelRows implements Serializable {
         }
         int label = row.getInt(2);
         if (label < 0 || label > 9) {
-            throw new InvalidInputException("the row with " + idColumn + " = " + row.get(0) + " has label " + label
-                    + ", outside 0-9");
+            throw new InvalidInputException(
+                    "the row with " + idColumn + " = " + row.get(0) + " has label " + label + ", outside 0-9");
         }
         return label;
     }
@@ -77,7 +78,7 @@ final class PixelRows implements Serializable {
     }
 
     private InvalidInputException bad(Row row, String problem) {
-        return new InvalidInputException("the row with " + idColumn + " = " + row.get(0) + ": column '" + pixelsColumn
-                + "' " + problem);
+        return new InvalidInputException(
+                "the row with " + idColumn + " = " + row.get(0) + ": column '" + pixelsColumn + "' " + problem);
     }
 }

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A model behind HTTP, on the JDK's own server, following SageMaker's inference container contract:
@@ -52,6 +51,7 @@ public final class PredictionServer implements AutoCloseable {
     static final int MAX_BODY = 16 << 20;
     /** Open connections; more are closed as they come. Each has at most one request in flight. */
     static final int MAX_CONNECTIONS = 256;
+
     static final int MAX_HEADERS = 100;
     static final int MAX_HEADER_BYTES = 16 << 10;
     /** A keep-alive connection without a request for this long is closed. */
@@ -62,6 +62,7 @@ public final class PredictionServer implements AutoCloseable {
     static final int MAX_BATCH = 256;
     /** Images waiting for a forward pass (12 MB); a request beyond them gets 503. */
     static final int MAX_QUEUED = 16 * Invocation.MAX_IMAGES;
+
     public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(2);
     static final String PAGE = "draw.html";
     static final String APPLICATION_JSON = "application/json";
@@ -91,14 +92,20 @@ public final class PredictionServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] page;
 
-    private PredictionServer(DigitModel model, SelectedModel selected, HttpServer server, ThreadPoolExecutor pool,
-                             Duration batchWait) throws IOException {
+    private PredictionServer(
+            DigitModel model, SelectedModel selected, HttpServer server, ThreadPoolExecutor pool, Duration batchWait)
+            throws IOException {
         this.selected = selected;
         this.server = server;
         this.pool = pool;
         this.batchWait = batchWait;
-        this.batcher = new DynamicBatcher(model::probabilities, MAX_BATCH, batchWait, pool.getCorePoolSize(),
-                MAX_QUEUED, () -> pool.getQueue().size());
+        this.batcher = new DynamicBatcher(
+                model::probabilities,
+                MAX_BATCH,
+                batchWait,
+                pool.getCorePoolSize(),
+                MAX_QUEUED,
+                () -> pool.getQueue().size());
         try (InputStream in = PredictionServer.class.getResourceAsStream(PAGE)) {
             if (in == null) {
                 throw new IOException("the drawing page " + PAGE + " is missing from the jar");
@@ -120,13 +127,14 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     /** The same, a request waiting at most {@code batchWait} for others to share its forward pass. */
-    public static PredictionServer start(DigitModel model, SelectedModel selected, String host, int port, int threads,
-                                         Duration batchWait) throws IOException {
+    public static PredictionServer start(
+            DigitModel model, SelectedModel selected, String host, int port, int threads, Duration batchWait)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
         AtomicInteger number = new AtomicInteger();
         // Bounded: a connection has one request in flight at most, so more connections than this are never queued.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(MAX_CONNECTIONS), task -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_CONNECTIONS), task -> {
                     Thread thread = new Thread(task, "serve-" + number.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -173,8 +181,10 @@ public final class PredictionServer implements AutoCloseable {
             switch (path) {
                 case "/ping" -> {
                     if (allowed(exchange, method, "GET")) {
-                        ObjectNode answer = json.createObjectNode().put("status", "healthy")
-                                .put("run_id", selected.runId()).put("trial_id", selected.trialId())
+                        ObjectNode answer = json.createObjectNode()
+                                .put("status", "healthy")
+                                .put("run_id", selected.runId())
+                                .put("trial_id", selected.trialId())
                                 .put("experiment", selected.experiment());
                         send(exchange, 200, APPLICATION_JSON, json.writeValueAsBytes(answer));
                     }
@@ -186,8 +196,11 @@ public final class PredictionServer implements AutoCloseable {
                         send(exchange, 200, "text/html; charset=utf-8", page);
                     }
                 }
-                default -> error(exchange, 404, "no such path: " + path + " (there are GET /ping, POST /invocations "
-                        + "and GET /)");
+                default ->
+                    error(
+                            exchange,
+                            404,
+                            "no such path: " + path + " (there are GET /ping, POST /invocations " + "and GET /)");
             }
         } catch (Throwable e) { // one request's failure is never the server's
             failed(exchange, e);
@@ -214,8 +227,10 @@ public final class PredictionServer implements AutoCloseable {
                 return;
             }
             if (answerType == null) {
-                finish(exchange, 406, "Accept: " + accept + " names no type answered here: " + APPLICATION_JSON
-                        + " or " + TEXT_CSV);
+                finish(
+                        exchange,
+                        406,
+                        "Accept: " + accept + " names no type answered here: " + APPLICATION_JSON + " or " + TEXT_CSV);
                 return;
             }
             Invocation invocation;
@@ -243,10 +258,17 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     /** How the body is read, by its Content-Type; null for a type not taken. */
-    enum BodyType { JSON, NPY, CSV, IMAGE, SNIFF }
+    enum BodyType {
+        JSON,
+        NPY,
+        CSV,
+        IMAGE,
+        SNIFF
+    }
 
     static BodyType bodyType(String contentType) {
-        String type = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String type =
+                contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return switch (type) {
             case APPLICATION_JSON, "text/json" -> BodyType.JSON;
             case "application/x-npy" -> BodyType.NPY;
@@ -316,8 +338,9 @@ public final class PredictionServer implements AutoCloseable {
                     + "or a PNG of a digit; Content-Type " + TYPES);
         }
         if (type == BodyType.SNIFF) {
-            type = NpyImages.isNpy(body) ? BodyType.NPY : body[first] == '{' || body[first] == '[' ? BodyType.JSON
-                    : BodyType.IMAGE;
+            type = NpyImages.isNpy(body)
+                    ? BodyType.NPY
+                    : body[first] == '{' || body[first] == '[' ? BodyType.JSON : BodyType.IMAGE;
         }
         return switch (type) {
             case JSON -> JsonImages.read(body);
@@ -327,8 +350,8 @@ public final class PredictionServer implements AutoCloseable {
         };
     }
 
-    private void answer(HttpExchange exchange, boolean single, String type, float[][] probabilities,
-                        Throwable failure) {
+    private void answer(
+            HttpExchange exchange, boolean single, String type, float[][] probabilities, Throwable failure) {
         if (failure != null) {
             failed(exchange, failure);
             return;

@@ -6,8 +6,8 @@ import java.util.Locale;
  * What a predict job wrote: how many images, how fast, and for the labelled ones the exact accuracy
  * and the 10 × 10 confusion matrix (rows: true label, columns: predicted label).
  */
-public record PredictionSummary(SelectedModel model, String input, String output, long images, double seconds,
-                                long[][] confusion) {
+public record PredictionSummary(
+        SelectedModel model, String input, String output, long images, double seconds, long[][] confusion) {
 
     public long labelled() {
         long sum = 0;
@@ -34,16 +34,28 @@ public record PredictionSummary(SelectedModel model, String input, String output
     /** The console report: counts, speed, and accuracy and confusion matrix when there were labels. */
     public String report() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "predicted %d images of %s with %s in %.1f s (%.0f images/s)%n",
-                images, input, model.describe(), seconds, imagesPerSecond()));
+        out.append(String.format(
+                Locale.ROOT,
+                "predicted %d images of %s with %s in %.1f s (%.0f images/s)%n",
+                images,
+                input,
+                model.describe(),
+                seconds,
+                imagesPerSecond()));
         out.append("predictions written to ").append(output).append('\n');
         long labelled = labelled();
         if (labelled == 0) {
             out.append("no labels given: no accuracy\n");
             return out.toString();
         }
-        out.append(String.format(Locale.ROOT, "accuracy %d/%d = %.4f (the trial's own test: %d/%d)%n", correct(),
-                labelled, correct() / (double) labelled, model.testCorrectLast(), model.testImages()));
+        out.append(String.format(
+                Locale.ROOT,
+                "accuracy %d/%d = %.4f (the trial's own test: %d/%d)%n",
+                correct(),
+                labelled,
+                correct() / (double) labelled,
+                model.testCorrectLast(),
+                model.testImages()));
         if (labelled < images) {
             out.append(images - labelled).append(" images had no label\n");
         }

@@ -1,12 +1,5 @@
 package org.mnistspark.model;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mnistspark.config.Optimizer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +7,16 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mnistspark.config.Optimizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Training speed of the CNN in this JVM alone, with whatever instruction set oneDNN was given: {@code
@@ -37,13 +36,15 @@ public final class ComputeProbe {
      * the compiler more than oneDNN's kernels, and calibration picked AVX or AVX2 by chance.
      */
     private static final int WARMUP = 20;
+
     private static final long WARMUP_NANOS = 2_000_000_000L;
 
     private ComputeProbe() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            System.err.println("usage: ComputeProbe HIDDEN BATCH THREADS ITERATIONS (the first three may be lists: 2,10,32)");
+            System.err.println(
+                    "usage: ComputeProbe HIDDEN BATCH THREADS ITERATIONS (the first three may be lists: 2,10,32)");
             System.exit(2);
         }
         NativeRuntime.configure();
@@ -59,24 +60,34 @@ public final class ComputeProbe {
     }
 
     private static int[] numbers(String list) {
-        return java.util.Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+        return java.util.Arrays.stream(list.split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
     }
 
     /**
      * Images per second of all threads together, milliseconds per iteration of one thread, and how many of
      * the process's threads (OpenMP's included) were busy for at least a tenth of the time.
      */
-    public record Result(int hidden, int batch, int threads, double imagesPerSecond, double millisPerIteration,
-                         int busyThreads) {
+    public record Result(
+            int hidden, int batch, int threads, double imagesPerSecond, double millisPerIteration, int busyThreads) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "probe h=%d batch=%d threads=%d images/s %.1f ms/iteration %.3f busy-threads %d",
-                    hidden, batch, threads, imagesPerSecond, millisPerIteration, busyThreads);
+            return String.format(
+                    Locale.ROOT,
+                    "probe h=%d batch=%d threads=%d images/s %.1f ms/iteration %.3f busy-threads %d",
+                    hidden,
+                    batch,
+                    threads,
+                    imagesPerSecond,
+                    millisPerIteration,
+                    busyThreads);
         }
 
         /** The images/s of a line {@link #toString()} printed. */
         public static double imagesPerSecond(String line) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^probe .* images/s ([0-9.]+) ").matcher(line);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^probe .* images/s ([0-9.]+) ")
+                    .matcher(line);
             if (!m.find()) {
                 throw new IllegalArgumentException("not a probe line: " + line);
             }
@@ -95,30 +106,33 @@ public final class ComputeProbe {
         List<Throwable> failures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             long seed = t + 1;
-            Thread worker = new Thread(() -> {
-                try {
-                    NativeRuntime.configureThread();
-                    MultiLayerNetwork network = MnistCnn.create(new CnnSpec(hidden, 5, 0.2, Optimizer.SGD, 0.01, 0.5, seed));
-                    DataSet minibatch = randomMinibatch(batch, seed);
-                    long warmupEnd = System.nanoTime() + WARMUP_NANOS;
-                    for (int i = 0; i < WARMUP || System.nanoTime() < warmupEnd; i++) {
-                        network.fit(minibatch);
-                    }
-                    start.await();
-                    for (int i = 0; i < iterations; i++) {
-                        network.fit(minibatch);
-                    }
-                    end.await();
-                    counted.await();
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                    start.reset();
-                    end.reset();
-                    counted.reset();
-                }
-            }, "probe-" + t);
+            Thread worker = new Thread(
+                    () -> {
+                        try {
+                            NativeRuntime.configureThread();
+                            MultiLayerNetwork network =
+                                    MnistCnn.create(new CnnSpec(hidden, 5, 0.2, Optimizer.SGD, 0.01, 0.5, seed));
+                            DataSet minibatch = randomMinibatch(batch, seed);
+                            long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+                            for (int i = 0; i < WARMUP || System.nanoTime() < warmupEnd; i++) {
+                                network.fit(minibatch);
+                            }
+                            start.await();
+                            for (int i = 0; i < iterations; i++) {
+                                network.fit(minibatch);
+                            }
+                            end.await();
+                            counted.await();
+                        } catch (Throwable e) {
+                            synchronized (failures) {
+                                failures.add(e);
+                            }
+                            start.reset();
+                            end.reset();
+                            counted.reset();
+                        }
+                    },
+                    "probe-" + t);
             worker.start();
             workers.add(worker);
         }
@@ -144,9 +158,15 @@ public final class ComputeProbe {
         }
         long tenth = Math.round(seconds * TICKS_PER_SECOND / 10);
         int busy = (int) cpuAfter.entrySet().stream()
-                .filter(e -> e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L) >= Math.max(1, tenth)).count();
-        return new Result(hidden, batch, threads, (double) threads * iterations * batch / seconds,
-                seconds * 1000 / iterations, busy);
+                .filter(e -> e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L) >= Math.max(1, tenth))
+                .count();
+        return new Result(
+                hidden,
+                batch,
+                threads,
+                (double) threads * iterations * batch / seconds,
+                seconds * 1000 / iterations,
+                busy);
     }
 
     /** Linux's USER_HZ, the unit of /proc's CPU times. */

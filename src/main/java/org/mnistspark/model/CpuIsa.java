@@ -2,7 +2,6 @@ package org.mnistspark.model;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,10 +52,12 @@ public final class CpuIsa {
     static final String VARIABLE = "DNNL_MAX_CPU_ISA";
     /** The probe's shape: the default sweep's middle trial, its 64-image minibatch split over 2 workers. */
     static final int PROBE_HIDDEN = 10;
+
     static final int PROBE_BATCH = 32;
     static final int PROBE_ITERATIONS = 60;
     /** Runs of the shape per child JVM, and child JVMs per candidate (interleaved), the best counting. */
     static final int PROBE_REPEATS = 2;
+
     static final int PROBE_ROUNDS = 2;
     private static volatile Choice applied;
 
@@ -80,7 +81,8 @@ public final class CpuIsa {
         if (applied == null) {
             synchronized (CpuIsa.class) {
                 if (applied == null) {
-                    Choice choice = choose(System.getenv(), Cpu.ofThisMachine(), cacheFolder(), CpuIsa::probeInChildJvm);
+                    Choice choice =
+                            choose(System.getenv(), Cpu.ofThisMachine(), cacheFolder(), CpuIsa::probeInChildJvm);
                     if (!choice.isa().equals("default") && System.getenv(VARIABLE) == null) {
                         setProcessEnvironment(VARIABLE, choice.isa());
                     }
@@ -164,8 +166,10 @@ public final class CpuIsa {
 
         /** The extensions that can change oneDNN's kernels, sorted: the cache key's part of the flags. */
         String vectorFlags() {
-            return flags.stream().filter(flag -> flag.startsWith("avx") || flag.startsWith("amx") || flag.equals("fma"))
-                    .sorted().collect(Collectors.joining(" "));
+            return flags.stream()
+                    .filter(flag -> flag.startsWith("avx") || flag.startsWith("amx") || flag.equals("fma"))
+                    .sorted()
+                    .collect(Collectors.joining(" "));
         }
     }
 
@@ -176,19 +180,25 @@ public final class CpuIsa {
         }
         List<String> candidates = cpu.candidates();
         if (candidates.size() < 2) {
-            return new Choice("default", candidates.isEmpty() ? "oneDNN's default: this CPU has no AVX"
-                    : "oneDNN's default: AVX is this CPU's only choice");
+            return new Choice(
+                    "default",
+                    candidates.isEmpty()
+                            ? "oneDNN's default: this CPU has no AVX"
+                            : "oneDNN's default: AVX is this CPU's only choice");
         }
         int threads = cpu.probeThreads();
         Path cache = cacheFolder.resolve("isa-" + cacheKey(cpu, threads) + ".properties");
         try {
             Files.createDirectories(cacheFolder);
-            try (FileChannel lockFile = FileChannel.open(cacheFolder.resolve("isa.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+            try (FileChannel lockFile = FileChannel.open(
+                            cacheFolder.resolve("isa.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = lockFile.lock()) {
                 Properties cached = Files.exists(cache) ? readable(cache) : null;
                 if (cached != null) {
-                    return new Choice(cached.getProperty("isa"), "calibrated on this host " + cached.getProperty("at")
-                            + " (" + cached.getProperty("images-per-second") + " images/s), cached in " + cache);
+                    return new Choice(
+                            cached.getProperty("isa"),
+                            "calibrated on this host " + cached.getProperty("at") + " ("
+                                    + cached.getProperty("images-per-second") + " images/s), cached in " + cache);
                 }
                 // Rounds interleave the candidates, so that a burst of stolen time slows one run of each, not
                 // every run of one; each candidate's best run counts.
@@ -198,7 +208,10 @@ public final class CpuIsa {
                         measured.merge(isa, probe.imagesPerSecond(isa, threads), Math::max);
                     }
                 }
-                String best = measured.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                String best = measured.entrySet().stream()
+                        .max(Map.Entry.comparingByValue())
+                        .orElseThrow()
+                        .getKey();
                 String rates = measured.entrySet().stream()
                         .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue()))
                         .collect(Collectors.joining(", "));
@@ -211,7 +224,8 @@ public final class CpuIsa {
                 properties.setProperty("flags", cpu.vectorFlags());
                 properties.setProperty("probe", "h=" + PROBE_HIDDEN + " batch=" + PROBE_BATCH + " threads=" + threads);
                 store(properties, cache);
-                return new Choice(best, "calibrated on this host " + at + " (" + rates + " images/s), cached in " + cache);
+                return new Choice(
+                        best, "calibrated on this host " + at + " (" + rates + " images/s), cached in " + cache);
             }
         } catch (IOException e) {
             // A read-only home or a failed probe must not stop a job: oneDNN's own default still works.
@@ -221,7 +235,8 @@ public final class CpuIsa {
 
     /** The CPU model, its vector extensions, the probe's threads and this build: a new one calibrates again. */
     static String cacheKey(Cpu cpu, int threads) {
-        String key = cpu.model() + "\n" + cpu.vectorFlags() + "\n" + threads + "\n" + NativeRuntime.applicationVersion();
+        String key =
+                cpu.model() + "\n" + cpu.vectorFlags() + "\n" + threads + "\n" + NativeRuntime.applicationVersion();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
@@ -268,15 +283,24 @@ public final class CpuIsa {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("--add-") || argument.startsWith("-Dorg.bytedeco") || argument.startsWith("-Dorg.eclipse")) {
+            if (argument.startsWith("--add-")
+                    || argument.startsWith("-Dorg.bytedeco")
+                    || argument.startsWith("-Dorg.eclipse")) {
                 command.add(argument);
             }
         }
         // The same shape PROBE_REPEATS times in one JVM; the best counts. Shared machines lose time in bursts
         // (one shape gave 2,700-4,500 images/s within one JVM on the build VM): noise only ever slows a run.
         String shapes = String.join(",", java.util.Collections.nCopies(PROBE_REPEATS, String.valueOf(PROBE_HIDDEN)));
-        command.addAll(List.of("-Xmx512m", "-cp", classpath(), ComputeProbe.class.getName(), shapes,
-                String.valueOf(PROBE_BATCH), String.valueOf(threads), String.valueOf(PROBE_ITERATIONS)));
+        command.addAll(List.of(
+                "-Xmx512m",
+                "-cp",
+                classpath(),
+                ComputeProbe.class.getName(),
+                shapes,
+                String.valueOf(PROBE_BATCH),
+                String.valueOf(threads),
+                String.valueOf(PROBE_ITERATIONS)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put(VARIABLE, isa);
         builder.environment().put("OMP_NUM_THREADS", "1");
@@ -296,8 +320,11 @@ public final class CpuIsa {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while probing " + isa, e);
         }
-        return output.lines().filter(line -> line.startsWith("probe ")).mapToDouble(ComputeProbe.Result::imagesPerSecond)
-                .max().orElseThrow(() -> new IOException("the " + isa + " probe printed no result: " + lastLines(output)));
+        return output.lines()
+                .filter(line -> line.startsWith("probe "))
+                .mapToDouble(ComputeProbe.Result::imagesPerSecond)
+                .max()
+                .orElseThrow(() -> new IOException("the " + isa + " probe printed no result: " + lastLines(output)));
     }
 
     /**
@@ -306,7 +333,12 @@ public final class CpuIsa {
      */
     private static String classpath() {
         try {
-            String own = Paths.get(ComputeProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            String own = Paths.get(ComputeProbe.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
             return own + File.pathSeparator + System.getProperty("java.class.path");
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,8 @@
 package org.mnistspark.model;
 
+import java.util.Arrays;
+import java.util.Collection;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -12,13 +15,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Arrays;
-import java.util.Collection;
 
 /**
  * Max-pooling over 2×2 windows with stride 2 (PyTorch's {@code F.max_pool2d(x, 2)}), computed in Java.
@@ -45,13 +44,20 @@ public class MaxPool2 extends SubsamplingLayer {
     }
 
     public static MaxPool2 create() {
-        return new MaxPool2(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+        return new MaxPool2(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(2, 2)
+                .stride(2, 2)
                 .convolutionMode(ConvolutionMode.Truncate));
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         Impl layer = new Impl(conf, networkDataType);
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);
@@ -67,10 +73,12 @@ public class MaxPool2 extends SubsamplingLayer {
      * fast as a new one, and the same. For inference only: the copy has no updater state.
      */
     public static MultiLayerNetwork replacingPooling(MultiLayerNetwork network) {
-        MultiLayerConfiguration configuration = network.getLayerWiseConfigurations().clone();
+        MultiLayerConfiguration configuration =
+                network.getLayerWiseConfigurations().clone();
         boolean replaced = false;
         for (NeuralNetConfiguration layer : configuration.getConfs()) {
-            if (layer.getLayer().getClass() == SubsamplingLayer.class && computes((SubsamplingLayer) layer.getLayer())) {
+            if (layer.getLayer().getClass() == SubsamplingLayer.class
+                    && computes((SubsamplingLayer) layer.getLayer())) {
                 MaxPool2 pooling = create();
                 pooling.setLayerName(layer.getLayer().getLayerName());
                 layer.setLayer(pooling);
@@ -88,8 +96,10 @@ public class MaxPool2 extends SubsamplingLayer {
     /** Whether {@code c} is the 2×2 stride-2 max-pooling over NCHW that this class computes itself. */
     static boolean computes(SubsamplingLayer c) {
         return c.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX
-                && Arrays.equals(c.getKernelSize(), new int[] {2, 2}) && Arrays.equals(c.getStride(), new int[] {2, 2})
-                && Arrays.equals(c.getPadding(), new int[] {0, 0}) && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && Arrays.equals(c.getKernelSize(), new int[] {2, 2})
+                && Arrays.equals(c.getStride(), new int[] {2, 2})
+                && Arrays.equals(c.getPadding(), new int[] {0, 0})
+                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && c.getConvolutionMode() != ConvolutionMode.Same;
     }
 
@@ -124,8 +134,8 @@ public class MaxPool2 extends SubsamplingLayer {
             for (int o = 0; o < maxima.length; o++) {
                 y[o] = x[maxima[o]];
             }
-            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
-                    new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
+            INDArray out = workspaceMgr.createUninitialized(
+                    ArrayType.ACTIVATIONS, input.dataType(), new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
             put(out, y);
             return out;
         }
@@ -187,8 +197,10 @@ public class MaxPool2 extends SubsamplingLayer {
 
         /** The array's values in C order, as one Java array, copied in bulk (DataBuffer.asFloat goes value by value). */
         private static float[] floats(INDArray array) {
-            INDArray c = array.isView() || array.ordering() != 'c' || array.data().length() != array.length()
-                    ? array.dup('c') : array;
+            INDArray c =
+                    array.isView() || array.ordering() != 'c' || array.data().length() != array.length()
+                            ? array.dup('c')
+                            : array;
             float[] values = new float[Math.toIntExact(c.length())];
             ((FloatPointer) c.data().addressPointer()).get(values);
             return values;

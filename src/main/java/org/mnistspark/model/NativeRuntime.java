@@ -1,10 +1,5 @@
 package org.mnistspark.model;
 
-import org.bytedeco.javacpp.Loader;
-import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +8,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.Loader;
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * JVM-wide settings ND4J and DL4J read once, when they first load. Every JVM that trains or
@@ -26,9 +25,11 @@ public final class NativeRuntime {
     static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
     /** dl4j-spark's default time source asks an NTP server, which fails offline and on locked-down clusters. */
     static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
+
     private static volatile boolean configured;
     /** Whether this thread's OpenMP thread count has been set ({@link #configureThread()}). */
     private static final ThreadLocal<Boolean> THREAD_CONFIGURED = ThreadLocal.withInitial(() -> false);
+
     private static volatile String environment;
 
     private NativeRuntime() {}
@@ -65,7 +66,9 @@ public final class NativeRuntime {
             return;
         }
         Nd4j.getBackend(); // NativeOpsHolder reads the configuration the backend's loading fills in
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(openMpThreads(System.getenv("OMP_NUM_THREADS")));
+        NativeOpsHolder.getInstance()
+                .getDeviceNativeOps()
+                .setOmpNumThreads(openMpThreads(System.getenv("OMP_NUM_THREADS")));
         THREAD_CONFIGURED.set(true);
     }
 
@@ -132,8 +135,12 @@ public final class NativeRuntime {
             } catch (IOException e) {
                 throw new UncheckedIOException("JavaCPP has no cache folder", e);
             }
-            environment = String.format(Locale.ROOT, "OMP_NUM_THREADS=%s, DNNL_MAX_CPU_ISA=%s, JavaCPP cache %s (%d MB)",
-                    variable("OMP_NUM_THREADS"), CpuIsa.apply().isa(), cache,
+            environment = String.format(
+                    Locale.ROOT,
+                    "OMP_NUM_THREADS=%s, DNNL_MAX_CPU_ISA=%s, JavaCPP cache %s (%d MB)",
+                    variable("OMP_NUM_THREADS"),
+                    CpuIsa.apply().isa(),
+                    cache,
                     megabytes(cache));
         }
         return environment;
@@ -146,13 +153,16 @@ public final class NativeRuntime {
 
     private static long megabytes(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum() / (1024 * 1024);
+            return files.filter(Files::isRegularFile)
+                            .mapToLong(file -> {
+                                try {
+                                    return Files.size(file);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            })
+                            .sum()
+                    / (1024 * 1024);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read JavaCPP's cache " + folder, e);
         }

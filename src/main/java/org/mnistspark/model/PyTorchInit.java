@@ -27,14 +27,18 @@ final class PyTorchInit {
             if (weights == null || bias == null) {
                 continue;
             }
-            long[] shape = weights.shape(); // conv: [out, in, kh, kw] as PyTorch; dense: [in, out], PyTorch's transposed
+            long[] shape =
+                    weights.shape(); // conv: [out, in, kh, kw] as PyTorch; dense: [in, out], PyTorch's transposed
             boolean conv = shape.length == 4;
             long fanIn = conv ? shape[1] * shape[2] * shape[3] : shape[0];
             double a = Math.sqrt(5.0);
             double weightBound = Math.sqrt(3.0) * (Math.sqrt(2.0 / (1 + a * a)) / Math.sqrt(fanIn));
             float[] drawn = uniform(random, weights.length(), weightBound);
-            weights.assign(conv ? Nd4j.create(drawn, shape, 'c')
-                    : Nd4j.create(drawn, new long[] {shape[1], shape[0]}, 'c').transpose());
+            weights.assign(
+                    conv
+                            ? Nd4j.create(drawn, shape, 'c')
+                            : Nd4j.create(drawn, new long[] {shape[1], shape[0]}, 'c')
+                                    .transpose());
             bias.assign(Nd4j.create(uniform(random, bias.length(), 1 / Math.sqrt(fanIn)), bias.shape(), 'c'));
         }
     }

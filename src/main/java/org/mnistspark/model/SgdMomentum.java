@@ -1,12 +1,11 @@
 package org.mnistspark.model;
 
+import java.util.Map;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
-
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * PyTorch's {@code SGD(lr, momentum)}: {@code v = momentum·v + g; p -= lr·v}. DL4J only has Nesterov
@@ -76,8 +75,7 @@ public final class SgdMomentum implements IUpdater {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SgdMomentum that
-                && that.learningRate == learningRate && that.momentum == momentum;
+        return other instanceof SgdMomentum that && that.learningRate == learningRate && that.momentum == momentum;
     }
 
     @Override
@@ -120,8 +118,8 @@ public final class SgdMomentum implements IUpdater {
         }
 
         @Override
-        public void setStateViewArray(INDArray viewArray, long[] gradientShape, char gradientOrder,
-                                      boolean initialize) {
+        public void setStateViewArray(
+                INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {
             if (initialize) {
                 viewArray.assign(0);
             }

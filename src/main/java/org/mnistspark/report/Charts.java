@@ -1,24 +1,5 @@
 package org.mnistspark.report;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.mnistspark.config.Hyperparameter;
-import org.mnistspark.results.BestOrder;
-import org.mnistspark.results.Status;
-import org.mnistspark.results.Views;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -32,6 +13,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.mnistspark.config.Hyperparameter;
+import org.mnistspark.results.BestOrder;
+import org.mnistspark.results.Status;
+import org.mnistspark.results.Views;
 
 /**
  * The charts of the notebook and the report, drawn with XChart from the rows of {@link ResultViews}.
@@ -55,11 +54,17 @@ public final class Charts {
      */
     public static CategoryChart accuracyByHiddenChannels(Dataset<Row> byHidden, String experiment) {
         List<Row> rows = byHidden.collectAsList();
-        CategoryChart chart = lineChart("Test accuracy against hidden channels (" + experiment + ")",
-                "hidden channels (best trial of each)", "test accuracy");
-        List<String> x = rows.stream().map(r -> String.valueOf((Object) r.getAs("hidden_channels"))).toList();
+        CategoryChart chart = lineChart(
+                "Test accuracy against hidden channels (" + experiment + ")",
+                "hidden channels (best trial of each)",
+                "test accuracy");
+        List<String> x = rows.stream()
+                .map(r -> String.valueOf((Object) r.getAs("hidden_channels")))
+                .toList();
         for (String statistic : List.of("min", "max", "avg", "last")) {
-            List<Double> y = rows.stream().map(r -> (Double) r.getAs("test_accuracy_" + statistic)).toList();
+            List<Double> y = rows.stream()
+                    .map(r -> (Double) r.getAs("test_accuracy_" + statistic))
+                    .toList();
             chart.addSeries(statistic + " over epochs", x, y);
         }
         return chart;
@@ -72,8 +77,8 @@ public final class Charts {
      * @param curves rows of {@link ResultViews#learningCurves}
      */
     public static CategoryChart accuracyCurves(Dataset<Row> curves, String experiment) {
-        return curves(curves.collectAsList(), "test_accuracy", "Test accuracy after each epoch", "test accuracy",
-                experiment);
+        return curves(
+                curves.collectAsList(), "test_accuracy", "Test accuracy after each epoch", "test accuracy", experiment);
     }
 
     /** Test loss (mean negative log-likelihood, dropout off) after each epoch, like {@link #accuracyCurves}. */
@@ -81,8 +86,7 @@ public final class Charts {
         return curves(curves.collectAsList(), "test_loss", "Test loss after each epoch", "test loss", experiment);
     }
 
-    private static CategoryChart curves(List<Row> rows, String column, String title, String yTitle,
-                                        String experiment) {
+    private static CategoryChart curves(List<Row> rows, String column, String title, String yTitle, String experiment) {
         Map<String, List<Row>> byRun = new LinkedHashMap<>();
         for (Row row : rows) {
             byRun.computeIfAbsent(row.getAs("run_id"), run -> new ArrayList<>()).add(row);
@@ -91,7 +95,8 @@ public final class Charts {
         String shown = "";
         if (runs.size() > MAX_CURVES) {
             // Succeeded runs first, best first (BestOrder, as the report's trials table); diverged ones last.
-            runs.sort(Comparator.comparing((List<Row> run) -> !Status.SUCCEEDED.is(run.get(0).getAs("status")))
+            runs.sort(Comparator.comparing(
+                            (List<Row> run) -> !Status.SUCCEEDED.is(run.get(0).getAs("status")))
                     .thenComparing(run -> run.get(0), BestOrder.ROWS));
             shown = ", the " + MAX_CURVES + " best of " + runs.size() + " runs";
             runs = new ArrayList<>(runs.subList(0, MAX_CURVES));
@@ -130,7 +135,8 @@ public final class Charts {
         for (Row run : runs) {
             StringBuilder label = new StringBuilder();
             for (Hyperparameter<?> h : varying) {
-                label.append(label.length() == 0 ? "" : " ").append(h.label().isEmpty() ? "" : h.label() + "=")
+                label.append(label.length() == 0 ? "" : " ")
+                        .append(h.label().isEmpty() ? "" : h.label() + "=")
                         .append(Html.value(run.getAs(h.column())));
             }
             String text = label.toString();
@@ -154,13 +160,22 @@ public final class Charts {
     public static XYChart tuningRungs(Dataset<Row> rungs, String job) {
         Map<Integer, List<Row>> byConfiguration = new TreeMap<>();
         for (Row row : rungs.collectAsList()) {
-            byConfiguration.computeIfAbsent(row.getAs("configuration"), c -> new ArrayList<>()).add(row);
+            byConfiguration
+                    .computeIfAbsent(row.getAs("configuration"), c -> new ArrayList<>())
+                    .add(row);
         }
-        long named = byConfiguration.values().stream().filter(rows -> rows.size() > 1).count();
+        long named = byConfiguration.values().stream()
+                .filter(rows -> rows.size() > 1)
+                .count();
         // One legend line per named configuration, below the plot: a row of them would run off the image.
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT + 20 * (int) named)
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT + 20 * (int) named)
                 .title("Test accuracy at each rung of tuning job " + job + " (" + byConfiguration.size()
-                        + " configurations)").xAxisTitle("epochs").yAxisTitle("test accuracy").build();
+                        + " configurations)")
+                .xAxisTitle("epochs")
+                .yAxisTitle("test accuracy")
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -168,18 +183,25 @@ public final class Charts {
         chart.getStyler().setYAxisDecimalPattern("0.####");
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setLocale(Locale.ROOT);
-        Map<String, String> labels = labels(byConfiguration.values().stream().map(rows -> rows.get(0)).toList(),
-                "configuration");
+        Map<String, String> labels = labels(
+                byConfiguration.values().stream().map(rows -> rows.get(0)).toList(), "configuration");
         for (List<Row> rows : byConfiguration.values()) {
-            List<Row> finished = rows.stream().filter(r -> !Double.isNaN(r.<Double>getAs("test_accuracy_last"))
-                    && Status.isFinished(r.<String>getAs("status"))).toList();
+            List<Row> finished = rows.stream()
+                    .filter(r -> !Double.isNaN(r.<Double>getAs("test_accuracy_last"))
+                            && Status.isFinished(r.<String>getAs("status")))
+                    .toList();
             if (finished.isEmpty()) {
                 continue; // diverged or failed at its first rung: no point to draw
             }
             Object configuration = rows.get(0).getAs("configuration");
-            XYSeries series = chart.addSeries("#" + configuration + " " + labels.get(String.valueOf(configuration)),
-                    finished.stream().map(r -> (Number) r.<Integer>getAs("epochs")).toList(),
-                    finished.stream().map(r -> (Number) r.<Double>getAs("test_accuracy_last")).toList());
+            XYSeries series = chart.addSeries(
+                    "#" + configuration + " " + labels.get(String.valueOf(configuration)),
+                    finished.stream()
+                            .map(r -> (Number) r.<Integer>getAs("epochs"))
+                            .toList(),
+                    finished.stream()
+                            .map(r -> (Number) r.<Double>getAs("test_accuracy_last"))
+                            .toList());
             series.setMarker(SeriesMarkers.CIRCLE);
             if (rows.size() == 1) { // stopped at its first rung
                 series.setMarkerColor(new Color(0xB0B0B0));
@@ -200,9 +222,13 @@ public final class Charts {
     public static HeatMapChart confusionHeatMap(Dataset<Row> confusion, String trialId) {
         List<Row> cells = confusion.collectAsList();
         int epoch = cells.isEmpty() ? 0 : cells.get(0).<Integer>getAs("epoch");
-        HeatMapChart chart = new HeatMapChartBuilder().width(CONFUSION_SIDE + 120).height(CONFUSION_SIDE)
-                .title("Confusion matrix of trial " + trialId + ", epoch " + epoch).xAxisTitle("predicted label")
-                .yAxisTitle("true label").build();
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(CONFUSION_SIDE + 120)
+                .height(CONFUSION_SIDE)
+                .title("Confusion matrix of trial " + trialId + ", epoch " + epoch)
+                .xAxisTitle("predicted label")
+                .yAxisTitle("true label")
+                .build();
         List<Integer> predicted = new ArrayList<>();
         List<Integer> trueLabels = new ArrayList<>();
         for (int label = 0; label < 10; label++) {
@@ -221,7 +247,11 @@ public final class Charts {
             }
         }
         chart.addSeries("test images", predicted, trueLabels, heat);
-        chart.getStyler().setMin(0).setMax(mistakes).setShowValue(true).setValueFontColor(Color.BLACK)
+        chart.getStyler()
+                .setMin(0)
+                .setMax(mistakes)
+                .setShowValue(true)
+                .setValueFontColor(Color.BLACK)
                 .setRangeColors(new Color[] {Color.WHITE, new Color(0xFDBB84), new Color(0xE34A33)})
                 .setHeatMapValueDecimalPattern("0");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -231,8 +261,13 @@ public final class Charts {
     }
 
     private static CategoryChart lineChart(String title, String xTitle, String yTitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setOverlapped(true); // points at the category, not side by side like bars
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);

@@ -1,17 +1,16 @@
 package org.mnistspark.report;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.MapType;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
 
 /** HTML pieces for the report page and the notebook's table cells: escaped text, tables of rows, embedded PNGs. */
 public final class Html {
@@ -45,13 +44,17 @@ public final class Html {
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 return String.valueOf(d);
             }
-            return new BigDecimal(d).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+            return new BigDecimal(d)
+                    .round(new MathContext(6))
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
         if (value instanceof List<?> list) {
             return list.stream().map(Html::value).collect(Collectors.joining(", ", "[", "]"));
         }
         if (value instanceof Map<?, ?> map) {
-            return map.entrySet().stream().map(e -> value(e.getKey()) + ": " + value(e.getValue()))
+            return map.entrySet().stream()
+                    .map(e -> value(e.getKey()) + ": " + value(e.getValue()))
                     .collect(Collectors.joining(", ", "{", "}"));
         }
         return value.toString();
@@ -70,7 +73,8 @@ public final class Html {
             html.append("<tr>");
             for (int i = 0; i < names.length; i++) {
                 Object cell = cell(row, i);
-                html.append(cell instanceof Number ? "<td class=\"n\">" : "<td>").append(escape(value(cell)))
+                html.append(cell instanceof Number ? "<td class=\"n\">" : "<td>")
+                        .append(escape(value(cell)))
                         .append("</td>");
             }
             html.append("</tr>\n");
@@ -98,7 +102,7 @@ public final class Html {
 
     /** A PNG embedded in the page itself (a data URI): the page needs no other file. */
     public static String image(byte[] png, String alt) {
-        return "<img src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\" alt=\""
-                + escape(alt) + "\">";
+        return "<img src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\" alt=\"" + escape(alt)
+                + "\">";
     }
 }

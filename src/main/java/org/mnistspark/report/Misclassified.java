@@ -1,18 +1,5 @@
 package org.mnistspark.report;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-import org.mnistspark.data.IdxReader;
-import org.mnistspark.data.Minibatches;
-import org.mnistspark.data.MnistDataset;
-import org.mnistspark.data.MnistImages;
-import org.mnistspark.model.NativeRuntime;
-
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -26,8 +13,19 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-
 import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.mnistspark.data.IdxReader;
+import org.mnistspark.data.Minibatches;
+import org.mnistspark.data.MnistDataset;
+import org.mnistspark.data.MnistImages;
+import org.mnistspark.model.NativeRuntime;
 
 /**
  * The test images a trial's saved model classifies wrongly: its model ({@code model_path}) run on the
@@ -37,6 +35,7 @@ import javax.imageio.ImageIO;
 public final class Misclassified {
     /** Pixels per image pixel in the grid. */
     private static final int SCALE = 2;
+
     private static final int COLUMNS = 10;
     private static final int BATCH = 1000;
 
@@ -63,7 +62,8 @@ public final class Misclassified {
         String modelPath = trial.getAs("model_path");
         String trialId = trial.getAs("trial_id");
         if (modelPath == null) {
-            throw new FileNotFoundException("trial " + trialId + " has no saved model (its sweep ran with output.models=\"\")");
+            throw new FileNotFoundException(
+                    "trial " + trialId + " has no saved model (its sweep ran with output.models=\"\")");
         }
         NativeRuntime.configure(); // before ND4J loads, also in a notebook's JVM
         MultiLayerNetwork model;
@@ -83,18 +83,21 @@ public final class Misclassified {
         int[] predicted = new int[test.count()];
         for (int from = 0; from < test.count(); from += BATCH) {
             int to = Math.min(test.count(), from + BATCH);
-            int[] batch = model.predict(Minibatches.toDataSet(test, order, from, to, mean, std).getFeatures());
+            int[] batch = model.predict(
+                    Minibatches.toDataSet(test, order, from, to, mean, std).getFeatures());
             System.arraycopy(batch, 0, predicted, from, batch.length);
         }
-        int[] wrong = IntStream.range(0, test.count()).filter(i -> predicted[i] != test.label(i)).toArray();
+        int[] wrong = IntStream.range(0, test.count())
+                .filter(i -> predicted[i] != test.label(i))
+                .toArray();
         long correct = trial.getAs("test_correct_last");
         return new Misclassified(trialId, test, wrong, predicted, testImages - correct);
     }
 
     /** The t10k files of a dataset folder, plain or gzipped, as the sweep reads them. */
     private static MnistImages testImages(String dir, Configuration hadoop) throws IOException {
-        return IdxReader.read(locate(dir, MnistDataset.TEST_IMAGES, hadoop), locate(dir, MnistDataset.TEST_LABELS, hadoop),
-                hadoop);
+        return IdxReader.read(
+                locate(dir, MnistDataset.TEST_IMAGES, hadoop), locate(dir, MnistDataset.TEST_LABELS, hadoop), hadoop);
     }
 
     private static Path locate(String dir, String name, Configuration hadoop) throws IOException {
@@ -131,8 +134,13 @@ public final class Misclassified {
 
     /** One line: how many are wrong, and whether that is what the table recorded. */
     public String summary() {
-        return String.format("Trial %s gets %d of %d test images wrong%s.", trialId, wrong.length, images.count(),
-                matchesTable() ? " (as the table records)"
+        return String.format(
+                "Trial %s gets %d of %d test images wrong%s.",
+                trialId,
+                wrong.length,
+                images.count(),
+                matchesTable()
+                        ? " (as the table records)"
                         : "; the table records " + expectedWrong + ": are these the files it was tested on?");
     }
 

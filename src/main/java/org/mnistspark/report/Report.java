@@ -1,5 +1,10 @@
 package org.mnistspark.report;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -8,12 +13,6 @@ import org.apache.spark.sql.Row;
 import org.mnistspark.data.InvalidDataException;
 import org.mnistspark.model.NativeRuntime;
 import org.mnistspark.storage.Storage;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Optional;
 
 /**
  * The report: one self-contained HTML page (tables, and the charts as embedded PNGs, no other file, no
@@ -55,16 +54,28 @@ public final class Report {
 
     /** The page for {@code experiment}, whole, in memory. */
     public String html(String experiment) {
-        StringBuilder page = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<title>mnist-spark: ").append(Html.escape(experiment)).append("</title>\n<style>\n")
-                .append(STYLE).append("</style>\n</head>\n<body>\n")
-                .append("<h1>mnist-spark results: ").append(Html.escape(experiment)).append("</h1>\n")
-                .append("<p class=\"note\">Results table <code>").append(Html.escape(location))
-                .append("</code>; written ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
-                .append(" by mnist-spark ").append(Html.escape(NativeRuntime.applicationVersion())).append(".</p>\n");
+        StringBuilder page = new StringBuilder(
+                        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>mnist-spark: ")
+                .append(Html.escape(experiment))
+                .append("</title>\n<style>\n")
+                .append(STYLE)
+                .append("</style>\n</head>\n<body>\n")
+                .append("<h1>mnist-spark results: ")
+                .append(Html.escape(experiment))
+                .append("</h1>\n")
+                .append("<p class=\"note\">Results table <code>")
+                .append(Html.escape(location))
+                .append("</code>; written ")
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                .append(" by mnist-spark ")
+                .append(Html.escape(NativeRuntime.applicationVersion()))
+                .append(".</p>\n");
 
         page.append("<h2>Best configuration per experiment</h2>\n").append(Html.table(views.bestPerExperiment()));
-        page.append("<h2>Trials of ").append(Html.escape(experiment)).append("</h2>\n")
+        page.append("<h2>Trials of ")
+                .append(Html.escape(experiment))
+                .append("</h2>\n")
                 .append(Html.table(views.trials(experiment)));
 
         page.append("<h2>Test accuracy against hidden channels</h2>\n");
@@ -72,7 +83,8 @@ public final class Report {
         if (byHidden.isEmpty()) {
             page.append(missing("No succeeded trial in this experiment."));
         } else {
-            page.append(Html.image(Charts.png(Charts.accuracyByHiddenChannels(byHidden, experiment)),
+            page.append(Html.image(
+                            Charts.png(Charts.accuracyByHiddenChannels(byHidden, experiment)),
                             "Test accuracy against hidden channels"))
                     .append(Html.table(byHidden));
         }
@@ -82,8 +94,10 @@ public final class Report {
         if (curves.isEmpty()) {
             page.append(missing("No epochs recorded in this experiment."));
         } else {
-            page.append(Html.image(Charts.png(Charts.accuracyCurves(curves, experiment)), "Test accuracy after each epoch"))
-                    .append(Html.image(Charts.png(Charts.lossCurves(curves, experiment)), "Test loss after each epoch"));
+            page.append(Html.image(
+                            Charts.png(Charts.accuracyCurves(curves, experiment)), "Test accuracy after each epoch"))
+                    .append(Html.image(
+                            Charts.png(Charts.lossCurves(curves, experiment)), "Test loss after each epoch"));
         }
 
         Optional<Row> best = views.bestTrial(experiment);
@@ -95,7 +109,9 @@ public final class Report {
             page.append(missing("Trial " + best.get().getAs("trial_id") + "'s rows record no confusion matrix "
                     + "(they were written before the job counted one)."));
         } else {
-            page.append(Html.image(Charts.png(Charts.confusionHeatMap(confusion, best.get().getAs("trial_id"))),
+            page.append(Html.image(
+                            Charts.png(Charts.confusionHeatMap(
+                                    confusion, best.get().getAs("trial_id"))),
                             "Confusion matrix of the best trial"))
                     .append("<p>Precision, recall and F1 per digit in that epoch:</p>\n")
                     .append(Html.table(views.classes(best.get())));
@@ -131,9 +147,12 @@ public final class Report {
             return missing("Cannot show them: " + e.getMessage());
         }
         int shown = Math.min(MISCLASSIFIED_SHOWN, wrong.count());
-        return "<p>" + Html.escape(wrong.summary()) + (shown == 0 ? "" : " The first " + shown
-                + " in test-set order, true label \u2192 predicted label:") + "</p>\n"
-                + (shown == 0 ? "" : Html.image(wrong.gridPng(MISCLASSIFIED_SHOWN), "Test images the best model gets wrong"));
+        return "<p>" + Html.escape(wrong.summary())
+                + (shown == 0 ? "" : " The first " + shown + " in test-set order, true label \u2192 predicted label:")
+                + "</p>\n"
+                + (shown == 0
+                        ? ""
+                        : Html.image(wrong.gridPng(MISCLASSIFIED_SHOWN), "Test images the best model gets wrong"));
     }
 
     private static String missing(String why) {

@@ -1,14 +1,13 @@
 package org.mnistspark.report;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.mnistspark.results.Views;
-import org.mnistspark.results.ResultsTable;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Views;
 
 /**
  * The notebook's cells' and the report's sections' data: the queries of {@link Views} (their one home, with
@@ -33,7 +32,8 @@ public final class ResultViews {
     /** The experiments in the table, the one whose last trial finished last first. */
     public List<String> experiments() {
         return spark.sql(Views.EXPERIMENTS)
-                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
     }
 
     /** The experiment whose last trial finished last: what a scheduled run's report shows. */
@@ -75,19 +75,23 @@ public final class ResultViews {
 
     /** The tuning jobs in the table, the one whose last rung finished last first. */
     public List<String> tuningJobs() {
-        return spark.sql(Views.TUNING_JOBS).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        return spark.sql(Views.TUNING_JOBS)
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
     }
 
     /** The tuning job to show beside {@code experiment}: that one if it is a tuning job, else the latest. */
     public Optional<String> tuningJobFor(String experiment) {
         List<String> jobs = tuningJobs();
-        return jobs.contains(experiment) ? Optional.of(experiment) : jobs.stream().findFirst();
+        return jobs.contains(experiment)
+                ? Optional.of(experiment)
+                : jobs.stream().findFirst();
     }
 
     /** The job's best configuration and its compute: the {@code tuning} view's row. */
     public Dataset<Row> tuning(String job) {
-        return spark.sql(Views.TUNING_OF_JOB,
-                Map.<String, Object>of("job", job)).drop("tuning_job", "model_path");
+        return spark.sql(Views.TUNING_OF_JOB, Map.<String, Object>of("job", job))
+                .drop("tuning_job", "model_path");
     }
 
     public Dataset<Row> tuningRungs(String job) {
@@ -96,8 +100,8 @@ public final class ResultViews {
 
     /** Per rung of the job: configurations, promotions, best and mean test accuracy, epochs trained. */
     public Dataset<Row> tuningRungSummary(String job) {
-        return spark.sql(Views.TUNING_RUNGS_OF_JOB,
-                Map.<String, Object>of("job", job)).drop("tuning_job");
+        return spark.sql(Views.TUNING_RUNGS_OF_JOB, Map.<String, Object>of("job", job))
+                .drop("tuning_job");
     }
 
     /** The compute every experiment spent, grid sweeps and tuning jobs alike. */

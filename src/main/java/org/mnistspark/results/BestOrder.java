@@ -1,14 +1,13 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
+import static org.apache.spark.sql.functions.col;
 
 import java.util.Comparator;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-
-import static org.apache.spark.sql.functions.col;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * The one order of "best" among trial runs, wherever one is picked or ranked: {@code predict best:}, the
@@ -34,22 +33,29 @@ public final class BestOrder {
     public static Column[] columns() {
         Column noDouble = functions.lit(null).cast("double");
         return new Column[] {
-                functions.nanvl(col("test_accuracy_last"), noDouble).desc_nulls_last(),
-                functions.nanvl(col("test_loss_last"), noDouble).asc_nulls_last(),
-                col("trial_id").asc_nulls_first(),
-                col("run_id").asc_nulls_first()};
+            functions.nanvl(col("test_accuracy_last"), noDouble).desc_nulls_last(),
+            functions.nanvl(col("test_loss_last"), noDouble).asc_nulls_last(),
+            col("trial_id").asc_nulls_first(),
+            col("run_id").asc_nulls_first()
+        };
     }
 
     /** {@link #SQL} over rows that have the four columns. */
-    public static final Comparator<Row> ROWS = of(row -> orNaN(row.getAs("test_accuracy_last")),
-            row -> orNaN(row.getAs("test_loss_last")), row -> row.getAs("trial_id"), row -> row.getAs("run_id"));
+    public static final Comparator<Row> ROWS = of(
+            row -> orNaN(row.getAs("test_accuracy_last")),
+            row -> orNaN(row.getAs("test_loss_last")),
+            row -> row.getAs("trial_id"),
+            row -> row.getAs("run_id"));
 
     /**
      * {@link #SQL} over anything that has the four values (null ids rank first, as in SQL). Doubles
      * compare as Spark does: NaN (and null, given as NaN) last, -0.0 equal to 0.0.
      */
-    public static <T> Comparator<T> of(ToDoubleFunction<T> accuracy, ToDoubleFunction<T> loss,
-                                       Function<T, String> trialId, Function<T, String> runId) {
+    public static <T> Comparator<T> of(
+            ToDoubleFunction<T> accuracy,
+            ToDoubleFunction<T> loss,
+            Function<T, String> trialId,
+            Function<T, String> runId) {
         Comparator<String> ids = Comparator.nullsFirst(Comparator.naturalOrder());
         return Comparator.<T>comparingInt(t -> Double.isNaN(accuracy.applyAsDouble(t)) ? 1 : 0)
                 .thenComparing((a, b) -> compare(accuracy.applyAsDouble(b), accuracy.applyAsDouble(a)))

@@ -1,5 +1,7 @@
 package org.mnistspark.results;
 
+import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -7,9 +9,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-
-import java.util.List;
-import java.util.function.Function;
 
 /**
  * A table's columns, each with its name, Spark type and the record value it holds: the schema and the
@@ -56,6 +55,7 @@ final class Columns<R> {
     }
 
     Row row(R record) {
-        return RowFactory.create(columns.stream().map(c -> c.value().apply(record)).toArray());
+        return RowFactory.create(
+                columns.stream().map(c -> c.value().apply(record)).toArray());
     }
 }

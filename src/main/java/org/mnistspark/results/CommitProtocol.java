@@ -1,5 +1,8 @@
 package org.mnistspark.results;
 
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -8,10 +11,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.mnistspark.storage.Storage;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.UUID;
 
 /**
  * How a trial run's rows get into a {@link ResultsTable}: all or nothing, the only writer of its
@@ -48,10 +47,12 @@ final class CommitProtocol {
         String name = ResultsTable.runFile(trial.trialId(), trial.runId());
         Path staging = new Path(new Path(table.root(), ResultsTable.STAGING), trial.runId() + "-" + UUID.randomUUID());
         try {
-            Path stagedEpochs = writeOneFile(epochs.stream().map(EpochRecord.COLUMNS::row).toList(),
-                    EpochRecord.SCHEMA, new Path(staging, "epochs"));
-            Path stagedTrial = writeOneFile(List.of(TrialRecord.COLUMNS.row(trial)), TrialRecord.SCHEMA,
-                    new Path(staging, "trials"));
+            Path stagedEpochs = writeOneFile(
+                    epochs.stream().map(EpochRecord.COLUMNS::row).toList(),
+                    EpochRecord.SCHEMA,
+                    new Path(staging, "epochs"));
+            Path stagedTrial = writeOneFile(
+                    List.of(TrialRecord.COLUMNS.row(trial)), TrialRecord.SCHEMA, new Path(staging, "trials"));
             Path movedEpochs = moveInto(stagedEpochs, table.epochsDir(), name);
             try {
                 moveInto(stagedTrial, table.trialsDir(), name); // the commit point
@@ -77,8 +78,8 @@ final class CommitProtocol {
         spark.createDataFrame(rows, schema).coalesce(1).write().parquet(dir.toString());
         FileStatus[] parts = fs.globStatus(new Path(dir, "part-*.parquet"));
         if (parts == null || parts.length != 1) {
-            throw new IOException("expected one Parquet file in " + dir + ", found "
-                    + (parts == null ? 0 : parts.length));
+            throw new IOException(
+                    "expected one Parquet file in " + dir + ", found " + (parts == null ? 0 : parts.length));
         }
         return parts[0].getPath();
     }

@@ -1,16 +1,15 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-
-import java.util.Arrays;
-
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.mnistspark.results.Columns.column;
 import static org.mnistspark.results.Columns.nullable;
+
+import java.util.Arrays;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One row of the {@code epochs} table: one epoch of one trial run.
@@ -20,10 +19,23 @@ import static org.mnistspark.results.Columns.nullable;
  * @param setupSeconds a worker's time loading the averaged state (persistent engine)
  * @param confusion    test images by true label (row) and predicted label (column), 10 x 10
  */
-public record EpochRecord(String experiment, String trialId, String runId, int epoch, double trainLoss,
-                          double testLoss, double testAccuracy, long testCorrect, long testImages,
-                          long trainImages, double seconds, double imagesPerSecond, double fitSeconds,
-                          double dataSeconds, double setupSeconds, long[][] confusion) {
+public record EpochRecord(
+        String experiment,
+        String trialId,
+        String runId,
+        int epoch,
+        double trainLoss,
+        double testLoss,
+        double testAccuracy,
+        long testCorrect,
+        long testImages,
+        long trainImages,
+        double seconds,
+        double imagesPerSecond,
+        double fitSeconds,
+        double dataSeconds,
+        double setupSeconds,
+        long[][] confusion) {
 
     static final Columns<EpochRecord> COLUMNS = new Columns<>(
             column("experiment", StringType, EpochRecord::experiment),
@@ -41,8 +53,12 @@ public record EpochRecord(String experiment, String trialId, String runId, int e
             nullable("fit_seconds", DoubleType, EpochRecord::fitSeconds),
             nullable("data_seconds", DoubleType, EpochRecord::dataSeconds),
             nullable("setup_seconds", DoubleType, EpochRecord::setupSeconds),
-            nullable("confusion", DataTypes.createArrayType(DataTypes.createArrayType(LongType, false), false),
-                    r -> Arrays.stream(r.confusion()).map(row -> Arrays.stream(row).boxed().toList()).toList()));
+            nullable(
+                    "confusion",
+                    DataTypes.createArrayType(DataTypes.createArrayType(LongType, false), false),
+                    r -> Arrays.stream(r.confusion())
+                            .map(row -> Arrays.stream(row).boxed().toList())
+                            .toList()));
 
     public static final StructType SCHEMA = COLUMNS.schema();
 }

@@ -1,13 +1,12 @@
 package org.mnistspark.results;
 
+import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.mnistspark.storage.Storage;
-
-import java.io.IOException;
 
 /**
  * The trained models the {@code trials} table points to ({@code model_path}): one DL4J zip per trial

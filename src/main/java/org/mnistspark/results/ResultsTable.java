@@ -1,5 +1,11 @@
 package org.mnistspark.results;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -14,13 +20,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.mnistspark.config.TrainingEngine;
 import org.mnistspark.storage.Storage;
-
-import java.io.IOException;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import static org.apache.spark.sql.functions.col;
 
 /**
  * The results table: a folder (any Hadoop path) holding two Parquet tables, {@code trials/} (one row
@@ -86,19 +85,22 @@ public final class ResultsTable {
     }
 
     /** Which run of a trial the views show: the one that finished last, then the greatest run_id. */
-    static final Column[] LATEST_FIRST = {col("finished_at").desc(), col("run_id").desc()};
+    static final Column[] LATEST_FIRST = {
+        col("finished_at").desc(), col("run_id").desc()
+    };
 
     /** The latest run ({@link #LATEST_FIRST}) of every trial among {@code runs}. */
     private static Dataset<Row> latest(Dataset<Row> runs) {
         WindowSpec latestFirst = Window.partitionBy("experiment", "trial_id").orderBy(LATEST_FIRST);
         return runs.withColumn("run_rank", functions.row_number().over(latestFirst))
-                .where(col("run_rank").equalTo(1)).drop("run_rank");
+                .where(col("run_rank").equalTo(1))
+                .drop("run_rank");
     }
 
     /** Every committed run, also those a rerun superseded (until vacuum removes them). */
     public Dataset<Row> allRuns() throws IOException {
-        return read(trialsDir(), TrialRecord.SCHEMA).withColumn("engine",
-                functions.coalesce(col("engine"), functions.lit(TrainingEngine.DL4J.toString())));
+        return read(trialsDir(), TrialRecord.SCHEMA)
+                .withColumn("engine", functions.coalesce(col("engine"), functions.lit(TrainingEngine.DL4J.toString())));
     }
 
     /** Epoch rows of the runs {@link #trials()} shows. */
@@ -158,20 +160,25 @@ public final class ResultsTable {
         try {
             found = spark.read().parquet(dir.toString()).schema();
         } catch (Exception e) { // Spark's AnalysisException or a Parquet error: not a readable table
-            throw new InvalidTableException(root + " is not a mnist-spark results table: " + dir
-                    + " cannot be read as Parquet (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new InvalidTableException(
+                    root + " is not a mnist-spark results table: " + dir + " cannot be read as Parquet ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")",
+                    e);
         }
         for (String id : List.of("experiment", "trial_id", "run_id")) {
             if (!List.of(found.fieldNames()).contains(id)) {
-                throw new InvalidTableException(root + " is not a mnist-spark results table: " + dir
-                        + " has no " + id + " column (choose another --results)");
+                throw new InvalidTableException(root + " is not a mnist-spark results table: " + dir + " has no " + id
+                        + " column (choose another --results)");
             }
         }
         for (StructField field : found.fields()) {
-            if (List.of(expected.fieldNames()).contains(field.name()) && !field.dataType().simpleString()
-                    .equals(expected.apply(field.name()).dataType().simpleString())) {
+            if (List.of(expected.fieldNames()).contains(field.name())
+                    && !field.dataType()
+                            .simpleString()
+                            .equals(expected.apply(field.name()).dataType().simpleString())) {
                 throw new InvalidTableException(root + " is not a mnist-spark results table: column "
-                        + field.name() + " of " + dir + " is " + field.dataType().simpleString() + ", not "
+                        + field.name() + " of " + dir + " is "
+                        + field.dataType().simpleString() + ", not "
                         + expected.apply(field.name()).dataType().simpleString());
             }
         }
@@ -191,7 +198,9 @@ public final class ResultsTable {
     public Set<String> committedTrialIds(String experiment) throws IOException {
         Set<String> ids = new HashSet<>();
         for (Row row : trials().where(col("experiment").equalTo(experiment).and(committed()))
-                .select("trial_id").distinct().collectAsList()) {
+                .select("trial_id")
+                .distinct()
+                .collectAsList()) {
             ids.add(row.getString(0));
         }
         return ids;
@@ -206,8 +215,11 @@ public final class ResultsTable {
         if (runs == null || runs.length == 0) {
             return false;
         }
-        Dataset<Row> ofTrial = spark.read().schema(TrialRecord.SCHEMA)
-                .parquet(java.util.Arrays.stream(runs).map(f -> f.getPath().toString()).toArray(String[]::new))
+        Dataset<Row> ofTrial = spark.read()
+                .schema(TrialRecord.SCHEMA)
+                .parquet(java.util.Arrays.stream(runs)
+                        .map(f -> f.getPath().toString())
+                        .toArray(String[]::new))
                 .where(col("experiment").equalTo(experiment).and(col("trial_id").equalTo(trialId)));
         return !latest(ofTrial).where(committed()).isEmpty();
     }

@@ -1,11 +1,10 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** Prints a query result as an aligned text table, doubles in full precision. */
 public final class TablePrinter {

@@ -1,12 +1,5 @@
 package org.mnistspark.results;
 
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +13,12 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who trains a trial now, so that sweeps running at once on one table (two applications, a retry
@@ -53,7 +52,10 @@ public final class TrialClaims {
     record Content(String state, long claimedAt, long expiresAt, String owner) {
         static Content parse(String text) {
             String[] fields = text.trim().split("\\s+", 4);
-            return new Content(fields[0], Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+            return new Content(
+                    fields[0],
+                    Long.parseLong(fields[1]),
+                    Long.parseLong(fields[2]),
                     fields.length > 3 ? fields[3] : "");
         }
 
@@ -92,7 +94,8 @@ public final class TrialClaims {
             }
         }
         boolean heldByOther = live.stream().anyMatch(e -> e.content.state.equals("held") && !e.path.equals(mine));
-        Entry winner = live.stream().filter(e -> e.content.state.equals("pending"))
+        Entry winner = live.stream()
+                .filter(e -> e.content.state.equals("pending"))
                 .min(Comparator.comparingLong((Entry e) -> e.content.claimedAt).thenComparing(e -> e.path.getName()))
                 .orElse(null);
         if (heldByOther || winner == null || !winner.path.equals(mine)) {
@@ -123,14 +126,18 @@ public final class TrialClaims {
             this.claimedAt = claimedAt;
             this.owner = owner;
             long every = Math.max(1, LEASE.toMillis() / 4);
-            renewer.scheduleWithFixedDelay(() -> {
-                try {
-                    renew();
-                } catch (IOException e) {
-                    lost = e;
-                    LOG.warn("Could not renew the claim on trial {}: {}", trialId, e.toString());
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
+            renewer.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            renew();
+                        } catch (IOException e) {
+                            lost = e;
+                            LOG.warn("Could not renew the claim on trial {}: {}", trialId, e.toString());
+                        }
+                    },
+                    every,
+                    every,
+                    TimeUnit.MILLISECONDS);
         }
 
         private synchronized void renew() throws IOException {

@@ -1,19 +1,5 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.mnistspark.config.Hyperparameter;
-import org.mnistspark.config.Hyperparameters;
-import org.mnistspark.config.TrialSpec;
-
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -35,6 +21,19 @@ import static org.mnistspark.config.Hyperparameters.WORKERS;
 import static org.mnistspark.results.Columns.column;
 import static org.mnistspark.results.Columns.nullable;
 
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.mnistspark.config.Hyperparameter;
+import org.mnistspark.config.Hyperparameters;
+import org.mnistspark.config.TrialSpec;
+
 /**
  * One row of the {@code trials} table: a trial run, from its parts. {@link Setup} and {@link Provenance} are
  * built once per job and shared by its rows; the run adds its id, hyperparameters, {@link Status} and
@@ -43,8 +42,17 @@ import static org.mnistspark.results.Columns.nullable;
  * @param batchSizePerWorker each worker's minibatch, fixed by the configuration or derived from the trial's batch
  * @param tuning             null for a grid trial
  */
-public record TrialRecord(String experiment, String trialId, String runId, Status status, TrialSpec spec,
-                          int batchSizePerWorker, Setup setup, Provenance provenance, Outcome outcome, Tuning tuning) {
+public record TrialRecord(
+        String experiment,
+        String trialId,
+        String runId,
+        Status status,
+        TrialSpec spec,
+        int batchSizePerWorker,
+        Setup setup,
+        Provenance provenance,
+        Outcome outcome,
+        Tuning tuning) {
 
     /**
      * What every trial of one job shares.
@@ -55,8 +63,8 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
     public record Setup(int workerPrefetch, long testImages, double normalizationMean, double normalizationStd) {}
 
     /** Where a job's data and code came from. */
-    public record Provenance(String datasetLocation, Map<String, String> datasetSha256, String sparkMaster,
-                             String appVersion) {
+    public record Provenance(
+            String datasetLocation, Map<String, String> datasetSha256, String sparkMaster, String appVersion) {
         public Provenance {
             Objects.requireNonNull(datasetLocation, "datasetLocation");
             datasetSha256 = Map.copyOf(datasetSha256);
@@ -74,9 +82,19 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
      * @param modelPath    the saved model; null when none was saved (a failed run)
      * @param isa          oneDNN's instruction set the workers trained with; null if unknown
      */
-    public record Outcome(long parameters, long trainImages, List<Double> testAccuracy, long testCorrectLast,
-                          double testLossLast, double trainLossLast, double trainSeconds, double imagesPerSecond,
-                          Instant startedAt, Instant finishedAt, String modelPath, String isa) {
+    public record Outcome(
+            long parameters,
+            long trainImages,
+            List<Double> testAccuracy,
+            long testCorrectLast,
+            double testLossLast,
+            double trainLossLast,
+            double trainSeconds,
+            double imagesPerSecond,
+            Instant startedAt,
+            Instant finishedAt,
+            String modelPath,
+            String isa) {
         public Outcome {
             testAccuracy = List.copyOf(testAccuracy);
             Objects.requireNonNull(startedAt, "startedAt");
@@ -85,8 +103,19 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
 
         /** A run that trained nothing it could keep: no model, no epochs, NaN losses. */
         public static Outcome failed(Instant startedAt, Instant finishedAt) {
-            return new Outcome(0, 0, List.of(), 0, Double.NaN, Double.NaN,
-                    Duration.between(startedAt, finishedAt).toMillis() / 1000.0, 0, startedAt, finishedAt, null, null);
+            return new Outcome(
+                    0,
+                    0,
+                    List.of(),
+                    0,
+                    Double.NaN,
+                    Double.NaN,
+                    Duration.between(startedAt, finishedAt).toMillis() / 1000.0,
+                    0,
+                    startedAt,
+                    finishedAt,
+                    null,
+                    null);
         }
 
         public double testAccuracyMin() {
@@ -98,7 +127,10 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
         }
 
         public double testAccuracyAvg() {
-            return testAccuracy.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            return testAccuracy.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(Double.NaN);
         }
 
         public double testAccuracyLast() {
@@ -134,11 +166,27 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
     }
 
     /** A run that failed: no model, no epochs; a later run of the job tries the trial again. */
-    public static TrialRecord failed(String experiment, String trialId, String runId, TrialSpec spec,
-                                     int batchSizePerWorker, Setup setup, Provenance provenance, Instant startedAt,
-                                     Tuning tuning) {
-        return new TrialRecord(experiment, trialId, runId, Status.FAILED, spec, batchSizePerWorker, setup, provenance,
-                Outcome.failed(startedAt, Instant.now()), tuning == null ? null : tuning.untrained());
+    public static TrialRecord failed(
+            String experiment,
+            String trialId,
+            String runId,
+            TrialSpec spec,
+            int batchSizePerWorker,
+            Setup setup,
+            Provenance provenance,
+            Instant startedAt,
+            Tuning tuning) {
+        return new TrialRecord(
+                experiment,
+                trialId,
+                runId,
+                Status.FAILED,
+                spec,
+                batchSizePerWorker,
+                setup,
+                provenance,
+                Outcome.failed(startedAt, Instant.now()),
+                tuning == null ? null : tuning.untrained());
     }
 
     /**
@@ -162,7 +210,9 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
             column("batch_size_per_worker", IntegerType, TrialRecord::batchSizePerWorker),
             hyperparameter(AVERAGING_FREQUENCY, false),
             // 0: none, or not used (only the dl4j engine's workers load minibatches ahead)
-            column("worker_prefetch", IntegerType,
+            column(
+                    "worker_prefetch",
+                    IntegerType,
                     r -> r.spec().engine().usesWorkerPrefetch() ? r.setup().workerPrefetch() : 0),
             hyperparameter(SEED, false),
             hyperparameter(TRAIN_FRACTION, false),
@@ -170,7 +220,10 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
             column("parameters", LongType, r -> r.outcome().parameters()),
             column("train_images", LongType, r -> r.outcome().trainImages()),
             column("test_images", LongType, r -> r.setup().testImages()),
-            column("test_accuracy", DataTypes.createArrayType(DoubleType, false), r -> r.outcome().testAccuracy()),
+            column(
+                    "test_accuracy",
+                    DataTypes.createArrayType(DoubleType, false),
+                    r -> r.outcome().testAccuracy()),
             column("test_accuracy_min", DoubleType, r -> r.outcome().testAccuracyMin()),
             column("test_accuracy_max", DoubleType, r -> r.outcome().testAccuracyMax()),
             column("test_accuracy_avg", DoubleType, r -> r.outcome().testAccuracyAvg()),
@@ -183,7 +236,9 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
             column("started_at", TimestampType, r -> Timestamp.from(r.outcome().startedAt())),
             column("finished_at", TimestampType, r -> Timestamp.from(r.outcome().finishedAt())),
             column("dataset_location", StringType, r -> r.provenance().datasetLocation()),
-            column("dataset_sha256", DataTypes.createMapType(StringType, StringType, false),
+            column(
+                    "dataset_sha256",
+                    DataTypes.createMapType(StringType, StringType, false),
                     r -> r.provenance().datasetSha256()),
             column("normalization_mean", DoubleType, r -> r.setup().normalizationMean()),
             column("normalization_std", DoubleType, r -> r.setup().normalizationStd()),
@@ -197,11 +252,26 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
             // a model, its epochs' rows with their confusion matrices) and is committed by the same protocol,
             // so claims, the views, vacuum and every query of trials (predict's best:<experiment> included)
             // work on it unchanged, and the schema only grows. ResultsTable.rungs() is the rungs' view.
-            nullable("tuning_job", StringType, r -> r.tuning() == null ? null : r.tuning().job()),
-            nullable("configuration", IntegerType, r -> r.tuning() == null ? null : r.tuning().configuration()),
-            nullable("rung", IntegerType, r -> r.tuning() == null ? null : r.tuning().rung()),
-            nullable("epochs_trained", IntegerType, r -> r.tuning() == null ? null : r.tuning().epochsTrained()),
-            nullable("resumed_from", StringType, r -> r.tuning() == null ? null : r.tuning().resumedFrom()),
+            nullable(
+                    "tuning_job",
+                    StringType,
+                    r -> r.tuning() == null ? null : r.tuning().job()),
+            nullable(
+                    "configuration",
+                    IntegerType,
+                    r -> r.tuning() == null ? null : r.tuning().configuration()),
+            nullable(
+                    "rung",
+                    IntegerType,
+                    r -> r.tuning() == null ? null : r.tuning().rung()),
+            nullable(
+                    "epochs_trained",
+                    IntegerType,
+                    r -> r.tuning() == null ? null : r.tuning().epochsTrained()),
+            nullable(
+                    "resumed_from",
+                    StringType,
+                    r -> r.tuning() == null ? null : r.tuning().resumedFrom()),
             // oneDNN's instruction set the workers trained with (CpuIsa; comma-separated if executors' CPUs
             // chose differently): a trial's figures are bit-identical run to run for one value, and may differ
             // in the last digits between values. Null for rows written before it was recorded.
@@ -211,7 +281,10 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
 
     /** A hyperparameter's column: its declared name and type, its value from the row's spec. */
     private static <T> Columns.Column<TrialRecord> hyperparameter(Hyperparameter<T> h, boolean nullable) {
-        return new Columns.Column<>(h.column(), Columns.sparkType(h.valueType()), nullable,
+        return new Columns.Column<>(
+                h.column(),
+                Columns.sparkType(h.valueType()),
+                nullable,
                 r -> h.columnValue(r.spec().get(h)));
     }
 
@@ -219,7 +292,8 @@ public record TrialRecord(String experiment, String trialId, String runId, Statu
     private static List<Columns.Column<TrialRecord>> withNewHyperparameters(List<Columns.Column<TrialRecord>> columns) {
         List<Columns.Column<TrialRecord>> all = new ArrayList<>(columns);
         List<String> names = columns.stream().map(Columns.Column::name).toList();
-        Hyperparameters.ALL.stream().filter(h -> !names.contains(h.column()))
+        Hyperparameters.ALL.stream()
+                .filter(h -> !names.contains(h.column()))
                 .forEach(h -> all.add(hyperparameter(h, true)));
         return all;
     }

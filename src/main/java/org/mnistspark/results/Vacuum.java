@@ -1,12 +1,7 @@
 package org.mnistspark.results;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.spark.sql.Row;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -15,9 +10,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.input_file_name;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Row;
 
 /**
  * Removes what a results table no longer needs, which commits and reruns never delete themselves (they
@@ -28,10 +27,17 @@ import static org.apache.spark.sql.functions.input_file_name;
  */
 public final class Vacuum {
     /** What was (or, in a dry run, would be) removed. */
-    public record Result(List<String> supersededRuns, List<String> staging, List<String> orphanEpochFiles,
-                         int expiredClaims, List<String> orphanModels) {
+    public record Result(
+            List<String> supersededRuns,
+            List<String> staging,
+            List<String> orphanEpochFiles,
+            int expiredClaims,
+            List<String> orphanModels) {
         public int total() {
-            return supersededRuns.size() + staging.size() + orphanEpochFiles.size() + expiredClaims
+            return supersededRuns.size()
+                    + staging.size()
+                    + orphanEpochFiles.size()
+                    + expiredClaims
                     + orphanModels.size();
         }
     }
@@ -62,10 +68,14 @@ public final class Vacuum {
 
     /** Every run but the latest of its trial: its trials and epochs files, then its model. */
     private List<String> removeSupersededRuns(boolean dryRun) throws IOException {
-        Set<String> shown = new HashSet<>(table.trials().select("run_id").as(
-                org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        Set<String> shown = new HashSet<>(table.trials()
+                .select("run_id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
         List<String> removed = new ArrayList<>();
-        for (Row run : table.allRuns().select(input_file_name(), col("run_id"), col("model_path")).collectAsList()) {
+        for (Row run : table.allRuns()
+                .select(input_file_name(), col("run_id"), col("model_path"))
+                .collectAsList()) {
             if (shown.contains(run.getString(1))) {
                 continue;
             }
@@ -85,10 +95,15 @@ public final class Vacuum {
 
     /** Epoch files whose run has no committed row: a commit that never reached its last rename. */
     private List<String> removeOrphanEpochFiles(long cutoff, boolean dryRun) throws IOException {
-        Set<String> committed = new HashSet<>(table.allRuns().select("run_id")
-                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        Set<String> committed = new HashSet<>(table.allRuns()
+                .select("run_id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
         List<String> removed = new ArrayList<>();
-        for (Row file : table.allEpochRows().select(input_file_name(), col("run_id")).distinct().collectAsList()) {
+        for (Row file : table.allEpochRows()
+                .select(input_file_name(), col("run_id"))
+                .distinct()
+                .collectAsList()) {
             Path path = new Path(file.getString(0));
             if (!committed.contains(file.getString(1)) && olderThan(path, cutoff)) {
                 removed.add(path.toString());
@@ -104,7 +119,10 @@ public final class Vacuum {
     private List<String> removeOrphanModels(Path models, long cutoff, boolean dryRun) throws IOException {
         FileSystem modelsFs = models.getFileSystem(hadoop);
         Set<String> named = new HashSet<>();
-        for (Row row : table.allRuns().where(col("model_path").isNotNull()).select("model_path").collectAsList()) {
+        for (Row row : table.allRuns()
+                .where(col("model_path").isNotNull())
+                .select("model_path")
+                .collectAsList()) {
             named.add(modelsFs.makeQualified(new Path(row.getString(0))).toString());
         }
         List<String> removed = new ArrayList<>();
@@ -118,7 +136,8 @@ public final class Vacuum {
             LocatedFileStatus file = files.next();
             String name = file.getPath().getName();
             boolean ours = name.endsWith(".zip") || (name.startsWith(".") && name.endsWith(".tmp"));
-            if (ours && !named.contains(modelsFs.makeQualified(file.getPath()).toString())
+            if (ours
+                    && !named.contains(modelsFs.makeQualified(file.getPath()).toString())
                     && file.getModificationTime() < cutoff) {
                 removed.add(file.getPath().toString());
                 if (!dryRun) {
@@ -138,7 +157,8 @@ public final class Vacuum {
             return removed;
         }
         for (FileStatus entry : entries) {
-            if (entry.getModificationTime() < cutoff && !entry.getPath().getName().startsWith(".write-probe")) {
+            if (entry.getModificationTime() < cutoff
+                    && !entry.getPath().getName().startsWith(".write-probe")) {
                 removed.add(entry.getPath().toString());
                 if (!dryRun) {
                     fs.delete(entry.getPath(), true);

@@ -1,12 +1,6 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.mnistspark.config.Hyperparameter;
-import org.mnistspark.config.Hyperparameters;
+import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -14,8 +8,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.apache.spark.sql.functions.col;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.mnistspark.config.Hyperparameter;
+import org.mnistspark.config.Hyperparameters;
 
 /**
  * The one home of the results table's views and of every SQL query over them: the views
@@ -67,10 +66,20 @@ public final class Views {
      * column of the committed epochs, exploded (rows of version 1 have none).
      */
     public static Dataset<Row> confusions(ResultsTable table) throws IOException {
-        return table.epochs().where(col("confusion").isNotNull())
-                .select(col("experiment"), col("trial_id"), col("run_id"), col("epoch"),
+        return table.epochs()
+                .where(col("confusion").isNotNull())
+                .select(
+                        col("experiment"),
+                        col("trial_id"),
+                        col("run_id"),
+                        col("epoch"),
                         functions.posexplode(col("confusion")).as(new String[] {"true_label", "row"}))
-                .select(col("experiment"), col("trial_id"), col("run_id"), col("epoch"), col("true_label"),
+                .select(
+                        col("experiment"),
+                        col("trial_id"),
+                        col("run_id"),
+                        col("epoch"),
+                        col("true_label"),
                         functions.posexplode(col("row")).as(new String[] {"predicted_label", "count"}));
     }
 
@@ -83,19 +92,40 @@ public final class Views {
         Dataset<Row> pairs = confusions(table);
         Column[] epoch = {col("experiment"), col("trial_id"), col("run_id"), col("epoch")};
         Dataset<Row> actual = pairs.groupBy(append(epoch, col("true_label").as("label")))
-                .agg(functions.sum("count").as("actual"),
-                        functions.sum(functions.when(col("true_label").equalTo(col("predicted_label")), col("count"))
-                                .otherwise(0)).as("correct"));
-        Dataset<Row> predicted = pairs.groupBy(append(epoch, col("predicted_label").as("label")))
+                .agg(
+                        functions.sum("count").as("actual"),
+                        functions
+                                .sum(functions
+                                        .when(col("true_label").equalTo(col("predicted_label")), col("count"))
+                                        .otherwise(0))
+                                .as("correct"));
+        Dataset<Row> predicted = pairs.groupBy(
+                        append(epoch, col("predicted_label").as("label")))
                 .agg(functions.sum("count").as("predicted"));
-        Column precision = functions.when(col("predicted").notEqual(0), col("correct").divide(col("predicted")));
+        Column precision =
+                functions.when(col("predicted").notEqual(0), col("correct").divide(col("predicted")));
         Column recall = functions.when(col("actual").notEqual(0), col("correct").divide(col("actual")));
-        return actual.join(predicted, scala.collection.JavaConverters.asScalaBuffer(
-                        List.of("experiment", "trial_id", "run_id", "epoch", "label")).toSeq())
-                .select(col("experiment"), col("trial_id"), col("run_id"), col("epoch"), col("label"),
-                        precision.as("precision"), recall.as("recall"),
-                        precision.multiply(recall).multiply(2).divide(precision.plus(recall)).as("f1"),
-                        col("correct"), col("actual"), col("predicted"));
+        return actual.join(
+                        predicted,
+                        scala.collection.JavaConverters.asScalaBuffer(
+                                        List.of("experiment", "trial_id", "run_id", "epoch", "label"))
+                                .toSeq())
+                .select(
+                        col("experiment"),
+                        col("trial_id"),
+                        col("run_id"),
+                        col("epoch"),
+                        col("label"),
+                        precision.as("precision"),
+                        recall.as("recall"),
+                        precision
+                                .multiply(recall)
+                                .multiply(2)
+                                .divide(precision.plus(recall))
+                                .as("f1"),
+                        col("correct"),
+                        col("actual"),
+                        col("predicted"));
     }
 
     /**
@@ -105,18 +135,40 @@ public final class Views {
      */
     public static Dataset<Row> rungs(ResultsTable table) throws IOException {
         Dataset<Row> rows = table.trials().where(col("tuning_job").isNotNull());
-        Dataset<Row> next = rows.select(col("tuning_job").as("next_job"), col("configuration").as("next_configuration"),
-                col("rung").minus(1).as("next_from")).distinct();
-        return rows.join(next, col("tuning_job").equalTo(col("next_job"))
-                        .and(col("configuration").equalTo(col("next_configuration")))
-                        .and(col("rung").equalTo(col("next_from"))), "left")
-                .select(columns(List.of("tuning_job", "configuration", "rung", "epochs", "epochs_trained", "status"),
+        Dataset<Row> next = rows.select(
+                        col("tuning_job").as("next_job"),
+                        col("configuration").as("next_configuration"),
+                        col("rung").minus(1).as("next_from"))
+                .distinct();
+        return rows.join(
+                        next,
+                        col("tuning_job")
+                                .equalTo(col("next_job"))
+                                .and(col("configuration").equalTo(col("next_configuration")))
+                                .and(col("rung").equalTo(col("next_from"))),
+                        "left")
+                .select(columns(
+                        List.of("tuning_job", "configuration", "rung", "epochs", "epochs_trained", "status"),
                         List.of(col("next_job").isNotNull().as("promoted")),
-                        List.of("test_accuracy_last", "test_correct_last", "test_images", "test_loss_last",
-                                "train_loss_last", "test_accuracy"),
-                        Hyperparameters.columns().stream().filter(c -> !c.equals("epochs")).toList(),
-                        List.of("train_seconds", "experiment", "trial_id", "run_id", "resumed_from", "model_path",
-                                "started_at", "finished_at")));
+                        List.of(
+                                "test_accuracy_last",
+                                "test_correct_last",
+                                "test_images",
+                                "test_loss_last",
+                                "train_loss_last",
+                                "test_accuracy"),
+                        Hyperparameters.columns().stream()
+                                .filter(c -> !c.equals("epochs"))
+                                .toList(),
+                        List.of(
+                                "train_seconds",
+                                "experiment",
+                                "trial_id",
+                                "run_id",
+                                "resumed_from",
+                                "model_path",
+                                "started_at",
+                                "finished_at")));
     }
 
     /**
@@ -126,16 +178,27 @@ public final class Views {
      */
     public static Dataset<Row> compute(ResultsTable table) throws IOException {
         Column finished = col("status").isin(Status.strings(Status.FINISHED));
-        return table.trials().groupBy("experiment").agg(
-                        functions.when(functions.max(col("tuning_job").isNotNull()), functions.lit("tuning"))
-                                .otherwise(functions.lit("grid")).as("kind"),
-                        functions.countDistinct(functions.coalesce(col("configuration").cast("string"),
-                                col("trial_id"))).as("configurations"),
+        return table.trials()
+                .groupBy("experiment")
+                .agg(
+                        functions
+                                .when(functions.max(col("tuning_job").isNotNull()), functions.lit("tuning"))
+                                .otherwise(functions.lit("grid"))
+                                .as("kind"),
+                        functions
+                                .countDistinct(
+                                        functions.coalesce(col("configuration").cast("string"), col("trial_id")))
+                                .as("configurations"),
                         functions.count(functions.lit(1)).as("runs"),
-                        functions.sum(functions.when(col("status").equalTo(Status.FAILED.value()), 0)
-                                .otherwise(functions.coalesce(col("epochs_trained"), col("epochs")))).as("epochs_trained"),
+                        functions
+                                .sum(functions
+                                        .when(col("status").equalTo(Status.FAILED.value()), 0)
+                                        .otherwise(functions.coalesce(col("epochs_trained"), col("epochs"))))
+                                .as("epochs_trained"),
                         functions.sum("train_seconds").as("train_seconds"),
-                        functions.max(functions.when(finished, col("test_accuracy_last"))).as("best_test_accuracy"))
+                        functions
+                                .max(functions.when(finished, col("test_accuracy_last")))
+                                .as("best_test_accuracy"))
                 .orderBy("experiment");
     }
 
@@ -210,12 +273,18 @@ public final class Views {
         Dataset<Row> trials = table.trials()
                 .where(col("experiment").equalTo(experiment).and(col("trial_id").isin(trialIds.toArray())))
                 .orderBy(BestOrder.columns());
-        List<Row> settings = trials.select(Hyperparameters.columns().stream().map(functions::col)
-                .toArray(Column[]::new)).collectAsList();
+        List<Row> settings = trials.select(
+                        Hyperparameters.columns().stream().map(functions::col).toArray(Column[]::new))
+                .collectAsList();
         List<String> shown = new java.util.ArrayList<>(List.of("trial_id"));
         varying(settings).forEach(h -> shown.add(h.column()));
-        shown.addAll(List.of("test_accuracy", "test_correct_last", "test_loss_last", "train_seconds",
-                "images_per_second", "status"));
+        shown.addAll(List.of(
+                "test_accuracy",
+                "test_correct_last",
+                "test_loss_last",
+                "train_seconds",
+                "images_per_second",
+                "status"));
         return trials.select(shown.stream().map(functions::col).toArray(Column[]::new));
     }
 
@@ -226,7 +295,12 @@ public final class Views {
      */
     public static List<Hyperparameter<?>> varying(List<Row> rows) {
         List<Hyperparameter<?>> varying = Hyperparameters.SHOWN.stream()
-                .filter(h -> rows.stream().map(r -> (Object) r.getAs(h.column())).distinct().count() > 1).toList();
+                .filter(h -> rows.stream()
+                                .map(r -> (Object) r.getAs(h.column()))
+                                .distinct()
+                                .count()
+                        > 1)
+                .toList();
         return varying.isEmpty() ? List.of(Hyperparameters.HIDDEN_CHANNELS) : varying;
     }
 
@@ -306,7 +380,8 @@ public final class Views {
     /** The named columns and the given ones, in the order of the lists. */
     @SafeVarargs
     private static Column[] columns(List<String> first, List<Column> computed, List<String>... rest) {
-        List<Column> all = new java.util.ArrayList<>(first.stream().map(org.apache.spark.sql.functions::col).toList());
+        List<Column> all = new java.util.ArrayList<>(
+                first.stream().map(org.apache.spark.sql.functions::col).toList());
         all.addAll(computed);
         for (List<String> names : rest) {
             names.forEach(name -> all.add(col(name)));
@@ -316,9 +391,12 @@ public final class Views {
 
     static String sql(String template) {
         String text = template.replace("${BEST_ORDER}", BestOrder.SQL)
-                .replace("${FIRST_HYPERPARAMETERS}", Hyperparameters.columns().stream()
-                        .filter(c -> !c.equals(Hyperparameters.EPOCHS.column()))
-                        .map(c -> "first(" + c + ") AS " + c).collect(Collectors.joining(", ")))
+                .replace(
+                        "${FIRST_HYPERPARAMETERS}",
+                        Hyperparameters.columns().stream()
+                                .filter(c -> !c.equals(Hyperparameters.EPOCHS.column()))
+                                .map(c -> "first(" + c + ") AS " + c)
+                                .collect(Collectors.joining(", ")))
                 .replace("${FINISHED}", Status.sqlList(Status.FINISHED));
         for (Status status : Status.values()) {
             text = text.replace("${" + status.name() + "}", status.sql());

@@ -1,13 +1,12 @@
 package org.mnistspark.storage;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.util.UUID;
 
 /** Writes that are whole or absent, and probes that fail early with the path named. */
 public final class Storage {

@@ -1,17 +1,16 @@
 package org.mnistspark.sweep;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.mnistspark.config.TrainingEngine;
-import org.mnistspark.config.Hyperparameters;
-import org.mnistspark.config.SweepConfig;
-import org.mnistspark.config.TrialSpec;
-import org.mnistspark.results.TablePrinter;
-import org.mnistspark.training.TrainingProgress;
-
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.mnistspark.config.Hyperparameters;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.config.TrainingEngine;
+import org.mnistspark.config.TrialSpec;
+import org.mnistspark.results.TablePrinter;
+import org.mnistspark.training.TrainingProgress;
 
 /** What a sweep prints while it runs: the setup, each trial's progress and results, and the summary. */
 final class ConsoleReport {
@@ -21,10 +20,16 @@ final class ConsoleReport {
         this.out = out;
     }
 
-    void started(String version, SweepConfig config, int trials, String master, TrialPool.Size parallel,
-                 String runtime) {
-        out.printf("mnist-spark %s: experiment '%s', %d trial%s on %s, %s%n", version, config.experiment(), trials,
-                trials == 1 ? "" : "s", master, parallel.describe(config.grid().values(Hyperparameters.WORKERS)));
+    void started(
+            String version, SweepConfig config, int trials, String master, TrialPool.Size parallel, String runtime) {
+        out.printf(
+                "mnist-spark %s: experiment '%s', %d trial%s on %s, %s%n",
+                version,
+                config.experiment(),
+                trials,
+                trials == 1 ? "" : "s",
+                master,
+                parallel.describe(config.grid().values(Hyperparameters.WORKERS)));
         out.println(runtime);
         out.print("Settings:\n" + config.describe());
         config.warnings().forEach(warning -> out.println("Warning: " + warning));
@@ -66,18 +71,28 @@ final class ConsoleReport {
 
     /** One line per executor that trained: what its native code ran with (on YARN, spark.executorEnv's). */
     void executors(String label, Map<String, String> environments) {
-        environments.forEach((location, environment) -> out.printf("%s  %s ran with %s%n", label, location, environment));
+        environments.forEach(
+                (location, environment) -> out.printf("%s  %s ran with %s%n", label, location, environment));
     }
 
     void summary(SweepResult result, Dataset<Row> rows, String resultsSetting) {
-        out.printf("%nTrials of experiment '%s' (%d trained now, %d already there, %d trained by another sweep, "
-                        + "%d failed), best first:%n", result.experiment(), result.count(TrialSummary.Outcome.TRAINED),
-                result.count(TrialSummary.Outcome.SKIPPED), result.count(TrialSummary.Outcome.CLAIMED),
+        out.printf(
+                "%nTrials of experiment '%s' (%d trained now, %d already there, %d trained by another sweep, "
+                        + "%d failed), best first:%n",
+                result.experiment(),
+                result.count(TrialSummary.Outcome.TRAINED),
+                result.count(TrialSummary.Outcome.SKIPPED),
+                result.count(TrialSummary.Outcome.CLAIMED),
                 result.count(TrialSummary.Outcome.FAILED));
-        out.printf(Locale.ROOT, "Trials done in %.1f s, up to %d at once%n", result.trainingSeconds(),
+        out.printf(
+                Locale.ROOT,
+                "Trials done in %.1f s, up to %d at once%n",
+                result.trainingSeconds(),
                 result.parallelTrials());
         out.print(TablePrinter.format(rows, result.trials().size()));
-        out.printf("Results table: %s%nQuery it with Spark SQL: submit/local.sh query --results %s \"SELECT ...\" "
-                + "(views: trials, epochs; see docs/results-table.md)%n", result.resultsLocation(), resultsSetting);
+        out.printf(
+                "Results table: %s%nQuery it with Spark SQL: submit/local.sh query --results %s \"SELECT ...\" "
+                        + "(views: trials, epochs; see docs/results-table.md)%n",
+                result.resultsLocation(), resultsSetting);
     }
 }

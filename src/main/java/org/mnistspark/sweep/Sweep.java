@@ -1,17 +1,5 @@
 package org.mnistspark.sweep;
 
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.mnistspark.config.SweepConfig;
-import org.mnistspark.config.TrialSpec;
-import org.mnistspark.model.NativeRuntime;
-import org.mnistspark.results.Status;
-import org.mnistspark.results.Views;
-import org.mnistspark.results.TrialClaims;
-import org.mnistspark.results.TrialRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -22,6 +10,17 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.config.TrialSpec;
+import org.mnistspark.model.NativeRuntime;
+import org.mnistspark.results.Status;
+import org.mnistspark.results.TrialClaims;
+import org.mnistspark.results.TrialRecord;
+import org.mnistspark.results.Views;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a sweep: every trial of the configuration's grid that the results table does not have yet is
@@ -48,9 +47,17 @@ public final class Sweep {
         NativeRuntime.configure();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<TrialSpec> grid = config.trials();
-        TrialPool.Size parallel = TrialPool.size(sc.sc(), config.parallel(),
-                grid.stream().mapToInt(TrialSpec::workers).max().orElse(1)).atMost(grid.size());
-        report.started(NativeRuntime.applicationVersion(), config, grid.size(), sc.master(), parallel,
+        TrialPool.Size parallel = TrialPool.size(
+                        sc.sc(),
+                        config.parallel(),
+                        grid.stream().mapToInt(TrialSpec::workers).max().orElse(1))
+                .atMost(grid.size());
+        report.started(
+                NativeRuntime.applicationVersion(),
+                config,
+                grid.size(),
+                sc.master(),
+                parallel,
                 NativeRuntime.describe());
 
         try (TrialSteps steps = TrialSteps.prepare(spark, config, out)) {
@@ -67,7 +74,8 @@ public final class Sweep {
                 trials.add(null);
             }
             // One at a time: in grid order, as before trials ran side by side.
-            for (int index : parallelTrials > 1 ? longestFirst(grid)
+            for (int index : parallelTrials > 1
+                    ? longestFirst(grid)
                     : java.util.stream.IntStream.range(0, grid.size()).boxed().toList()) {
                 TrialSpec spec = grid.get(index);
                 String trialId = steps.trialId(config.experiment(), spec);
@@ -75,8 +83,10 @@ public final class Sweep {
                 if (committed.contains(trialId) && !config.output().rerun()) {
                     report.trial(label, trialId, spec);
                     report.skipped(label);
-                    trials.set(index, CompletableFuture.completedFuture(
-                            new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null)));
+                    trials.set(
+                            index,
+                            CompletableFuture.completedFuture(
+                                    new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null)));
                     continue;
                 }
                 trials.set(index, pool.submit(() -> {
@@ -87,10 +97,15 @@ public final class Sweep {
         }
         List<TrialSummary> summaries = trials.stream().map(Sweep::finished).toList();
         double seconds = (System.nanoTime() - start) / 1e9;
-        SweepResult result = new SweepResult(config.experiment(), steps.table().location(),
-                parallelTrials, seconds, summaries);
-        report.summary(result, Views.sweepSummary(steps.table(), result.experiment(),
-                summaries.stream().map(TrialSummary::trialId).toList()), config.output().results());
+        SweepResult result =
+                new SweepResult(config.experiment(), steps.table().location(), parallelTrials, seconds, summaries);
+        report.summary(
+                result,
+                Views.sweepSummary(
+                        steps.table(),
+                        result.experiment(),
+                        summaries.stream().map(TrialSummary::trialId).toList()),
+                config.output().results());
         return result;
     }
 
@@ -100,8 +115,10 @@ public final class Sweep {
      * (longest-processing-time-first scheduling). With one trial at a time this changes only the order.
      */
     static List<Integer> longestFirst(List<TrialSpec> grid) {
-        return java.util.stream.IntStream.range(0, grid.size()).boxed()
-                .sorted(java.util.Comparator.comparingDouble((Integer i) -> -grid.get(i).expectedWork()))
+        return java.util.stream.IntStream.range(0, grid.size())
+                .boxed()
+                .sorted(java.util.Comparator.comparingDouble(
+                        (Integer i) -> -grid.get(i).expectedWork()))
                 .toList();
     }
 
@@ -135,8 +152,16 @@ public final class Sweep {
                     report.skipped(label); // another sweep committed it after this one started
                     return new TrialSummary(trialId, spec, TrialSummary.Outcome.SKIPPED, null, null);
                 }
-                TrialRecord record = steps.trainAndCommit(config.experiment(), spec, trialId, runId, claim,
-                        TrialSteps.Start.fresh(), Status.SUCCEEDED, null, label);
+                TrialRecord record = steps.trainAndCommit(
+                        config.experiment(),
+                        spec,
+                        trialId,
+                        runId,
+                        claim,
+                        TrialSteps.Start.fresh(),
+                        Status.SUCCEEDED,
+                        null,
+                        label);
                 return new TrialSummary(trialId, spec, TrialSummary.Outcome.TRAINED, record, null);
             }
         } catch (Exception | Error e) {

@@ -1,9 +1,8 @@
 package org.mnistspark.sweep;
 
+import java.util.Map;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.storage.Sha256;
-
-import java.util.Map;
 
 /**
  * How a trial is known: the same hyperparameters in the same experiment, with the same data and setup,
@@ -15,8 +14,8 @@ final class TrialIdentity {
 
     /** The data a trial sees: file sums (in file-name order), image counts and normalization. */
     static String dataKey(Map<String, String> sha256, int trainImages, int testImages, double mean, double std) {
-        return String.join(",", sha256.values()) + "|train=" + trainImages + "|test=" + testImages
-                + "|mean=" + mean + "|std=" + std;
+        return String.join(",", sha256.values()) + "|train=" + trainImages + "|test=" + testImages + "|mean=" + mean
+                + "|std=" + std;
     }
 
     /** Everything besides the hyperparameters that changes a trial's result. */

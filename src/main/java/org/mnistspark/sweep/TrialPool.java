@@ -1,10 +1,5 @@
 package org.mnistspark.sweep;
 
-import org.apache.spark.SparkContext;
-import org.mnistspark.config.ParallelOptions;
-import org.mnistspark.model.NativeRuntime;
-import org.mnistspark.training.ExecutorCores;
-
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +8,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.apache.spark.SparkContext;
+import org.mnistspark.config.ParallelOptions;
+import org.mnistspark.model.NativeRuntime;
+import org.mnistspark.training.ExecutorCores;
 
 /**
  * Trials side by side: up to {@code size} at once, each trained from a driver thread of its own, whose
@@ -29,7 +28,9 @@ public final class TrialPool implements AutoCloseable {
     public record Size(int trials, String how) {
         /** No more at once than there are trials to train. */
         public Size atMost(int total) {
-            return trials <= total ? this : new Size(Math.max(1, total), how + ", capped at the " + total + " to train");
+            return trials <= total
+                    ? this
+                    : new Size(Math.max(1, total), how + ", capped at the " + total + " to train");
         }
 
         /** "2 trials at once (4 cores (...) / 2 workers per trial), 2 workers each". */
@@ -70,8 +71,10 @@ public final class TrialPool implements AutoCloseable {
         }
         ExecutorCores.Count cores = ExecutorCores.await(sc);
         int trials = Math.max(1, OVERSUBSCRIBED * cores.cores() / workersPerTrial);
-        return new Size(trials, OVERSUBSCRIBED + " x " + cores.cores() + " cores / " + workersPerTrial
-                + " workers per trial; cores: " + cores.how());
+        return new Size(
+                trials,
+                OVERSUBSCRIBED + " x " + cores.cores() + " cores / " + workersPerTrial + " workers per trial; cores: "
+                        + cores.how());
     }
 
     /** Trains {@code trial} on the next free thread, its Spark jobs in that thread's pool. */

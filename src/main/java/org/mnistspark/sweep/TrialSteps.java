@@ -1,5 +1,10 @@
 package org.mnistspark.sweep;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -22,12 +27,6 @@ import org.mnistspark.training.TrainingProgress;
 import org.mnistspark.training.TrainingRun;
 import org.mnistspark.training.TrialTrainer;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * What every trial of a sweep or a tuning job shares, read and checked once before the first trial (the
  * data, the results table, the models folder, the images on the executors), and the steps of one trial
@@ -45,9 +44,16 @@ public final class TrialSteps implements AutoCloseable {
     private final TrialTrainer trainer;
     private final ConsoleReport report;
 
-    private TrialSteps(SweepConfig config, SharedImages images, String dataKey, TrialRecord.Setup setup,
-                       TrialRecord.Provenance provenance, ResultsTable table, ModelStore models, TrialTrainer trainer,
-                       ConsoleReport report) {
+    private TrialSteps(
+            SweepConfig config,
+            SharedImages images,
+            String dataKey,
+            TrialRecord.Setup setup,
+            TrialRecord.Provenance provenance,
+            ResultsTable table,
+            ModelStore models,
+            TrialTrainer trainer,
+            ConsoleReport report) {
         this.config = config;
         this.images = images;
         this.dataKey = dataKey;
@@ -64,8 +70,7 @@ public final class TrialSteps implements AutoCloseable {
      * line is printed to {@code out}), the table's schema and the folders' writability; then sends the
      * images to the executors.
      */
-    public static TrialSteps prepare(SparkSession spark, SweepConfig config, PrintStream out)
-            throws IOException {
+    public static TrialSteps prepare(SparkSession spark, SweepConfig config, PrintStream out) throws IOException {
         ConsoleReport report = new ConsoleReport(out);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
@@ -78,15 +83,33 @@ public final class TrialSteps implements AutoCloseable {
         table.checkUsable();
         ModelStore models = new ModelStore(config.output().models(), hadoop);
         models.checkWritable();
-        String dataKey = TrialIdentity.dataKey(dataset.sha256(), train.count(), test.count(),
-                config.normalization().mean(), config.normalization().std());
-        TrialRecord.Setup setup = new TrialRecord.Setup(config.training().workerPrefetch(), test.count(),
-                config.normalization().mean(), config.normalization().std());
-        TrialRecord.Provenance provenance = new TrialRecord.Provenance(dataset.location(), dataset.sha256(),
-                spark.sparkContext().master(), NativeRuntime.applicationVersion());
+        String dataKey = TrialIdentity.dataKey(
+                dataset.sha256(),
+                train.count(),
+                test.count(),
+                config.normalization().mean(),
+                config.normalization().std());
+        TrialRecord.Setup setup = new TrialRecord.Setup(
+                config.training().workerPrefetch(),
+                test.count(),
+                config.normalization().mean(),
+                config.normalization().std());
+        TrialRecord.Provenance provenance = new TrialRecord.Provenance(
+                dataset.location(),
+                dataset.sha256(),
+                spark.sparkContext().master(),
+                NativeRuntime.applicationVersion());
         SharedImages images = new SharedImages(sc, train, test);
-        return new TrialSteps(config, images, dataKey, setup, provenance, table, models,
-                new TrialTrainer(sc, images, config.training().workerPrefetch()), report);
+        return new TrialSteps(
+                config,
+                images,
+                dataKey,
+                setup,
+                provenance,
+                table,
+                models,
+                new TrialTrainer(sc, images, config.training().workerPrefetch()),
+                report);
     }
 
     public ResultsTable table() {
@@ -104,7 +127,8 @@ public final class TrialSteps implements AutoCloseable {
 
     /** The trial's id in {@code experiment}: the same configuration, data and setup always get the same one. */
     public String trialId(String experiment, TrialSpec spec) {
-        return TrialIdentity.trialId(experiment, spec, TrialIdentity.setup(dataKey, spec.workers(), minibatchPerWorker(spec)));
+        return TrialIdentity.trialId(
+                experiment, spec, TrialIdentity.setup(dataKey, spec.workers(), minibatchPerWorker(spec)));
     }
 
     /**
@@ -112,8 +136,10 @@ public final class TrialSteps implements AutoCloseable {
      * configuration and epochs is never taken for it (nor it for the trial).
      */
     public String rungId(String job, TrialSpec spec, int rung) {
-        return TrialIdentity.trialId(job, spec, TrialIdentity.setup(dataKey, spec.workers(), minibatchPerWorker(spec))
-                + "|tuning rung=" + rung);
+        return TrialIdentity.trialId(
+                job,
+                spec,
+                TrialIdentity.setup(dataKey, spec.workers(), minibatchPerWorker(spec)) + "|tuning rung=" + rung);
     }
 
     /**
@@ -137,18 +163,39 @@ public final class TrialSteps implements AutoCloseable {
      * @param statusIfFinite the row's status if every loss stayed finite (else {@code diverged})
      * @param tuning         the tuning columns; null for a grid trial
      */
-    public TrialRecord trainAndCommit(String experiment, TrialSpec spec, String trialId, String runId,
-                                      TrialClaims.Claim claim, Start start, Status statusIfFinite,
-                                      TrialRecord.Tuning tuning, String label) throws Exception {
+    public TrialRecord trainAndCommit(
+            String experiment,
+            TrialSpec spec,
+            String trialId,
+            String runId,
+            TrialClaims.Claim claim,
+            Start start,
+            Status statusIfFinite,
+            TrialRecord.Tuning tuning,
+            String label)
+            throws Exception {
         Instant started = Instant.now();
         int perWorker = minibatchPerWorker(spec);
         CnnSpec cnn = CnnSpec.of(spec);
-        TrainingRun run = new TrainingRun(spec.engine(), spec.epochs(), spec.trainFraction(), spec.seed(),
-                spec.workers(), perWorker, spec.averagingFrequency(), setup.normalizationMean(), setup.normalizationStd());
+        TrainingRun run = new TrainingRun(
+                spec.engine(),
+                spec.epochs(),
+                spec.trainFraction(),
+                spec.seed(),
+                spec.workers(),
+                perWorker,
+                spec.averagingFrequency(),
+                setup.normalizationMean(),
+                setup.normalizationStd());
         TrainingProgress progress = report.progress(label, spec.epochs());
         TrialTrainer.Outcome outcome = start.network() == null
                 ? trainer.train(cnn, run, config.output().progressEvery(), progress)
-                : trainer.train(start.network(), start.epochsDone(), run, config.output().progressEvery(), progress);
+                : trainer.train(
+                        start.network(),
+                        start.epochsDone(),
+                        run,
+                        config.output().progressEvery(),
+                        progress);
         report.networksBuilt(label, spec.engine(), outcome.networksBuilt());
         report.executors(label, outcome.executors());
 
@@ -160,15 +207,49 @@ public final class TrialSteps implements AutoCloseable {
         long imagesTrained = epochs.stream().mapToLong(EpochResult::trainImages).sum();
         List<Double> accuracy = new ArrayList<>(start.earlierAccuracy());
         epochs.forEach(e -> accuracy.add(e.testAccuracy()));
-        TrialRecord.Outcome result = new TrialRecord.Outcome(outcome.network().numParams(), last.trainImages(),
-                accuracy, last.testCorrect(), last.testLoss(), last.trainLoss(), seconds, imagesTrained / seconds,
-                started, Instant.now(), modelPath, outcome.isa());
-        TrialRecord record = new TrialRecord(experiment, trialId, runId, finite ? statusIfFinite : Status.DIVERGED,
-                spec, perWorker, setup, provenance, result, tuning);
-        List<EpochRecord> epochRecords = epochs.stream().map(e -> new EpochRecord(experiment, trialId, runId,
-                e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy(), e.testCorrect(), e.testExamples(),
-                e.trainImages(), e.seconds(), e.imagesPerSecond(), e.time().fitSeconds(), e.time().dataSeconds(),
-                e.time().setupSeconds(), e.confusion())).toList();
+        TrialRecord.Outcome result = new TrialRecord.Outcome(
+                outcome.network().numParams(),
+                last.trainImages(),
+                accuracy,
+                last.testCorrect(),
+                last.testLoss(),
+                last.trainLoss(),
+                seconds,
+                imagesTrained / seconds,
+                started,
+                Instant.now(),
+                modelPath,
+                outcome.isa());
+        TrialRecord record = new TrialRecord(
+                experiment,
+                trialId,
+                runId,
+                finite ? statusIfFinite : Status.DIVERGED,
+                spec,
+                perWorker,
+                setup,
+                provenance,
+                result,
+                tuning);
+        List<EpochRecord> epochRecords = epochs.stream()
+                .map(e -> new EpochRecord(
+                        experiment,
+                        trialId,
+                        runId,
+                        e.epoch(),
+                        e.trainLoss(),
+                        e.testLoss(),
+                        e.testAccuracy(),
+                        e.testCorrect(),
+                        e.testExamples(),
+                        e.trainImages(),
+                        e.seconds(),
+                        e.imagesPerSecond(),
+                        e.time().fitSeconds(),
+                        e.time().dataSeconds(),
+                        e.time().setupSeconds(),
+                        e.confusion()))
+                .toList();
         try {
             claim.check(); // a run whose lease was taken over must not commit a second run
             table.commit(record, epochRecords);
@@ -183,12 +264,28 @@ public final class TrialSteps implements AutoCloseable {
      * Commits a failed run's row: no model, no epochs; a later run of the job tries the trial again. Best
      * effort, since storage may be what failed: returns whether the row was committed.
      */
-    public boolean commitFailure(String experiment, TrialSpec spec, String trialId, String runId,
-                                 TrialClaims.Claim claim, Instant started, TrialRecord.Tuning tuning) {
+    public boolean commitFailure(
+            String experiment,
+            TrialSpec spec,
+            String trialId,
+            String runId,
+            TrialClaims.Claim claim,
+            Instant started,
+            TrialRecord.Tuning tuning) {
         try {
             claim.check();
-            table.commit(TrialRecord.failed(experiment, trialId, runId, spec, minibatchPerWorker(spec), setup,
-                    provenance, started, tuning), List.of());
+            table.commit(
+                    TrialRecord.failed(
+                            experiment,
+                            trialId,
+                            runId,
+                            spec,
+                            minibatchPerWorker(spec),
+                            setup,
+                            provenance,
+                            started,
+                            tuning),
+                    List.of());
             return true;
         } catch (Exception | Error e) {
             LOG.warn("Could not commit the failed row of trial {}", trialId, e);

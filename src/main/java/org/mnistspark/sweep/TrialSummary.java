@@ -11,5 +11,10 @@ import org.mnistspark.results.TrialRecord;
  */
 public record TrialSummary(String trialId, TrialSpec spec, Outcome outcome, TrialRecord record, String error) {
     /** SKIPPED: committed already; CLAIMED: another sweep is training it now. */
-    public enum Outcome { TRAINED, SKIPPED, CLAIMED, FAILED }
+    public enum Outcome {
+        TRAINED,
+        SKIPPED,
+        CLAIMED,
+        FAILED
+    }
 }

@@ -1,5 +1,10 @@
 package org.mnistspark.training;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.core.loader.DataSetLoader;
@@ -17,12 +22,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
  * DL4J's own engine ({@code training.engine = dl4j}): each round is one
  * {@link SparkDl4jMultiLayer#fitPaths} with DL4J's {@link ParameterAveragingTrainingMaster}, which builds
@@ -37,12 +36,19 @@ final class Dl4jAveraging implements Engine {
     private final Broadcast<TrialPlan> plan;
     private int networksBuilt;
 
-    Dl4jAveraging(JavaSparkContext sc, MultiLayerNetwork master, TrialPlan plan, SharedImages images, int workers,
-                  int averagingFrequency, int workerPrefetch, WorkerTimes times) {
+    Dl4jAveraging(
+            JavaSparkContext sc,
+            MultiLayerNetwork master,
+            TrialPlan plan,
+            SharedImages images,
+            int workers,
+            int averagingFrequency,
+            int workerPrefetch,
+            WorkerTimes times) {
         this.sc = sc;
         this.plan = sc.broadcast(plan);
-        ParameterAveragingTrainingMaster trainingMaster = new ParameterAveragingTrainingMaster.Builder(workers,
-                plan.minibatchSize)
+        ParameterAveragingTrainingMaster trainingMaster = new ParameterAveragingTrainingMaster.Builder(
+                        workers, plan.minibatchSize)
                 .batchSizePerWorker(plan.minibatchSize)
                 .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(workerPrefetch)

@@ -20,16 +20,37 @@ final class Engines {
      * @param master         the driver's network: the averaged state before and after each round
      * @param workerPrefetch {@code training.worker-prefetch}; only DL4J's engine loads minibatches ahead
      */
-    record Trial(JavaSparkContext sc, SharedImages images, MultiLayerNetwork master, TrialPlan plan, TrainingRun run,
-                 WorkerTimes times, int workerPrefetch) {}
+    record Trial(
+            JavaSparkContext sc,
+            SharedImages images,
+            MultiLayerNetwork master,
+            TrialPlan plan,
+            TrainingRun run,
+            WorkerTimes times,
+            int workerPrefetch) {}
 
     /** The engine {@code trial.run().engine()} names, ready for the trial's first round. */
     static Engine create(Trial trial) {
         return switch (trial.run().engine()) {
-            case DL4J -> new Dl4jAveraging(trial.sc(), trial.master(), trial.plan(), trial.images(),
-                    trial.run().workers(), trial.run().averagingFrequency(), trial.workerPrefetch(), trial.times());
-            case PERSISTENT -> new PersistentWorkers(trial.sc(), trial.master(), trial.plan(), trial.images(),
-                    trial.run().workers(), trial.run().averagingFrequency(), trial.times());
+            case DL4J ->
+                new Dl4jAveraging(
+                        trial.sc(),
+                        trial.master(),
+                        trial.plan(),
+                        trial.images(),
+                        trial.run().workers(),
+                        trial.run().averagingFrequency(),
+                        trial.workerPrefetch(),
+                        trial.times());
+            case PERSISTENT ->
+                new PersistentWorkers(
+                        trial.sc(),
+                        trial.master(),
+                        trial.plan(),
+                        trial.images(),
+                        trial.run().workers(),
+                        trial.run().averagingFrequency(),
+                        trial.times());
         };
     }
 }

@@ -1,10 +1,9 @@
 package org.mnistspark.training;
 
-import org.mnistspark.data.TrainingSet;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.mnistspark.data.TrainingSet;
 
 /**
  * The epochs of one trial, for both trainers ({@link TrialTrainer} on Spark, {@link OneJvmTrainer} in one
@@ -35,8 +34,13 @@ final class EpochLoop {
      *                    over workers
      * @param evaluation  the test evaluation of the network as the rounds left it
      */
-    EpochLoop(TrainingSet data, int perRound, int workers, int reportEvery, Supplier<double[]> times,
-              Supplier<TestEvaluation.Totals> evaluation) {
+    EpochLoop(
+            TrainingSet data,
+            int perRound,
+            int workers,
+            int reportEvery,
+            Supplier<double[]> times,
+            Supplier<TestEvaluation.Totals> evaluation) {
         this.data = data;
         this.perRound = perRound;
         this.workers = workers;
@@ -68,9 +72,18 @@ final class EpochLoop {
             }
             double seconds = seconds(start);
             TestEvaluation.Totals test = evaluation.get();
-            EpochResult result = new EpochResult(epoch, weightedLoss / imagesDone, test.nllSum() / test.examples(),
-                    test.correct(), test.examples(), (double) test.correct() / test.examples(), seconds,
-                    imagesDone / seconds, imagesDone, breakdown(seconds, timesBefore, times.get()), test.confusion());
+            EpochResult result = new EpochResult(
+                    epoch,
+                    weightedLoss / imagesDone,
+                    test.nllSum() / test.examples(),
+                    test.correct(),
+                    test.examples(),
+                    (double) test.correct() / test.examples(),
+                    seconds,
+                    imagesDone / seconds,
+                    imagesDone,
+                    breakdown(seconds, timesBefore, times.get()),
+                    test.confusion());
             results.add(result);
             progress.epochDone(result);
         }

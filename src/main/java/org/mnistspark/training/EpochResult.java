@@ -10,9 +10,18 @@ package org.mnistspark.training;
  * @param time         where a worker's share of those seconds went
  * @param confusion    the test images counted by true label (row) and predicted label (column)
  */
-public record EpochResult(int epoch, double trainLoss, double testLoss, long testCorrect, long testExamples,
-                          double testAccuracy, double seconds, double imagesPerSecond, long trainImages,
-                          Breakdown time, long[][] confusion) {
+public record EpochResult(
+        int epoch,
+        double trainLoss,
+        double testLoss,
+        long testCorrect,
+        long testExamples,
+        double testAccuracy,
+        double seconds,
+        double imagesPerSecond,
+        long trainImages,
+        Breakdown time,
+        long[][] confusion) {
 
     /**
      * An epoch's wall time split up, per worker (summed over workers, divided by their number).

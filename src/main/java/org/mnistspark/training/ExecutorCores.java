@@ -1,11 +1,10 @@
 package org.mnistspark.training;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
-
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 
 /**
  * The executors' total cores, as Spark's default parallelism counts them: what the default number of
@@ -34,13 +33,17 @@ public final class ExecutorCores {
         }
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             // Executors are only requested for pending tasks: there is no total to wait for.
-            return new Count(sc.defaultParallelism(), "the cores registered at start under dynamic allocation; "
-                    + "set sweep.parallel-trials (--parallel-trials) to choose");
+            return new Count(
+                    sc.defaultParallelism(),
+                    "the cores registered at start under dynamic allocation; "
+                            + "set sweep.parallel-trials (--parallel-trials) to choose");
         }
-        Registered registered = waitForExecutors(expectedCores(conf), sc::defaultParallelism, () -> executors(sc),
-                System::nanoTime, Thread::sleep);
-        return new Count(registered.cores(), "the total of " + registered.executors() + " executor"
-                + (registered.executors() == 1 ? "" : "s") + " registered");
+        Registered registered = waitForExecutors(
+                expectedCores(conf), sc::defaultParallelism, () -> executors(sc), System::nanoTime, Thread::sleep);
+        return new Count(
+                registered.cores(),
+                "the total of " + registered.executors() + " executor" + (registered.executors() == 1 ? "" : "s")
+                        + " registered");
     }
 
     record Registered(int cores, int executors) {}
@@ -54,8 +57,8 @@ public final class ExecutorCores {
      * #CATCH_UP}, or else until the executors and their cores have not changed for {@link #SETTLED}, at most
      * {@link #MAX_WAIT}.
      */
-    static Registered waitForExecutors(int expected, IntSupplier cores, IntSupplier executors, LongSupplier nanoTime,
-                                       Sleeper sleeper) {
+    static Registered waitForExecutors(
+            int expected, IntSupplier cores, IntSupplier executors, LongSupplier nanoTime, Sleeper sleeper) {
         long start = nanoTime.getAsLong();
         long lastChange = start;
         Registered now = new Registered(cores.getAsInt(), executors.getAsInt());

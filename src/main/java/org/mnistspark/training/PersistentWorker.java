@@ -1,5 +1,6 @@
 package org.mnistspark.training;
 
+import java.util.concurrent.locks.ReentrantLock;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.data.MnistImages;
@@ -7,8 +8,6 @@ import org.mnistspark.data.TrainingSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One worker of the persistent engine in an executor JVM: a DL4J network built once and kept between
@@ -18,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class PersistentWorker {
     /** Held by the task that uses the worker: a second attempt of the same worker builds its own. */
     final ReentrantLock busy = new ReentrantLock();
+
     private final MultiLayerNetwork network;
     private final TrainingSet data;
 

@@ -1,5 +1,10 @@
 package org.mnistspark.training;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -10,17 +15,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.data.MnistImages;
 import org.mnistspark.model.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
 import scala.reflect.ClassTag$;
-
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The persistent-workers engine ({@code training.engine = persistent}): every worker keeps its DL4J
@@ -45,10 +43,17 @@ final class PersistentWorkers implements Engine {
     private final String[] locations;
     /** What each executor's native code ran with ({@link NativeRuntime#environment()}), by location. */
     private final Map<String, String> environments = new TreeMap<>();
+
     private int rebuilt;
 
-    PersistentWorkers(JavaSparkContext sc, MultiLayerNetwork master, TrialPlan plan, SharedImages images, int workers,
-                      int averagingFrequency, WorkerTimes times) {
+    PersistentWorkers(
+            JavaSparkContext sc,
+            MultiLayerNetwork master,
+            TrialPlan plan,
+            SharedImages images,
+            int workers,
+            int averagingFrequency,
+            WorkerTimes times) {
         this.sc = sc;
         this.master = master;
         this.plan = sc.broadcast(plan);
@@ -67,13 +72,18 @@ final class PersistentWorkers implements Engine {
             List<Tuple2<Slice, Seq<String>>> tasks = new ArrayList<>();
             for (Slice slice : slices) {
                 String where = locations[slice.worker];
-                tasks.add(new Tuple2<>(slice, JavaConverters.asScalaBuffer(where == null ? List.<String>of()
-                        : List.of(where)).toSeq()));
+                tasks.add(new Tuple2<>(
+                        slice,
+                        JavaConverters.asScalaBuffer(where == null ? List.<String>of() : List.of(where))
+                                .toSeq()));
             }
-            RDD<Slice> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(tasks).toSeq(),
-                    ClassTag$.MODULE$.apply(Slice.class)); // one partition per worker, each with its location
+            RDD<Slice> rdd = sc.sc()
+                    .makeRDD(
+                            JavaConverters.asScalaBuffer(tasks).toSeq(),
+                            ClassTag$.MODULE$.apply(Slice.class)); // one partition per worker, each with its location
             results = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Slice.class))
-                    .map(new Fit(plan, train, state, epoch, times)).collect();
+                    .map(new Fit(plan, train, state, epoch, times))
+                    .collect();
         } finally {
             state.destroy();
         }
@@ -86,8 +96,8 @@ final class PersistentWorkers implements Engine {
         master.setParameters(mean[0]);
         master.getUpdater().setStateViewArray(null, mean[1], false);
         // DL4J's master counts averagingFrequency iterations per round, also for a short last round.
-        master.getLayerWiseConfigurations().setIterationCount(
-                master.getLayerWiseConfigurations().getIterationCount() + averagingFrequency);
+        master.getLayerWiseConfigurations()
+                .setIterationCount(master.getLayerWiseConfigurations().getIterationCount() + averagingFrequency);
         for (WorkerResult result : results) {
             locations[result.worker] = result.location;
             rebuilt += result.rebuilt ? 1 : 0;
@@ -131,12 +141,13 @@ final class PersistentWorkers implements Engine {
         List<Tuple2<String, Seq<String>>> everywhere = new ArrayList<>();
         for (String where : new java.util.LinkedHashSet<>(java.util.Arrays.asList(locations))) {
             if (where != null) {
-                everywhere.add(new Tuple2<>(key, JavaConverters.asScalaBuffer(List.of(where)).toSeq()));
+                everywhere.add(new Tuple2<>(
+                        key, JavaConverters.asScalaBuffer(List.of(where)).toSeq()));
             }
         }
         if (!everywhere.isEmpty()) {
-            RDD<String> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(everywhere).toSeq(),
-                    ClassTag$.MODULE$.apply(String.class));
+            RDD<String> rdd = sc.sc()
+                    .makeRDD(JavaConverters.asScalaBuffer(everywhere).toSeq(), ClassTag$.MODULE$.apply(String.class));
             JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(String.class)).foreach(WorkerCache::evict);
         }
         plan.destroy();
@@ -169,8 +180,14 @@ final class PersistentWorkers implements Engine {
         final boolean rebuilt;
         final String environment;
 
-        WorkerResult(int worker, float[] params, float[] updater, double score, String location, boolean rebuilt,
-                     String environment) {
+        WorkerResult(
+                int worker,
+                float[] params,
+                float[] updater,
+                double score,
+                String location,
+                boolean rebuilt,
+                String environment) {
             this.worker = worker;
             this.params = params;
             this.updater = updater;
@@ -190,8 +207,12 @@ final class PersistentWorkers implements Engine {
         private final int epoch;
         private final WorkerTimes times;
 
-        Fit(Broadcast<TrialPlan> plan, Broadcast<MnistImages> train, Broadcast<RoundState> state, int epoch,
-            WorkerTimes times) {
+        Fit(
+                Broadcast<TrialPlan> plan,
+                Broadcast<MnistImages> train,
+                Broadcast<RoundState> state,
+                int epoch,
+                WorkerTimes times) {
             this.plan = plan;
             this.train = train;
             this.state = state;
@@ -215,9 +236,16 @@ final class PersistentWorkers implements Engine {
                 times.setup(System.nanoTime() - started);
                 worker.fit(epoch, slice.from, slice.to, times);
                 SparkEnv env = SparkEnv.get();
-                String location = "executor_" + env.blockManager().blockManagerId().host() + "_" + env.executorId();
-                return new WorkerResult(slice.worker, worker.params(), worker.updaterState(), worker.score(),
-                        location, built[0], NativeRuntime.environment());
+                String location =
+                        "executor_" + env.blockManager().blockManagerId().host() + "_" + env.executorId();
+                return new WorkerResult(
+                        slice.worker,
+                        worker.params(),
+                        worker.updaterState(),
+                        worker.score(),
+                        location,
+                        built[0],
+                        NativeRuntime.environment());
             } finally {
                 lease.close();
             }

@@ -1,18 +1,17 @@
 package org.mnistspark.training;
 
-import org.apache.spark.SparkContext;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mnistspark.model.CnnSpec;
-import org.mnistspark.model.MnistCnn;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mnistspark.model.CnnSpec;
+import org.mnistspark.model.MnistCnn;
 
 /**
  * What one averaging round of the persistent engine costs besides fitting, on the Spark it runs on: the
@@ -24,8 +23,8 @@ import java.util.stream.IntStream;
  */
 public final class RoundCost {
     /** One row: rounds of {@code workers} tasks, the medians of each part, in milliseconds. */
-    public record Sequential(int workers, int rounds, double broadcastMs, double jobMs, double meanMs, double roundMs,
-                             long bytesBack) {}
+    public record Sequential(
+            int workers, int rounds, double broadcastMs, double jobMs, double meanMs, double roundMs, long bytesBack) {}
 
     /** Rounds of 2 tasks from {@code trials} driver threads at once: how many the driver completes per second. */
     public record Concurrent(int trials, int rounds, double roundsPerSecond, double medianRoundMs) {}
@@ -57,12 +56,16 @@ public final class RoundCost {
             long mean = System.nanoTime();
             state.destroy();
             if (round >= 0) {
-                parts.add(new double[] {ms(broadcast - started), ms(job - broadcast), ms(mean - job), ms(mean - started)});
-                bytes = 4L * results.stream().mapToLong(r -> r.params.length + r.updater.length).sum();
+                parts.add(new double[] {ms(broadcast - started), ms(job - broadcast), ms(mean - job), ms(mean - started)
+                });
+                bytes = 4L
+                        * results.stream()
+                                .mapToLong(r -> r.params.length + r.updater.length)
+                                .sum();
             }
         }
-        return new Sequential(workers, rounds, median(parts, 0), median(parts, 1), median(parts, 2), median(parts, 3),
-                bytes);
+        return new Sequential(
+                workers, rounds, median(parts, 0), median(parts, 1), median(parts, 2), median(parts, 3), bytes);
     }
 
     /** {@code trials} driver threads, each running {@code roundsEach} rounds of 2 tasks, at once. */
@@ -79,7 +82,8 @@ public final class RoundCost {
                     List<Double> times = new ArrayList<>();
                     for (int round = 0; round < roundsEach; round++) {
                         long start = System.nanoTime();
-                        Broadcast<PersistentWorkers.RoundState> state = sc.broadcast(new PersistentWorkers.RoundState(master));
+                        Broadcast<PersistentWorkers.RoundState> state =
+                                sc.broadcast(new PersistentWorkers.RoundState(master));
                         PersistentWorkers.mean(job(state, 2));
                         state.destroy();
                         times.add(ms(System.nanoTime() - start));
@@ -99,10 +103,13 @@ public final class RoundCost {
     }
 
     private List<PersistentWorkers.WorkerResult> job(Broadcast<PersistentWorkers.RoundState> state, int workers) {
-        return sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).map(worker -> {
-            PersistentWorkers.RoundState s = state.value();
-            return new PersistentWorkers.WorkerResult(worker, s.params.clone(), s.updater.clone(), 0, "", false, "");
-        }).collect();
+        return sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers)
+                .map(worker -> {
+                    PersistentWorkers.RoundState s = state.value();
+                    return new PersistentWorkers.WorkerResult(
+                            worker, s.params.clone(), s.updater.clone(), 0, "", false, "");
+                })
+                .collect();
     }
 
     private static double ms(long nanos) {

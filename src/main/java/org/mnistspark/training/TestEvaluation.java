@@ -1,5 +1,10 @@
 package org.mnistspark.training;
 
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -11,12 +16,6 @@ import org.mnistspark.model.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.Serializable;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Test loss and accuracy of a network over the test images, computed on the executors from the
@@ -90,24 +89,35 @@ final class TestEvaluation {
      * Evaluates the network on the broadcast test images, in {@code partitions} tasks, each building the
      * network once from a broadcast of its configuration and parameters.
      */
-    static Totals evaluate(JavaSparkContext sc, MultiLayerNetwork network, Broadcast<MnistImages> test, int count,
-                           int partitions, double mean, double std) {
-        Broadcast<String> configuration = sc.broadcast(network.getLayerWiseConfigurations().toJson());
+    static Totals evaluate(
+            JavaSparkContext sc,
+            MultiLayerNetwork network,
+            Broadcast<MnistImages> test,
+            int count,
+            int partitions,
+            double mean,
+            double std) {
+        Broadcast<String> configuration =
+                sc.broadcast(network.getLayerWiseConfigurations().toJson());
         Broadcast<float[]> parameters = sc.broadcast(network.params().toFloatVector());
         try {
-            List<Integer> minibatches = IntStream.range(0, (count + MINIBATCH - 1) / MINIBATCH).boxed().toList();
+            List<Integer> minibatches = IntStream.range(0, (count + MINIBATCH - 1) / MINIBATCH)
+                    .boxed()
+                    .toList();
             return sc.parallelize(minibatches, Math.max(1, Math.min(partitions, minibatches.size())))
                     .mapPartitions((Iterator<Integer> indices) -> {
                         NativeRuntime.configureThread();
-                        MultiLayerNetwork net = new MultiLayerNetwork(
-                                MultiLayerConfiguration.fromJson(configuration.value()));
-                        net.init(Nd4j.create(parameters.value(), new long[] {1, parameters.value().length}, 'c'), false);
+                        MultiLayerNetwork net =
+                                new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
+                        net.init(
+                                Nd4j.create(parameters.value(), new long[] {1, parameters.value().length}, 'c'), false);
                         Totals totals = Totals.none();
                         while (indices.hasNext()) {
                             totals = totals.plus(evaluate(net, test.value(), indices.next(), mean, std));
                         }
                         return List.of(totals).iterator();
-                    }).reduce(Totals::plus);
+                    })
+                    .reduce(Totals::plus);
         } finally {
             configuration.destroy();
             parameters.destroy();
@@ -126,8 +136,13 @@ final class TestEvaluation {
     /** Test minibatch {@code index}: images {@code [index × MINIBATCH, ...)} in file order. */
     private static Totals evaluate(MultiLayerNetwork network, MnistImages test, int index, double mean, double std) {
         int from = index * MINIBATCH;
-        DataSet minibatch = Minibatches.toDataSet(test, IntStream.range(0, test.count()).toArray(), from,
-                Math.min(test.count(), from + MINIBATCH), mean, std);
+        DataSet minibatch = Minibatches.toDataSet(
+                test,
+                IntStream.range(0, test.count()).toArray(),
+                from,
+                Math.min(test.count(), from + MINIBATCH),
+                mean,
+                std);
         return score(network.output(minibatch.getFeatures(), false), minibatch.getLabels());
     }
 

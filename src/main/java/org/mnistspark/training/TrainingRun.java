@@ -14,5 +14,13 @@ import org.mnistspark.config.TrainingEngine;
  * @param averagingFrequency minibatches each worker fits between two averagings
  * @param mean               normalization: (pixel / 255 - mean) / std
  */
-public record TrainingRun(TrainingEngine engine, int epochs, double trainFraction, long seed, int workers, int minibatchSize,
-                          int averagingFrequency, double mean, double std) {}
+public record TrainingRun(
+        TrainingEngine engine,
+        int epochs,
+        double trainFraction,
+        long seed,
+        int workers,
+        int minibatchSize,
+        int averagingFrequency,
+        double mean,
+        double std) {}

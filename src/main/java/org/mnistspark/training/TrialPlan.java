@@ -1,11 +1,10 @@
 package org.mnistspark.training;
 
+import java.io.Serializable;
+import java.util.UUID;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.mnistspark.data.MnistImages;
 import org.mnistspark.data.TrainingSet;
-
-import java.io.Serializable;
-import java.util.UUID;
 
 /**
  * What every executor task of one trial needs besides the images and the parameters: the network's
@@ -17,6 +16,7 @@ final class TrialPlan implements Serializable {
 
     /** Unique per training run: executors key what they keep for the trial by it. */
     final String key = UUID.randomUUID().toString();
+
     final String networkJson;
     final double trainFraction;
     final long seed;

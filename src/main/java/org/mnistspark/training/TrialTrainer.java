@@ -1,14 +1,13 @@
 package org.mnistspark.training;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.data.TrainingSet;
 import org.mnistspark.model.CnnSpec;
 import org.mnistspark.model.MnistCnn;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Trains one network on Spark with parameter averaging and evaluates it on the test images after every
@@ -47,8 +46,12 @@ public final class TrialTrainer {
      * @param isa           the oneDNN instruction sets the workers trained with ({@link org.mnistspark.model.CpuIsa}),
      *                      comma-separated where executors' CPUs chose differently
      */
-    public record Outcome(MultiLayerNetwork network, List<EpochResult> epochs, int networksBuilt,
-                          Map<String, String> executors, String isa) {}
+    public record Outcome(
+            MultiLayerNetwork network,
+            List<EpochResult> epochs,
+            int networksBuilt,
+            Map<String, String> executors,
+            String isa) {}
 
     public Outcome train(CnnSpec spec, TrainingRun run, int reportEveryMinibatches, TrainingProgress progress)
             throws Exception {
@@ -61,18 +64,31 @@ public final class TrialTrainer {
      * as if it had never stopped, since every epoch's order and every minibatch's dropout masks depend only
      * on the trial's seed and the epoch. The outcome holds the epochs trained now.
      */
-    public Outcome train(MultiLayerNetwork network, int epochsDone, TrainingRun run, int reportEveryMinibatches,
-                         TrainingProgress progress) throws Exception {
+    public Outcome train(
+            MultiLayerNetwork network,
+            int epochsDone,
+            TrainingRun run,
+            int reportEveryMinibatches,
+            TrainingProgress progress)
+            throws Exception {
         TrialPlan plan = new TrialPlan(network.getLayerWiseConfigurations(), run);
         TrainingSet data = plan.trainingSet(images.train()); // the driver's copy: counts only
         int workers = run.workers();
         WorkerTimes times = new WorkerTimes(sc.sc());
-        EpochLoop epochs = new EpochLoop(data, workers * run.averagingFrequency(), workers, reportEveryMinibatches,
-                times::total, () -> TestEvaluation.evaluate(sc, network, images.testBroadcast, images.test().count(),
-                        workers, run.mean(), run.std()));
+        EpochLoop epochs = new EpochLoop(
+                data,
+                workers * run.averagingFrequency(),
+                workers,
+                reportEveryMinibatches,
+                times::total,
+                () -> TestEvaluation.evaluate(
+                        sc, network, images.testBroadcast, images.test().count(), workers, run.mean(), run.std()));
         try (Engine engine = Engines.create(new Engines.Trial(sc, images, network, plan, run, times, workerPrefetch))) {
-            List<EpochResult> results = epochs.run(epochsDone + 1, run.epochs(),
-                    (epoch, from, to) -> engine.round(epoch, slices(from, to, workers)), progress);
+            List<EpochResult> results = epochs.run(
+                    epochsDone + 1,
+                    run.epochs(),
+                    (epoch, from, to) -> engine.round(epoch, slices(from, to, workers)),
+                    progress);
             return new Outcome(network, results, engine.networksBuilt(), engine.executors(), times.isa());
         }
     }
@@ -86,7 +102,8 @@ public final class TrialTrainer {
         int parts = Math.min(workers, n);
         List<Engine.Slice> slices = new ArrayList<>(parts);
         for (int i = 0; i < parts; i++) {
-            slices.add(new Engine.Slice(i, from + (int) ((long) i * n / parts), from + (int) ((long) (i + 1) * n / parts)));
+            slices.add(new Engine.Slice(
+                    i, from + (int) ((long) i * n / parts), from + (int) ((long) (i + 1) * n / parts)));
         }
         return slices;
     }

@@ -1,12 +1,11 @@
 package org.mnistspark.training;
 
+import java.io.Serializable;
+import java.util.TreeSet;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.DoubleAccumulator;
 import org.mnistspark.model.CpuIsa;
-
-import java.io.Serializable;
-import java.util.TreeSet;
 
 /**
  * Where workers spend an epoch, measured inside the executor tasks and summed over workers by Spark

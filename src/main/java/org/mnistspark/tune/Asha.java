@@ -1,12 +1,11 @@
 package org.mnistspark.tune;
 
-import org.mnistspark.results.BestOrder;
-import org.mnistspark.results.Status;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mnistspark.results.BestOrder;
+import org.mnistspark.results.Status;
 
 /**
  * Asynchronous successive halving (ASHA; Li et al., "A System for Massively Parallel Hyperparameter
@@ -58,11 +57,14 @@ final class Asha {
      * trial, so the trial id is its unique key); the configuration number decides only among outcomes whose
      * trial ids are unknown.
      */
-    private static final Comparator<Map.Entry<Key, Outcome>> RANKING =
-            Comparator.comparing((Map.Entry<Key, Outcome> e) -> e.getValue().diverged())
-                    .thenComparing(BestOrder.of(e -> e.getValue().accuracy(), e -> e.getValue().loss(),
-                            e -> e.getValue().trialId(), e -> null))
-                    .thenComparingInt(e -> e.getKey().configuration());
+    private static final Comparator<Map.Entry<Key, Outcome>> RANKING = Comparator.comparing(
+                    (Map.Entry<Key, Outcome> e) -> e.getValue().diverged())
+            .thenComparing(BestOrder.of(
+                    e -> e.getValue().accuracy(),
+                    e -> e.getValue().loss(),
+                    e -> e.getValue().trialId(),
+                    e -> null))
+            .thenComparingInt(e -> e.getKey().configuration());
 
     /** What to do next. */
     sealed interface Decision {}
@@ -101,7 +103,9 @@ final class Asha {
      * @param retry    failed rungs of an earlier run, to train again first
      */
     Decision next(Map<Key, Outcome> outcomes, Set<Key> inFlight, Set<Key> retry) {
-        var again = retry.stream().filter(key -> !inFlight.contains(key)).min(Comparator.comparingInt(Key::rung).thenComparingInt(Key::configuration));
+        var again = retry.stream()
+                .filter(key -> !inFlight.contains(key))
+                .min(Comparator.comparingInt(Key::rung).thenComparingInt(Key::configuration));
         if (again.isPresent()) {
             return new Train(again.get().configuration(), again.get().rung(), 0, 0, 0, true);
         }
@@ -109,15 +113,19 @@ final class Asha {
             List<Integer> ranked = ranked(outcomes, rung);
             int quota = ranked.size() / eta;
             int next = rung + 1;
-            long promoted = outcomes.keySet().stream().filter(k -> k.rung() == next).count()
-                    + inFlight.stream().filter(k -> k.rung() == next && !outcomes.containsKey(k)).count();
+            long promoted =
+                    outcomes.keySet().stream().filter(k -> k.rung() == next).count()
+                            + inFlight.stream()
+                                    .filter(k -> k.rung() == next && !outcomes.containsKey(k))
+                                    .count();
             if (promoted >= quota) {
                 continue;
             }
             for (int place = 0; place < quota; place++) {
                 int configuration = ranked.get(place);
                 Key promotion = new Key(configuration, next);
-                if (!outcomes.get(new Key(configuration, rung)).diverged() && !outcomes.containsKey(promotion)
+                if (!outcomes.get(new Key(configuration, rung)).diverged()
+                        && !outcomes.containsKey(promotion)
                         && !inFlight.contains(promotion)) {
                     return new Train(configuration, next, place + 1, ranked.size(), quota, false);
                 }

@@ -1,21 +1,6 @@
 package org.mnistspark.tune;
 
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.mnistspark.config.Hyperparameters;
-import org.mnistspark.config.TrialSpec;
-import org.mnistspark.config.TuneConfig;
-import org.mnistspark.model.NativeRuntime;
-import org.mnistspark.results.ResultsTable;
-import org.mnistspark.results.TrialClaims;
-import org.mnistspark.results.Status;
-import org.mnistspark.results.TrialRecord;
-import org.mnistspark.sweep.Sweep;
-import org.mnistspark.sweep.TrialSteps;
-import org.mnistspark.sweep.TrialPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,8 +18,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
-
-import static org.apache.spark.sql.functions.col;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.Hyperparameters;
+import org.mnistspark.config.TrialSpec;
+import org.mnistspark.config.TuneConfig;
+import org.mnistspark.model.NativeRuntime;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Status;
+import org.mnistspark.results.TrialClaims;
+import org.mnistspark.results.TrialRecord;
+import org.mnistspark.sweep.Sweep;
+import org.mnistspark.sweep.TrialPool;
+import org.mnistspark.sweep.TrialSteps;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a tuning job: {@link Asha} decides which rung of which configuration to train next, from the rungs
@@ -73,8 +72,15 @@ public final class Tuner {
     }
 
     /** A committed rung of this job, as the table has it. */
-    record RungRow(Asha.Key key, String status, double accuracy, double loss, String runId, String modelPath,
-                   List<Double> testAccuracy, String trialId) {
+    record RungRow(
+            Asha.Key key,
+            String status,
+            double accuracy,
+            double loss,
+            String runId,
+            String modelPath,
+            List<Double> testAccuracy,
+            String trialId) {
         Asha.Outcome outcome() {
             return new Asha.Outcome(status, accuracy, loss, trialId);
         }
@@ -83,20 +89,30 @@ public final class Tuner {
     public TuneResult run() throws IOException {
         NativeRuntime.configure();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrialPool.Size parallel = TrialPool.size(sc.sc(), config.sweep().parallel(),
-                config.proposals().stream().mapToInt(TrialSpec::workers).max().orElse(1))
+        TrialPool.Size parallel = TrialPool.size(
+                        sc.sc(),
+                        config.sweep().parallel(),
+                        config.proposals().stream()
+                                .mapToInt(TrialSpec::workers)
+                                .max()
+                                .orElse(1))
                 .atMost(config.proposals().size());
         report.started(NativeRuntime.applicationVersion(), config, sc.master(), parallel, NativeRuntime.describe());
         try (TrialSteps steps = TrialSteps.prepare(spark, config.sweep(), out)) {
             Map<Asha.Key, String> ids = rungIds(steps);
             checkOwnExperiment(steps.table());
             Map<Asha.Key, RungRow> rows = read(steps.table(), ids);
-            report.resumed(rows.values().stream().map(RungRow::key).toList(), config.proposals().size());
-            Set<Asha.Key> retry = rows.values().stream().filter(r -> r.outcome().failed()).map(RungRow::key)
+            report.resumed(
+                    rows.values().stream().map(RungRow::key).toList(),
+                    config.proposals().size());
+            Set<Asha.Key> retry = rows.values().stream()
+                    .filter(r -> r.outcome().failed())
+                    .map(RungRow::key)
                     .collect(Collectors.toSet());
             Map<Asha.Key, Asha.Outcome> failedNow = new HashMap<>();
             Set<Asha.Key> trainedNow = new HashSet<>();
-            Asha asha = new Asha(config.proposals().size(), rungs.size(), config.search().eta());
+            Asha asha = new Asha(
+                    config.proposals().size(), rungs.size(), config.search().eta());
             Map<Asha.Key, Future<Boolean>> inFlight = new HashMap<>();
             BlockingQueue<Asha.Key> done = new LinkedBlockingQueue<>();
             try (TrialPool pool = new TrialPool(spark.sparkContext(), parallel.trials())) {
@@ -104,9 +120,10 @@ public final class Tuner {
                     // Fill every free place with what ASHA decides from the rungs committed so far.
                     while (inFlight.size() < parallel.trials()
                             && asha.next(outcomes(rows, failedNow), inFlight.keySet(), retryNow(rows, retry, failedNow))
-                            instanceof Asha.Train train) {
+                                    instanceof Asha.Train train) {
                         Asha.Key key = new Asha.Key(train.configuration(), train.rung());
-                        RungRow previous = train.rung() == 0 ? null
+                        RungRow previous = train.rung() == 0
+                                ? null
                                 : rows.get(new Asha.Key(train.configuration(), train.rung() - 1));
                         inFlight.put(key, pool.submit(() -> {
                             try {
@@ -138,7 +155,8 @@ public final class Tuner {
     }
 
     /** What ASHA knows: the committed rungs, and the rungs that failed in this run (not tried again in it). */
-    private static Map<Asha.Key, Asha.Outcome> outcomes(Map<Asha.Key, RungRow> rows, Map<Asha.Key, Asha.Outcome> failedNow) {
+    private static Map<Asha.Key, Asha.Outcome> outcomes(
+            Map<Asha.Key, RungRow> rows, Map<Asha.Key, Asha.Outcome> failedNow) {
         Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
         rows.values().forEach(row -> outcomes.put(row.key(), row.outcome()));
         outcomes.putAll(failedNow);
@@ -146,10 +164,12 @@ public final class Tuner {
     }
 
     /** The rungs that failed in an earlier run of the job and still have a failed row: trained again first. */
-    private static Set<Asha.Key> retryNow(Map<Asha.Key, RungRow> rows, Set<Asha.Key> retry,
-                                          Map<Asha.Key, Asha.Outcome> failedNow) {
-        return rows.values().stream().filter(row -> row.outcome().failed() && retry.contains(row.key())
-                && !failedNow.containsKey(row.key())).map(RungRow::key).collect(Collectors.toSet());
+    private static Set<Asha.Key> retryNow(
+            Map<Asha.Key, RungRow> rows, Set<Asha.Key> retry, Map<Asha.Key, Asha.Outcome> failedNow) {
+        return rows.values().stream()
+                .filter(row -> row.outcome().failed() && retry.contains(row.key()) && !failedNow.containsKey(row.key()))
+                .map(RungRow::key)
+                .collect(Collectors.toSet());
     }
 
     /** Whether a rung that has finished is done; trainRung turns every failure into false. */
@@ -182,7 +202,11 @@ public final class Tuner {
 
     /** A tuning job has an experiment of its own: it must not mix with a grid sweep's trials. */
     private void checkOwnExperiment(ResultsTable table) throws IOException {
-        if (!table.trials().where(col("experiment").equalTo(config.job()).and(col("tuning_job").isNull())).isEmpty()) {
+        if (!table.trials()
+                .where(col("experiment")
+                        .equalTo(config.job())
+                        .and(col("tuning_job").isNull()))
+                .isEmpty()) {
             throw new JobConflictException("experiment '" + config.job() + "' in " + table.location()
                     + " holds a grid sweep's trials; name the tuning job differently (--experiment)");
         }
@@ -195,9 +219,19 @@ public final class Tuner {
      */
     private Map<Asha.Key, RungRow> read(ResultsTable table, Map<Asha.Key, String> ids) throws IOException {
         Map<Asha.Key, RungRow> rows = new HashMap<>();
-        for (Row row : table.trials().where(col("tuning_job").equalTo(config.job()))
-                .select("configuration", "rung", "status", "test_accuracy_last", "test_loss_last", "run_id",
-                        "model_path", "test_accuracy", "trial_id").collectAsList()) {
+        for (Row row : table.trials()
+                .where(col("tuning_job").equalTo(config.job()))
+                .select(
+                        "configuration",
+                        "rung",
+                        "status",
+                        "test_accuracy_last",
+                        "test_loss_last",
+                        "run_id",
+                        "model_path",
+                        "test_accuracy",
+                        "trial_id")
+                .collectAsList()) {
             Asha.Key key = new Asha.Key(row.getInt(0), row.getInt(1));
             String trialId = row.getString(8);
             if (!trialId.equals(ids.get(key))) {
@@ -208,8 +242,17 @@ public final class Tuner {
                         + "; run it with the search block, seed, data and workers it started with, or name another "
                         + "job (--experiment)");
             }
-            rows.put(key, new RungRow(key, row.getString(2), row.getDouble(3), row.getDouble(4), row.getString(5),
-                    row.isNullAt(6) ? null : row.getString(6), row.getList(7), trialId));
+            rows.put(
+                    key,
+                    new RungRow(
+                            key,
+                            row.getString(2),
+                            row.getDouble(3),
+                            row.getDouble(4),
+                            row.getString(5),
+                            row.isNullAt(6) ? null : row.getString(6),
+                            row.getList(7),
+                            trialId));
         }
         return rows;
     }
@@ -218,8 +261,7 @@ public final class Tuner {
      * Claims, trains and commits one rung; commits a failed row if training fails. Returns whether the
      * rung is done (trained now, or committed by another run meanwhile).
      */
-    private boolean trainRung(TrialSteps steps, Asha.Train train, String trialId, RungRow previous)
-            throws IOException {
+    private boolean trainRung(TrialSteps steps, Asha.Train train, String trialId, RungRow previous) throws IOException {
         int c = train.configuration();
         int k = train.rung();
         TrialSpec spec = spec(c, k);
@@ -238,18 +280,30 @@ public final class Tuner {
                     report.committedElsewhere(label);
                     return true;
                 }
-                TrialSteps.Start start = previous == null ? TrialSteps.Start.fresh() : new TrialSteps.Start(
-                        load(steps, previous), rungs.get(k - 1), previous.testAccuracy());
-                TrialRecord record = steps.trainAndCommit(config.job(), spec, trialId, runId, claim, start,
-                        k == rungs.size() - 1 ? Status.SUCCEEDED : Status.STOPPED, tuning(c, k, previous),
+                TrialSteps.Start start = previous == null
+                        ? TrialSteps.Start.fresh()
+                        : new TrialSteps.Start(load(steps, previous), rungs.get(k - 1), previous.testAccuracy());
+                TrialRecord record = steps.trainAndCommit(
+                        config.job(),
+                        spec,
+                        trialId,
+                        runId,
+                        claim,
+                        start,
+                        k == rungs.size() - 1 ? Status.SUCCEEDED : Status.STOPPED,
+                        tuning(c, k, previous),
                         label);
                 report.rungDone(label, record, k == rungs.size() - 1);
                 return true;
             } catch (Exception | Error e) {
                 String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-                LOG.warn("Rung {} of configuration {} failed", k, c, e); // the whole cause, for whoever must find out why
-                boolean recorded = steps.commitFailure(config.job(), spec, trialId, runId, claim, started,
-                        tuning(c, k, previous));
+                LOG.warn(
+                        "Rung {} of configuration {} failed",
+                        k,
+                        c,
+                        e); // the whole cause, for whoever must find out why
+                boolean recorded =
+                        steps.commitFailure(config.job(), spec, trialId, runId, claim, started, tuning(c, k, previous));
                 report.failed(label, message, recorded);
                 return false;
             }
@@ -257,15 +311,20 @@ public final class Tuner {
     }
 
     private TrialRecord.Tuning tuning(int configuration, int rung, RungRow previous) {
-        return new TrialRecord.Tuning(config.job(), configuration, rung,
-                rungs.get(rung) - (rung == 0 ? 0 : rungs.get(rung - 1)), previous == null ? null : previous.runId());
+        return new TrialRecord.Tuning(
+                config.job(),
+                configuration,
+                rung,
+                rungs.get(rung) - (rung == 0 ? 0 : rungs.get(rung - 1)),
+                previous == null ? null : previous.runId());
     }
 
     private static org.deeplearning4j.nn.multilayer.MultiLayerNetwork load(TrialSteps steps, RungRow previous)
             throws IOException {
         if (previous.modelPath() == null) {
-            throw new IOException("rung " + previous.key().rung() + " of configuration " + previous.key().configuration()
-                    + " (run " + previous.runId() + ") has no saved model to go on from");
+            throw new IOException("rung " + previous.key().rung() + " of configuration "
+                    + previous.key().configuration() + " (run " + previous.runId()
+                    + ") has no saved model to go on from");
         }
         return steps.models().load(previous.modelPath());
     }
@@ -274,8 +333,8 @@ public final class Tuner {
      * The rung's claim; waits while another run holds it (a killed run's claim lapses after its lease).
      * Empty if the rung was committed meanwhile.
      */
-    private Optional<TrialClaims.Claim> claimOrWait(ResultsTable table, String trialId, String runId, Asha.Key key,
-                                                    String label) throws IOException {
+    private Optional<TrialClaims.Claim> claimOrWait(
+            ResultsTable table, String trialId, String runId, Asha.Key key, String label) throws IOException {
         boolean told = false;
         while (true) {
             Optional<TrialClaims.Claim> claim = table.claims().claim(trialId, Sweep.owner(runId));

@@ -25,11 +25,13 @@ public final class Nd4jCpu {
         }
 
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance()
+                    .isUseONEDNN();
         }
 
         public void setUseMKLDNN(boolean use) {
-            org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().setUseONEDNN(use);
+            org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance()
+                    .setUseONEDNN(use);
         }
     }
 }

@@ -1,10 +1,9 @@
 package org.mnistspark.cli;
 
-import org.apache.spark.sql.SparkSession;
-import org.mnistspark.config.SweepConfig;
-
 import java.io.PrintStream;
 import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.SweepConfig;
 
 /** The command line's package-private entry points, for tests in other packages. */
 public final class CliAccess {
@@ -16,9 +15,12 @@ public final class CliAccess {
 
     /** The configuration a sweep command line gives, without running it. */
     public static SweepConfig sweepConfig(String... args) {
-        picocli.CommandLine commandLine = MnistSpark.commandLine(new MnistSpark.Context(() -> {
-            throw new AssertionError("parsing needs no Spark");
-        }, System.out, System.err));
+        picocli.CommandLine commandLine = MnistSpark.commandLine(new MnistSpark.Context(
+                () -> {
+                    throw new AssertionError("parsing needs no Spark");
+                },
+                System.out,
+                System.err));
         commandLine.parseArgs(MnistSpark.withCommand(args));
         return ((SweepCommand) commandLine.getSubcommands().get("sweep").getCommand()).options.load();
     }

@@ -1,21 +1,20 @@
 package org.mnistspark.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.results.Status;
 import org.mnistspark.Cli;
 import org.mnistspark.TestSpark;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistStaging;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Status;
 import org.mnistspark.results.TrialRecord;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The query command (submit/local.sh query) on real tables (the version-1 fixture and a fresh one) read with
@@ -44,7 +43,8 @@ class CommandsTest {
         }
         Cli.Result result = Cli.run("query", "--results", dir.toString());
         assertThat(result.exitCode()).isZero();
-        List<String> rows = result.out().lines().filter(l -> l.startsWith("exp-")).toList();
+        List<String> rows =
+                result.out().lines().filter(l -> l.startsWith("exp-")).toList();
         assertThat(rows).as("one row per experiment").hasSize(2);
         assertThat(rows.get(0)).contains("a-best", "0.97");
         assertThat(rows.get(1)).contains("b-only");
@@ -54,7 +54,8 @@ class CommandsTest {
     void aBadQueryIsOneLineNamingTheProblemAndExitCodeTwo() {
         Cli.Result result = Cli.run("query", "--results", FIXTURE, "SELECT no_such_column FROM trials");
         assertThat(result.exitCode()).isEqualTo(2);
-        List<String> errors = result.err().lines().filter(line -> line.startsWith("error:")).toList();
+        List<String> errors =
+                result.err().lines().filter(line -> line.startsWith("error:")).toList();
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0)).startsWith("error: the query failed:").contains("no_such_column");
         assertThat(result.err()).as("no plan or stack trace").doesNotContain("\tat ", "Project");
@@ -64,24 +65,44 @@ class CommandsTest {
     void aTuningJobNamedLikeAGridSweepsExperimentIsRefusedWithExitCodeTwo(@TempDir Path dir) throws Exception {
         TrialRecord sweep = Records.trial("exp-a", "a-trial", "r1", 5, List.of(0.95));
         new ResultsTable(TestSpark.session(), dir.resolve("results").toString()).commit(sweep, Records.epochs(sweep));
-        Cli.Result result = Cli.run("tune", "--experiment", "exp-a", "--data", TestSpark.mnistDir().toString(),
-                "--train-limit", "600", "--test-limit", "100", "--results", dir.resolve("results").toString(),
-                "--models", dir.resolve("models").toString());
-        Cli.assertBadInput(result, "error: experiment 'exp-a' in ", " holds a grid sweep's trials; name the tuning job "
-                + "differently (--experiment)");
+        Cli.Result result = Cli.run(
+                "tune",
+                "--experiment",
+                "exp-a",
+                "--data",
+                TestSpark.mnistDir().toString(),
+                "--train-limit",
+                "600",
+                "--test-limit",
+                "100",
+                "--results",
+                dir.resolve("results").toString(),
+                "--models",
+                dir.resolve("models").toString());
+        Cli.assertBadInput(
+                result,
+                "error: experiment 'exp-a' in ",
+                " holds a grid sweep's trials; name the tuning job " + "differently (--experiment)");
         assertThat(result.out()).doesNotContain("[configuration");
     }
 
     @Test
     void stageCopiesVerifiedMnistAndSaysWhereToWithoutSpark(@TempDir Path dir) {
         Path target = dir.resolve("staged");
-        Cli.Result result = Cli.run(() -> {
-            throw new AssertionError("staging needs no Spark");
-        }, "stage", "--data", TestSpark.mnistDir().toString(), "--to", target.toString());
+        Cli.Result result = Cli.run(
+                () -> {
+                    throw new AssertionError("staging needs no Spark");
+                },
+                "stage",
+                "--data",
+                TestSpark.mnistDir().toString(),
+                "--to",
+                target.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("use it with --data file:" + target);
         assertThat(target.resolve(MnistDataset.TEST_LABELS)).isRegularFile();
-        assertThat(target).isDirectoryNotContaining("glob:**/*.tmp"); // no scratch copies left (Hadoop's .crc files aside)
+        assertThat(target)
+                .isDirectoryNotContaining("glob:**/*.tmp"); // no scratch copies left (Hadoop's .crc files aside)
     }
 
     @Test

@@ -1,12 +1,11 @@
 package org.mnistspark.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mnistspark.Cli;
-
-import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The predict and serve commands' command lines without Spark: their help, and arguments refused
@@ -36,8 +35,9 @@ class InferenceCommandsTest {
         assertThat(missing.err()).contains("Missing required option: '--model=SELECTOR'");
         Cli.Result malformed = Cli.run(noSpark(), concat(new String[] {command, "--model", "best:"}, rest));
         assertThat(malformed.exitCode()).isEqualTo(2);
-        assertThat(malformed.err()).isEqualTo("error: --model best: names no experiment: write best:<experiment>, "
-                + "for example best:mnist-cnn" + System.lineSeparator());
+        assertThat(malformed.err())
+                .isEqualTo("error: --model best: names no experiment: write best:<experiment>, "
+                        + "for example best:mnist-cnn" + System.lineSeparator());
     }
 
     @ParameterizedTest
@@ -51,7 +51,8 @@ class InferenceCommandsTest {
     @ParameterizedTest
     @ValueSource(strings = {"--batch-size=0", "--limit=-1", "--partitions=-2"})
     void predictRefusesImpossibleSizesWithoutSpark(String option) {
-        Cli.Result result = Cli.run(noSpark(), "predict", "--model", "best:x", "--images", "x", "--output", "y", option);
+        Cli.Result result =
+                Cli.run(noSpark(), "predict", "--model", "best:x", "--images", "x", "--output", "y", option);
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith("error: --limit and --partitions");
     }

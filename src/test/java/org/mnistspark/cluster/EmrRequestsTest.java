@@ -1,22 +1,21 @@
 package org.mnistspark.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.report.ExternalProcess;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.report.ExternalProcess;
 
 /**
  * The EMR requests this repository renders, checked by submit/emr/check_emr.py against AWS's own model
@@ -33,16 +32,24 @@ class EmrRequestsTest {
 
     @BeforeAll
     static void botocoreInstalled() throws Exception {
-        ExternalProcess.Result probe = ExternalProcess.run(List.of(PYTHON, "-c", "import botocore"), Path.of("").toAbsolutePath(),
-                Map.of(), Duration.ofSeconds(60), temp);
+        ExternalProcess.Result probe = ExternalProcess.run(
+                List.of(PYTHON, "-c", "import botocore"),
+                Path.of("").toAbsolutePath(),
+                Map.of(),
+                Duration.ofSeconds(60),
+                temp);
         assumeTrue(probe.exitCode() == 0, "botocore is not installed (apt-get install python3-botocore)");
     }
 
     private ExternalProcess.Result python(String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(PYTHON));
         command.addAll(List.of(arguments));
-        return ExternalProcess.run(command, Path.of("").toAbsolutePath(),
-                Map.of("PYTHONPYCACHEPREFIX", temp.resolve("pycache").toString()), Duration.ofSeconds(60), temp);
+        return ExternalProcess.run(
+                command,
+                Path.of("").toAbsolutePath(),
+                Map.of("PYTHONPYCACHEPREFIX", temp.resolve("pycache").toString()),
+                Duration.ofSeconds(60),
+                temp);
     }
 
     private JsonNode rendered(String... arguments) throws Exception {
@@ -59,9 +66,21 @@ class EmrRequestsTest {
     }
 
     private JsonNode steps() throws Exception {
-        return rendered("submit/emr/render_step.py", "--jar", "s3://bucket/jars/mnist-spark.jar", "--conf-file",
-                "s3a://bucket/conf/sweep.conf", "--s3", "s3a://bucket/mnist-spark", "--experiment", "mnist-20261121",
-                "--predict-and-report", "--ds-nodash", "20261121", "--request", "j-1K48XXXXXXHCB");
+        return rendered(
+                "submit/emr/render_step.py",
+                "--jar",
+                "s3://bucket/jars/mnist-spark.jar",
+                "--conf-file",
+                "s3a://bucket/conf/sweep.conf",
+                "--s3",
+                "s3a://bucket/mnist-spark",
+                "--experiment",
+                "mnist-20261121",
+                "--predict-and-report",
+                "--ds-nodash",
+                "20261121",
+                "--request",
+                "j-1K48XXXXXXHCB");
     }
 
     private JsonNode cluster() throws Exception {
@@ -78,9 +97,19 @@ class EmrRequestsTest {
         assertThat(result.out()).contains("a valid AddJobFlowSteps request (botocore ");
 
         // The CLI's step list (render_step.py's default output) is the same steps in the CLI's shape.
-        JsonNode cli = rendered("submit/emr/render_step.py", "--jar", "s3://bucket/jars/mnist-spark.jar", "--conf-file",
-                "s3a://bucket/conf/sweep.conf", "--s3", "s3a://bucket/mnist-spark", "--experiment", "mnist-20261121",
-                "--predict-and-report", "--ds-nodash", "20261121");
+        JsonNode cli = rendered(
+                "submit/emr/render_step.py",
+                "--jar",
+                "s3://bucket/jars/mnist-spark.jar",
+                "--conf-file",
+                "s3a://bucket/conf/sweep.conf",
+                "--s3",
+                "s3a://bucket/mnist-spark",
+                "--experiment",
+                "mnist-20261121",
+                "--predict-and-report",
+                "--ds-nodash",
+                "20261121");
         for (int i = 0; i < 3; i++) {
             JsonNode api = request.get("Steps").get(i);
             assertThat(cli.get(i).get("Args")).isEqualTo(api.at("/HadoopJarStep/Args"));
@@ -98,17 +127,27 @@ class EmrRequestsTest {
 
         String java17 = "/usr/lib/jvm/java-17-amazon-corretto.x86_64";
         Map<String, JsonNode> classifications = new java.util.HashMap<>();
-        request.get("Configurations").forEach(c -> classifications.put(c.get("Classification").asText(), c));
+        request.get("Configurations")
+                .forEach(c -> classifications.put(c.get("Classification").asText(), c));
         assertThat(classifications).containsOnlyKeys("hadoop-env", "spark-env", "spark-defaults");
         for (String env : List.of("hadoop-env", "spark-env")) {
-            assertThat(classifications.get(env).at("/Configurations/0/Classification").asText()).isEqualTo("export");
-            assertThat(classifications.get(env).at("/Configurations/0/Properties/JAVA_HOME").asText()).isEqualTo(java17);
+            assertThat(classifications
+                            .get(env)
+                            .at("/Configurations/0/Classification")
+                            .asText())
+                    .isEqualTo("export");
+            assertThat(classifications
+                            .get(env)
+                            .at("/Configurations/0/Properties/JAVA_HOME")
+                            .asText())
+                    .isEqualTo(java17);
         }
         JsonNode defaults = classifications.get("spark-defaults").get("Properties");
         assertThat(defaults.get("spark.executorEnv.JAVA_HOME").asText()).isEqualTo(java17);
         assertThat(defaults.get("spark.yarn.appMasterEnv.JAVA_HOME").asText()).isEqualTo(java17);
         assertThat(request.get("ReleaseLabel").asText()).startsWith("emr-7.");
-        assertThat(request.at("/Instances/InstanceGroups/1/InstanceCount").asInt()).isEqualTo(4);
+        assertThat(request.at("/Instances/InstanceGroups/1/InstanceCount").asInt())
+                .isEqualTo(4);
     }
 
     /** The check fails, naming the parameter, on what EMR would refuse: a name, a type, an enumerated value. */
@@ -142,13 +181,17 @@ class EmrRequestsTest {
 
     @Test
     void badInputIsNamed() throws Exception {
-        ExternalProcess.Result missing = python("submit/emr/check_emr.py", "AddJobFlowSteps", temp.resolve("none.json").toString());
+        ExternalProcess.Result missing = python(
+                "submit/emr/check_emr.py",
+                "AddJobFlowSteps",
+                temp.resolve("none.json").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("cannot read the request " + temp.resolve("none.json"));
         ExternalProcess.Result unknown = check("AddSteps", steps());
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("EMR has no operation 'AddSteps'");
-        ExternalProcess.Result release = python("submit/emr/render_cluster.py", "--log-uri", "s3://b/", "--release", "emr-6.15.0");
+        ExternalProcess.Result release =
+                python("submit/emr/render_cluster.py", "--log-uri", "s3://b/", "--release", "emr-6.15.0");
         assertThat(release.exitCode()).isEqualTo(2);
         assertThat(release.err()).contains("--release must be an EMR 7.x release");
     }

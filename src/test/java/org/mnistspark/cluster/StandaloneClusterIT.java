@@ -1,12 +1,6 @@
 package org.mnistspark.cluster;
 
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.mnistspark.TestFiles;
-import org.mnistspark.TestSpark;
-import org.mnistspark.results.ResultsTable;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
@@ -19,9 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mnistspark.TestFiles;
+import org.mnistspark.TestSpark;
+import org.mnistspark.results.ResultsTable;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 (a master and two worker JVMs started by
@@ -39,7 +37,8 @@ class StandaloneClusterIT {
     record Run(int exitCode, String output) {}
 
     static Run run(Map<String, String> env, long timeoutMinutes, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
         builder.environment().remove("SPARK_HOME"); // the cluster's Spark, the one this build put in target/spark-home
         builder.environment().putAll(env);
         File log = Files.createTempFile(WORK, "process", ".log").toFile();
@@ -61,9 +60,19 @@ class StandaloneClusterIT {
         TestFiles.deleteRecursively(WORK); // start from nothing: an earlier run's table would make the sweep skip
         Files.createDirectories(WORK);
         masterPort = TestFiles.freeLoopbackPort();
-        clusterEnv = Map.of("CLUSTER_DIR", CLUSTER.toString(), "MASTER_PORT", Integer.toString(masterPort),
-                "MASTER_UI_PORT", Integer.toString(TestFiles.freeLoopbackPort()), "WORKER_MEMORY", "1500m", "WORKER_CORES", "2",
-                "SPARK_LOCAL_IP", "127.0.0.1");
+        clusterEnv = Map.of(
+                "CLUSTER_DIR",
+                CLUSTER.toString(),
+                "MASTER_PORT",
+                Integer.toString(masterPort),
+                "MASTER_UI_PORT",
+                Integer.toString(TestFiles.freeLoopbackPort()),
+                "WORKER_MEMORY",
+                "1500m",
+                "WORKER_CORES",
+                "2",
+                "SPARK_LOCAL_IP",
+                "127.0.0.1");
         // A test JVM killed before @AfterAll (failsafe's fork timeout) must not leave the cluster running.
         Map<String, String> stopEnv = clusterEnv;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -86,9 +95,15 @@ class StandaloneClusterIT {
 
     /** submit/standalone.sh to this cluster, into this test's table and models folders. */
     static String[] submitCommand(String experiment, String... options) {
-        List<String> command = new ArrayList<>(List.of("submit/standalone.sh", "spark://127.0.0.1:" + masterPort,
-                "--experiment", experiment, "--results", WORK.resolve("results").toString(),
-                "--models", WORK.resolve("models").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "submit/standalone.sh",
+                "spark://127.0.0.1:" + masterPort,
+                "--experiment",
+                experiment,
+                "--results",
+                WORK.resolve("results").toString(),
+                "--models",
+                WORK.resolve("models").toString()));
         command.addAll(List.of(options));
         return command.toArray(String[]::new);
     }
@@ -97,9 +112,25 @@ class StandaloneClusterIT {
      * The trials every test here trains: h = 5 and 10, 2 epochs of 6,000 images, 2 workers each (the
      * default), a round every 5 minibatches: 2 workers x 5 x 32 images = 320 images, 19 rounds an epoch.
      */
-    static final List<String> TWO_TRIALS = List.of("--train-limit", "6000", "--test-limit", "500",
-            "--hidden-channels", "5,10", "--epochs", "2", "--engine", "persistent", "--averaging-frequency", "5",
-            "--progress-every", "10", "--set", "training.learning-rate=0.05", "--set", "training.momentum=0.9");
+    static final List<String> TWO_TRIALS = List.of(
+            "--train-limit",
+            "6000",
+            "--test-limit",
+            "500",
+            "--hidden-channels",
+            "5,10",
+            "--epochs",
+            "2",
+            "--engine",
+            "persistent",
+            "--averaging-frequency",
+            "5",
+            "--progress-every",
+            "10",
+            "--set",
+            "training.learning-rate=0.05",
+            "--set",
+            "training.momentum=0.9");
 
     static String[] withTwoTrials(String[] command, String... more) {
         List<String> all = new ArrayList<>(List.of(command));
@@ -111,10 +142,12 @@ class StandaloneClusterIT {
     /** What must not change between runs of one trial: its id, and every figure it reached, by epoch. */
     static List<String> figures(Path results) throws Exception {
         ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
-        return table.epochs().where("experiment = 'it-two-trials'")
+        return table.epochs()
+                .where("experiment = 'it-two-trials'")
                 .orderBy("trial_id", "epoch")
                 .selectExpr("concat_ws(' ', trial_id, epoch, train_loss, test_loss, test_correct)")
-                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
     }
 
     /**
@@ -129,17 +162,22 @@ class StandaloneClusterIT {
     void twoTrialsSideBySideInExecutorsOnBothWorkersEqualTheSameSweepOnLocal() throws Exception {
         Path results = WORK.resolve("results");
         String master = "spark://127.0.0.1:" + masterPort;
-        Run sweep = run(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "EXECUTOR_MEMORY", "1g", "TOTAL_EXECUTOR_CORES", "4"),
-                15, withTwoTrials(submitCommand("it-two-trials")));
+        Run sweep = run(
+                Map.of("SPARK_LOCAL_IP", "127.0.0.1", "EXECUTOR_MEMORY", "1g", "TOTAL_EXECUTOR_CORES", "4"),
+                15,
+                withTwoTrials(submitCommand("it-two-trials")));
         assertThat(sweep.exitCode()).as(sweep.output()).isZero();
-        assertThat(sweep.output()).contains("2 trials on " + master + ", 2 trials at once (2 x 4 cores / 2 workers "
-                + "per trial; cores: the total of 2 executors registered, capped at the 2 to train), "
-                + "2 workers each");
+        assertThat(sweep.output())
+                .contains("2 trials on " + master + ", 2 trials at once (2 x 4 cores / 2 workers "
+                        + "per trial; cores: the total of 2 executors registered, capped at the 2 to train), "
+                        + "2 workers each");
 
         ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
-        List<Row> rows = table.trials().where("experiment = 'it-two-trials'")
+        List<Row> rows = table.trials()
+                .where("experiment = 'it-two-trials'")
                 .select("hidden_channels", "spark_master", "test_accuracy_last", "train_images", "workers")
-                .orderBy("hidden_channels").collectAsList();
+                .orderBy("hidden_channels")
+                .collectAsList();
         assertThat(rows).hasSize(2);
         for (Row row : rows) {
             assertThat(row.getString(1)).isEqualTo(master);
@@ -158,8 +196,21 @@ class StandaloneClusterIT {
         }
 
         Path local = WORK.resolve("results-local");
-        Run onLocal = run(Map.of("SPARK_MASTER", "local[2]"), 15, withTwoTrials(new String[] {"submit/local.sh",
-                "--experiment", "it-two-trials", "--results", local.toString(), "--models", ""}, "--parallel-trials", "1"));
+        Run onLocal = run(
+                Map.of("SPARK_MASTER", "local[2]"),
+                15,
+                withTwoTrials(
+                        new String[] {
+                            "submit/local.sh",
+                            "--experiment",
+                            "it-two-trials",
+                            "--results",
+                            local.toString(),
+                            "--models",
+                            ""
+                        },
+                        "--parallel-trials",
+                        "1"));
         assertThat(onLocal.exitCode()).as(onLocal.output()).isZero();
         assertThat(onLocal.output()).contains("2 trials on local[2], 1 trial at once (sweep.parallel-trials)");
         assertThat(figures(local)).as("the same sweep on local[2]").isEqualTo(figures(results));
@@ -176,10 +227,22 @@ class StandaloneClusterIT {
     void executorsKilledWhileTwoTrialsTrainChangeNothingButTheTime() throws Exception {
         Path results = WORK.resolve("results-fault");
         Path log = WORK.resolve("fault-sweep.log");
-        ProcessBuilder builder = new ProcessBuilder(withTwoTrials(new String[] {"submit/standalone.sh",
-                "spark://127.0.0.1:" + masterPort, "--experiment", "it-two-trials", "--results", results.toString(),
-                "--models", WORK.resolve("models-fault").toString()}, "--parallel-trials", "2"))
-                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(withTwoTrials(
+                        new String[] {
+                            "submit/standalone.sh",
+                            "spark://127.0.0.1:" + masterPort,
+                            "--experiment",
+                            "it-two-trials",
+                            "--results",
+                            results.toString(),
+                            "--models",
+                            WORK.resolve("models-fault").toString()
+                        },
+                        "--parallel-trials",
+                        "2"))
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().remove("SPARK_HOME");
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process sweep = builder.start();
@@ -190,7 +253,9 @@ class StandaloneClusterIT {
             List<ProcessHandle> executors = executors();
             assertThat(executors).as("an executor on each worker").hasSize(2);
             executors.forEach(ProcessHandle::destroyForcibly); // SIGKILL: every worker network is lost
-            assertThat(sweep.waitFor(10, TimeUnit.MINUTES)).as("the sweep hangs after losing its executors").isTrue();
+            assertThat(sweep.waitFor(10, TimeUnit.MINUTES))
+                    .as("the sweep hangs after losing its executors")
+                    .isTrue();
         } finally { // a failed assertion must not leave the driver waiting for executors
             sweep.descendants().forEach(ProcessHandle::destroyForcibly);
             sweep.destroyForcibly();
@@ -198,14 +263,18 @@ class StandaloneClusterIT {
         String output = Files.readString(log);
         assertThat(sweep.exitValue()).as(output).isZero();
         for (String trial : List.of("[1/2]", "[2/2]")) {
-            assertThat(output).as(trial + " lost its workers and built them again on the new executors")
+            assertThat(output)
+                    .as(trial + " lost its workers and built them again on the new executors")
                     .containsPattern(java.util.regex.Pattern.quote(trial)
                             + "  persistent engine: ([4-9]|[1-9][0-9]+) worker networks built");
         }
-        assertThat(figures(results)).as("the killed run's trials against the undisturbed run's")
+        assertThat(figures(results))
+                .as("the killed run's trials against the undisturbed run's")
                 .isEqualTo(figures(WORK.resolve("results")));
         ResultsTable table = new ResultsTable(TestSpark.session(), results.toString());
-        assertThat(table.allEpochRows().count()).as("whole trials: both epochs of each, nothing more").isEqualTo(4);
+        assertThat(table.allEpochRows().count())
+                .as("whole trials: both epochs of each, nothing more")
+                .isEqualTo(4);
         if (Files.exists(results.resolve("_staging"))) {
             try (Stream<Path> staged = Files.list(results.resolve("_staging"))) {
                 assertThat(staged).as("nothing left in _staging").isEmpty();
@@ -228,7 +297,8 @@ class StandaloneClusterIT {
             workers.add(Long.parseLong(Files.readString(CLUSTER.resolve(worker)).trim()));
         }
         return ProcessHandle.allProcesses()
-                .filter(p -> p.parent().map(parent -> workers.contains(parent.pid())).orElse(false))
+                .filter(p ->
+                        p.parent().map(parent -> workers.contains(parent.pid())).orElse(false))
                 .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
                 .toList();
     }
@@ -237,7 +307,8 @@ class StandaloneClusterIT {
     static String executorLogs(Path workerDir) throws IOException {
         List<String> logs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(workerDir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .toList()) {
                 logs.add(Files.readString(file, StandardCharsets.UTF_8));
             }
         }

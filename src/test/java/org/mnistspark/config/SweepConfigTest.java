@@ -1,22 +1,18 @@
 package org.mnistspark.config;
 
-import org.mnistspark.config.Hyperparameters;
-import org.mnistspark.config.Optimizer;
-import org.mnistspark.config.TrainingEngine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mnistspark.storage.Storage;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SweepConfigTest {
     @TempDir
@@ -44,7 +40,8 @@ class SweepConfigTest {
         assertThat(config.normalization().std()).isEqualTo(0.3081);
         assertThat(config.experiment()).isEqualTo("mnist-cnn");
         assertThat(config.trials()).hasSize(5);
-        assertThat(config.origins()).hasSize(SweepConfig.SETTINGS.size())
+        assertThat(config.origins())
+                .hasSize(SweepConfig.SETTINGS.size())
                 .allSatisfy((key, origin) -> assertThat(origin).endsWith("(built-in defaults)"));
     }
 
@@ -56,7 +53,9 @@ class SweepConfigTest {
         SweepConfig defaults = SweepConfig.load(null, List.of());
         assertThat(config.experiment()).isNotEqualTo(defaults.experiment());
         assertThat(config.trials()).isNotEqualTo(defaults.trials());
-        assertThat(config.origins().values()).filteredOn(origin -> origin.contains(file)).isNotEmpty();
+        assertThat(config.origins().values())
+                .filteredOn(origin -> origin.contains(file))
+                .isNotEmpty();
     }
 
     @Test
@@ -81,25 +80,41 @@ class SweepConfigTest {
 
     @Test
     void gridIsTheCartesianProduct() {
-        SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=[2,5,10]",
-                "training.learning-rate=[0.01,0.1]", "model.dropout=0.3", "data.train-fraction=[0.25,1.0]"));
+        SweepConfig config = SweepConfig.load(
+                null,
+                List.of(
+                        "model.hidden-channels=[2,5,10]",
+                        "training.learning-rate=[0.01,0.1]",
+                        "model.dropout=0.3",
+                        "data.train-fraction=[0.25,1.0]"));
         List<TrialSpec> trials = config.trials();
         assertThat(trials).hasSize(12).doesNotHaveDuplicates().allMatch(t -> t.dropout() == 0.3);
-        assertThat(trials).extracting(TrialSpec::hiddenChannels).as("hidden channels vary fastest")
+        assertThat(trials)
+                .extracting(TrialSpec::hiddenChannels)
+                .as("hidden channels vary fastest")
                 .startsWith(2, 5, 10, 2);
-        assertThat(trials).extracting(TrialSpec::trainFraction).as("the train fraction varies slowest")
+        assertThat(trials)
+                .extracting(TrialSpec::trainFraction)
+                .as("the train fraction varies slowest")
                 .containsSequence(0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 1.0);
     }
 
     @Test
     void aBatchSizeGridIsRejectedWhileTheWorkersBatchIsFixed() {
-        assertThatThrownBy(() -> SweepConfig.load(null,
-                List.of("training.batch-size=[32,64]", "training.batch-size-per-worker=16")))
+        assertThatThrownBy(() -> SweepConfig.load(
+                        null, List.of("training.batch-size=[32,64]", "training.batch-size-per-worker=16")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("training.batch-size = [32, 64]  (command line)")
                 .hasMessageContaining("training.batch-size-per-worker");
-        assertThat(SweepConfig.load(null, List.of("model.hidden-channels=5", "training.batch-size=32",
-                "training.batch-size-per-worker=16")).trials()).as("one batch size is fine").hasSize(1);
+        assertThat(SweepConfig.load(
+                                null,
+                                List.of(
+                                        "model.hidden-channels=5",
+                                        "training.batch-size=32",
+                                        "training.batch-size-per-worker=16"))
+                        .trials())
+                .as("one batch size is fine")
+                .hasSize(1);
     }
 
     /**
@@ -108,7 +123,9 @@ class SweepConfigTest {
      */
     @Test
     void workersAreAGridKeyAndTooSmallAMinibatchPerWorkerIsRefused() {
-        assertThat(SweepConfig.load(null, List.of()).trials()).extracting(TrialSpec::workers).containsOnly(2);
+        assertThat(SweepConfig.load(null, List.of()).trials())
+                .extracting(TrialSpec::workers)
+                .containsOnly(2);
         SweepConfig two = SweepConfig.load(null, List.of("model.hidden-channels=5", "data.workers=[1,2,8]"));
         assertThat(two.trials()).extracting(TrialSpec::workers).containsExactly(1, 2, 8);
         assertThat(two.trials()).extracting(two::minibatchPerWorker).containsExactly(64, 32, 8);
@@ -121,9 +138,15 @@ class SweepConfigTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("training.batch-size-per-worker = 4  (command line)");
         assertThatThrownBy(() -> SweepConfig.load(null, List.of("data.workers=0")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("sweep.parallel-trials");
-        assertThat(SweepConfig.load(null, List.of("sweep.parallel-trials=3")).parallel().parallelTrials()).isEqualTo(3);
-        assertThat(SweepConfig.load(null, List.of()).parallel().parallelTrials()).as("from the cores").isZero();
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("sweep.parallel-trials");
+        assertThat(SweepConfig.load(null, List.of("sweep.parallel-trials=3"))
+                        .parallel()
+                        .parallelTrials())
+                .isEqualTo(3);
+        assertThat(SweepConfig.load(null, List.of()).parallel().parallelTrials())
+                .as("from the cores")
+                .isZero();
     }
 
     /**
@@ -136,9 +159,11 @@ class SweepConfigTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("training.worker-prefetch = 2  (command line)")
                 .hasMessageContaining("no trial of the grid uses it (all train on persistent)");
-        assertThatThrownBy(() -> SweepConfig.load(null, List.of("training.engine=persistent",
-                "training.worker-prefetch=0"))).as("given is given, even the default value")
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("training.worker-prefetch");
+        assertThatThrownBy(() ->
+                        SweepConfig.load(null, List.of("training.engine=persistent", "training.worker-prefetch=0")))
+                .as("given is given, even the default value")
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("training.worker-prefetch");
         Path file = dir.resolve("prefetch.conf");
         Files.writeString(file, "training {\n  worker-prefetch = 1\n}\n");
         assertThatThrownBy(() -> SweepConfig.load(file.toString(), List.of()))
@@ -146,54 +171,61 @@ class SweepConfigTest {
                 .hasMessageContaining("training.worker-prefetch = 1  (" + file + ": 2)");
 
         assertThat(SweepConfig.load(null, List.of()).training().workerPrefetch(TrainingEngine.PERSISTENT))
-                .as("the default is no setting given").isZero();
+                .as("the default is no setting given")
+                .isZero();
         TrainingOptions dl4j = SweepConfig.load(null, List.of("training.engine=dl4j", "training.worker-prefetch=2"))
                 .training();
         assertThat(dl4j.workerPrefetch(TrainingEngine.DL4J)).isEqualTo(2);
         TrainingOptions both = SweepConfig.load(file.toString(), List.of("training.engine=[dl4j,persistent]"))
                 .training();
         assertThat(both.workerPrefetch(TrainingEngine.DL4J)).isEqualTo(1);
-        assertThat(both.workerPrefetch(TrainingEngine.PERSISTENT)).as("not used: recorded as 0").isZero();
+        assertThat(both.workerPrefetch(TrainingEngine.PERSISTENT))
+                .as("not used: recorded as 0")
+                .isZero();
     }
 
     @Test
     void adamIsTrainedOncePerMomentumGridBecauseItIgnoresMomentum() {
-        SweepConfig config = SweepConfig.load(null, List.of("model.hidden-channels=5",
-                "training.optimizer=[sgd,adam]", "training.momentum=[0.5,0.9]"));
-        assertThat(config.trials()).extracting(t -> t.optimizer() + " " + t.momentum())
+        SweepConfig config = SweepConfig.load(
+                null,
+                List.of("model.hidden-channels=5", "training.optimizer=[sgd,adam]", "training.momentum=[0.5,0.9]"));
+        assertThat(config.trials())
+                .extracting(t -> t.optimizer() + " " + t.momentum())
                 .containsExactly("sgd 0.5", "sgd 0.9", "adam 0.5");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-            "model.hidden-channels=0; model.hidden-channels",
-            "model.hidden-channels=[2,-5]; model.hidden-channels",
-            "model.dropout=1.0; model.dropout",
-            "model.dropout=-0.1; model.dropout",
-            "training.epochs=0; training.epochs",
-            "training.epochs=-1; training.epochs",
-            "data.train-fraction=0; data.train-fraction",
-            "data.train-fraction=1.5; data.train-fraction",
-            "model.hidden-channels=[]; model.hidden-channels",
-            "training.learning-rate=[]; training.learning-rate",
-            "training.learning-rate=0; training.learning-rate",
-            "training.momentum=1; training.momentum",
-            "training.optimizer=rmsprop; training.optimizer",
-            "training.engine=horovod; training.engine",
-            "training.engine=[dl4j,Persistent]; training.engine",
-            "training.batch-size=0; training.batch-size",
-            "training.averaging-frequency=0; training.averaging-frequency",
-            "model.kernel-size=12; model.kernel-size",
-            "normalization.std=0; normalization.std",
-            "training.epochs=two; training.epochs",
-            "model.hidden-channels=[5,5]; model.hidden-channels",
-            "data.workers=-2; data.workers",
-            "output.rerun=maybe; output.rerun",
-            "training.epochs=null; training.epochs",
-            "data=5; data",
-            "model=[1]; model",
-            "model.hidden-channels=[2,x]; model.hidden-channels",
-    })
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "model.hidden-channels=0; model.hidden-channels",
+                "model.hidden-channels=[2,-5]; model.hidden-channels",
+                "model.dropout=1.0; model.dropout",
+                "model.dropout=-0.1; model.dropout",
+                "training.epochs=0; training.epochs",
+                "training.epochs=-1; training.epochs",
+                "data.train-fraction=0; data.train-fraction",
+                "data.train-fraction=1.5; data.train-fraction",
+                "model.hidden-channels=[]; model.hidden-channels",
+                "training.learning-rate=[]; training.learning-rate",
+                "training.learning-rate=0; training.learning-rate",
+                "training.momentum=1; training.momentum",
+                "training.optimizer=rmsprop; training.optimizer",
+                "training.engine=horovod; training.engine",
+                "training.engine=[dl4j,Persistent]; training.engine",
+                "training.batch-size=0; training.batch-size",
+                "training.averaging-frequency=0; training.averaging-frequency",
+                "model.kernel-size=12; model.kernel-size",
+                "normalization.std=0; normalization.std",
+                "training.epochs=two; training.epochs",
+                "model.hidden-channels=[5,5]; model.hidden-channels",
+                "data.workers=-2; data.workers",
+                "output.rerun=maybe; output.rerun",
+                "training.epochs=null; training.epochs",
+                "data=5; data",
+                "model=[1]; model",
+                "model.hidden-channels=[2,x]; model.hidden-channels",
+            })
     void rejectsInvalidValuesNamingTheKey(String setting, String key) {
         assertThatThrownBy(() -> SweepConfig.load(null, List.of(setting)))
                 .isInstanceOf(InvalidConfigException.class)
@@ -206,7 +238,8 @@ class SweepConfigTest {
         String file = conf("experiment = x\ntraining {\n  epochs = 0\n}\n");
         assertThatThrownBy(() -> SweepConfig.load(file, List.of()))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("training.epochs").hasMessageContaining(file + ": 3");
+                .hasMessageContaining("training.epochs")
+                .hasMessageContaining(file + ": 3");
     }
 
     @Test
@@ -214,18 +247,22 @@ class SweepConfigTest {
         String file = conf("training { epoch = 3 }");
         assertThatThrownBy(() -> SweepConfig.load(file, List.of()))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("unknown setting 'training.epoch'").hasMessageContaining(file);
+                .hasMessageContaining("unknown setting 'training.epoch'")
+                .hasMessageContaining(file);
         assertThatThrownBy(() -> SweepConfig.load(null, List.of("model.layers=3")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'model.layers'");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'model.layers'");
     }
 
     @Test
     void rejectsMissingAndMalformedFiles() throws IOException {
         assertThatThrownBy(() -> SweepConfig.load(dir.resolve("nope.conf").toString(), List.of()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("nope.conf");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("nope.conf");
         String broken = conf("training { epochs = ");
         assertThatThrownBy(() -> SweepConfig.load(broken, List.of()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining(broken);
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(broken);
     }
 
     @Test
@@ -234,8 +271,10 @@ class SweepConfigTest {
         SweepConfig config = SweepConfig.load(Path.of(file).toUri().toString(), List.of());
         assertThat(config.grid().values(Hyperparameters.EPOCHS)).containsExactly(7);
         assertThat(config.origins().get("training.epochs")).contains("file:");
-        assertThatThrownBy(() -> SweepConfig.load(dir.resolve("gone.conf").toUri().toString(), List.of()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("gone.conf");
+        assertThatThrownBy(
+                        () -> SweepConfig.load(dir.resolve("gone.conf").toUri().toString(), List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("gone.conf");
     }
 
     @Test
@@ -252,8 +291,9 @@ class SweepConfigTest {
     void aRetiredSettingIsIgnoredWithAWarningSoOldFilesStillRun() throws IOException {
         String file = conf("data { minibatch-dir = \"s3a://b/work/minibatches\" }\n");
         SweepConfig config = SweepConfig.load(file, List.of("data.minibatch-dir=\"work/minibatches\""));
-        assertThat(config.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("data.minibatch-dir",
-                "no longer used"));
+        assertThat(config.warnings())
+                .hasSize(2)
+                .allSatisfy(w -> assertThat(w).contains("data.minibatch-dir", "no longer used"));
         assertThat(config.warnings().get(0)).contains(file);
         assertThat(SweepConfig.load(null, List.of()).warnings()).isEmpty();
     }
@@ -261,7 +301,8 @@ class SweepConfigTest {
     @Test
     void rejectsSetWithoutEquals() {
         assertThatThrownBy(() -> SweepConfig.load(null, List.of("training.epochs")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("key=value");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("key=value");
     }
 
     @Test

@@ -1,9 +1,7 @@
 package org.mnistspark.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -12,9 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
     @TempDir
@@ -179,13 +178,18 @@ class IdxReaderTest {
 
     @Test
     void datasetReadsTheRealMnistFilesWithTheirSums() throws IOException {
-        MnistDataset mnist = MnistDataset.load(org.mnistspark.TestSpark.mnistDir().toString(), hadoop);
+        MnistDataset mnist =
+                MnistDataset.load(org.mnistspark.TestSpark.mnistDir().toString(), hadoop);
         assertThat(mnist.train().count()).isEqualTo(60_000);
         assertThat(mnist.test().count()).isEqualTo(10_000);
         assertThat(mnist.sha256().get(MnistDataset.TRAIN_IMAGES))
                 .isEqualTo("ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
-        assertThat(mnist.sha256().keySet()).as("a stable order for trial ids")
-                .containsExactly("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
+        assertThat(mnist.sha256().keySet())
+                .as("a stable order for trial ids")
+                .containsExactly(
+                        "t10k-images-idx3-ubyte",
+                        "t10k-labels-idx1-ubyte",
+                        "train-images-idx3-ubyte",
                         "train-labels-idx1-ubyte");
         // The first training image of MNIST is a 5.
         assertThat(mnist.train().label(0)).isEqualTo(5);
@@ -194,7 +198,9 @@ class IdxReaderTest {
     @Test
     void gzippedMnistHasThePlainFilesSumsUnderThePlainNames() throws IOException {
         for (String name : MnistStaging.MNIST_SHA256.keySet()) {
-            write(name + ".gz", Files.readAllBytes(org.mnistspark.TestSpark.mnistDir().resolve(name)));
+            write(
+                    name + ".gz",
+                    Files.readAllBytes(org.mnistspark.TestSpark.mnistDir().resolve(name)));
         }
         MnistDataset gzipped = MnistDataset.load(dir.toString(), hadoop);
         // The same data must give the same trial ids and cache keys, compressed or not.

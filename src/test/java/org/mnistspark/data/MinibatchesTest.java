@@ -1,14 +1,12 @@
 package org.mnistspark.data;
 
-import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
-import org.mnistspark.data.TrainingSet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
 
 class MinibatchesTest {
     /** 1,000 images, label i % 10 except that label 0 is twice as common as the others. */
@@ -91,7 +89,9 @@ class MinibatchesTest {
                 seen.add(minibatch.getFeatures().getDouble(row, 0)); // pixel 0 is the image's index mod 256, / 255
             }
         }
-        List<Double> expected = Arrays.stream(share).mapToObj(i -> (double) (float) ((i & 0xFF) / 255.0)).toList();
+        List<Double> expected = Arrays.stream(share)
+                .mapToObj(i -> (double) (float) ((i & 0xFF) / 255.0))
+                .toList();
         assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
     }
 

@@ -1,15 +1,14 @@
 package org.mnistspark.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.TestSpark;
-
-import java.nio.file.Files;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MnistStagingTest {
     @TempDir
@@ -21,16 +20,20 @@ class MnistStagingTest {
         String staged = MnistStaging.stage(TestSpark.mnistDir().toString(), target.toString(), new Configuration());
         assertThat(staged).startsWith("file:");
         for (String name : MnistStaging.MNIST_SHA256.keySet()) {
-            assertThat(Files.readAllBytes(target.resolve(name))).as("staged " + name)
+            assertThat(Files.readAllBytes(target.resolve(name)))
+                    .as("staged " + name)
                     .isEqualTo(Files.readAllBytes(TestSpark.mnistDir().resolve(name)));
         }
         try (var files = Files.list(target)) {
-            assertThat(files).as("no scratch files left")
-                    .allMatch(f -> MnistStaging.MNIST_SHA256.containsKey(f.getFileName().toString())
+            assertThat(files)
+                    .as("no scratch files left")
+                    .allMatch(f -> MnistStaging.MNIST_SHA256.containsKey(
+                                    f.getFileName().toString())
                             || f.getFileName().toString().endsWith(".crc"));
         }
         // The staged folder is a usable data.dir.
-        assertThat(MnistDataset.load(staged, new Configuration()).train().count()).isEqualTo(60_000);
+        assertThat(MnistDataset.load(staged, new Configuration()).train().count())
+                .isEqualTo(60_000);
     }
 
     @Test
@@ -49,6 +52,7 @@ class MnistStagingTest {
                 .hasMessageContaining(MnistDataset.TRAIN_LABELS)
                 .hasMessageContaining("SHA-256");
         assertThat(Files.exists(target)).isFalse();
-        assertThat(new Path(target.toUri()).getFileSystem(new Configuration()).exists(new Path(target.toUri()))).isFalse();
+        assertThat(new Path(target.toUri()).getFileSystem(new Configuration()).exists(new Path(target.toUri())))
+                .isFalse();
     }
 }

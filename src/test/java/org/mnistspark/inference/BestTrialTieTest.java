@@ -1,5 +1,9 @@
 package org.mnistspark.inference;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -9,11 +13,6 @@ import org.mnistspark.report.ResultViews;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * On an exact tie (same test accuracy and test loss), {@code predict best:}, the report's best trial,
@@ -46,7 +45,8 @@ class BestTrialTieTest {
         for (TrialRecord trial : List.of(later, worse, earlier)) {
             table.commit(trial, Records.epochs(trial));
         }
-        assertThat(later.outcome().testAccuracyLast()).isEqualTo(earlier.outcome().testAccuracyLast());
+        assertThat(later.outcome().testAccuracyLast())
+                .isEqualTo(earlier.outcome().testAccuracyLast());
         assertThat(later.outcome().testLossLast()).isEqualTo(earlier.outcome().testLossLast());
 
         String predicted = ModelSelection.parse("best:tie").resolve(table).trialId();
@@ -55,9 +55,17 @@ class BestTrialTieTest {
         Row queried = views.bestPerExperiment().collectAsList().get(0);
         Row listedFirst = views.trials("tie").first();
 
-        assertThat(reported.<String>getAs("trial_id")).as("the report's best trial").isEqualTo("t-a");
-        assertThat(predicted).as("predict best:, beside the report's best trial").isEqualTo("t-a");
-        assertThat(queried.<String>getAs("trial_id")).as("query's best per experiment").isEqualTo("t-a");
-        assertThat(listedFirst.<String>getAs("trial_id")).as("the report's trials, best first").isEqualTo("t-a");
+        assertThat(reported.<String>getAs("trial_id"))
+                .as("the report's best trial")
+                .isEqualTo("t-a");
+        assertThat(predicted)
+                .as("predict best:, beside the report's best trial")
+                .isEqualTo("t-a");
+        assertThat(queried.<String>getAs("trial_id"))
+                .as("query's best per experiment")
+                .isEqualTo("t-a");
+        assertThat(listedFirst.<String>getAs("trial_id"))
+                .as("the report's trials, best first")
+                .isEqualTo("t-a");
     }
 }

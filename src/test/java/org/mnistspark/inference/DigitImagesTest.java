@@ -1,13 +1,9 @@
 package org.mnistspark.inference;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.mnistspark.TestSpark;
-import org.mnistspark.data.MnistDataset;
-import org.mnistspark.data.MnistImages;
-import org.mnistspark.storage.Storage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,10 +11,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mnistspark.TestSpark;
+import org.mnistspark.data.MnistDataset;
+import org.mnistspark.data.MnistImages;
+import org.mnistspark.storage.Storage;
 
 /** Images of digits to MNIST's 784 pixels, on real MNIST test digits drawn into PNGs. No Spark. */
 class DigitImagesTest {
@@ -26,7 +25,9 @@ class DigitImagesTest {
 
     @BeforeAll
     static void readMnist() throws IOException {
-        test = MnistDataset.load(TestSpark.mnistDir().toString(), Storage.hadoopConfiguration()).test().first(10);
+        test = MnistDataset.load(TestSpark.mnistDir().toString(), Storage.hadoopConfiguration())
+                .test()
+                .first(10);
     }
 
     static byte[] pixels(int index) {
@@ -63,14 +64,16 @@ class DigitImagesTest {
     }
 
     /** The MNIST image scaled up {@code factor} times, nearest neighbour, placed at (left, top) on a bigger canvas. */
-    static BufferedImage enlarged(byte[] pixels, int factor, int left, int top, int canvas, int type, boolean transparent) {
+    static BufferedImage enlarged(
+            byte[] pixels, int factor, int left, int top, int canvas, int type, boolean transparent) {
         BufferedImage image = new BufferedImage(canvas, canvas, type);
         for (int y = 0; y < canvas; y++) {
             for (int x = 0; x < canvas; x++) {
                 int sx = (x - left) / factor;
                 int sy = (y - top) / factor;
                 int v = x >= left && y >= top && sx < 28 && sy < 28 ? pixels[sy * 28 + sx] & 0xFF : 0;
-                image.setRGB(x, y, transparent ? v << 24 /* black ink, opacity = ink */ : 0xFF000000 | v << 16 | v << 8 | v);
+                image.setRGB(
+                        x, y, transparent ? v << 24 /* black ink, opacity = ink */ : 0xFF000000 | v << 16 | v << 8 | v);
             }
         }
         return image;
@@ -79,9 +82,12 @@ class DigitImagesTest {
     @Test
     void a28x28PngOfAnMnistImageGivesItsVeryPixelsGreyOrRgbAnyPolarity() {
         for (int i = 0; i < 10; i++) {
-            assertThat(DigitImages.decode(png(pixels(i), BufferedImage.TYPE_BYTE_GRAY, false))).isEqualTo(pixels(i));
-            assertThat(DigitImages.decode(png(pixels(i), BufferedImage.TYPE_INT_RGB, false))).isEqualTo(pixels(i));
-            assertThat(DigitImages.decode(png(pixels(i), BufferedImage.TYPE_BYTE_GRAY, true))).isEqualTo(pixels(i));
+            assertThat(DigitImages.decode(png(pixels(i), BufferedImage.TYPE_BYTE_GRAY, false)))
+                    .isEqualTo(pixels(i));
+            assertThat(DigitImages.decode(png(pixels(i), BufferedImage.TYPE_INT_RGB, false)))
+                    .isEqualTo(pixels(i));
+            assertThat(DigitImages.decode(png(pixels(i), BufferedImage.TYPE_BYTE_GRAY, true)))
+                    .isEqualTo(pixels(i));
         }
     }
 
@@ -89,14 +95,16 @@ class DigitImagesTest {
     void aLargerImageIsCroppedScaledInto20x20AndCentredByMassAsMnistsOwnDigitsWere() {
         for (int i = 0; i < 10; i++) {
             byte[] original = pixels(i);
-            byte[] fromBig = DigitImages.decode(encode(enlarged(original, 10, 35 + 7 * i, 12, 400,
-                    BufferedImage.TYPE_INT_RGB, false)));
+            byte[] fromBig = DigitImages.decode(
+                    encode(enlarged(original, 10, 35 + 7 * i, 12, 400, BufferedImage.TYPE_INT_RGB, false)));
             assertCentred(fromBig);
             // MNIST's digits were prepared the same way, so ten times their size comes back close to them
             // (measured: identical for some, a few grey levels apart where faint pixels change the box).
-            assertThat(meanAbsoluteDifference(fromBig, original)).as("image " + i).isLessThan(3);
-            byte[] transparent = DigitImages.decode(encode(enlarged(original, 10, 35, 12, 400,
-                    BufferedImage.TYPE_INT_ARGB, true)));
+            assertThat(meanAbsoluteDifference(fromBig, original))
+                    .as("image " + i)
+                    .isLessThan(3);
+            byte[] transparent =
+                    DigitImages.decode(encode(enlarged(original, 10, 35, 12, 400, BufferedImage.TYPE_INT_ARGB, true)));
             assertThat(transparent).as("ink as opacity on a transparent canvas").isEqualTo(fromBig);
         }
     }
@@ -145,19 +153,23 @@ class DigitImagesTest {
                 white.setRGB(x, y, 0xFFFFFFFF);
             }
         }
-        assertThatThrownBy(() -> DigitImages.decode(encode(white))).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> DigitImages.decode(encode(white)))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("no digit");
-        assertThatThrownBy(() -> DigitImages.decode("hello".getBytes())).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> DigitImages.decode("hello".getBytes()))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("neither JSON nor an image");
         byte[] png = png(pixels(0), BufferedImage.TYPE_BYTE_GRAY, false);
         assertThatThrownBy(() -> DigitImages.decode(Arrays.copyOf(png, png.length / 2)))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("cannot be decoded");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("cannot be decoded");
     }
 
     @Test
     void anImageClaimingBillionsOfPixelsIsRefusedBeforeDecoding() {
         assertThatThrownBy(() -> DigitImages.decode(pngHeader(100_000, 100_000)))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("100000x100000");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("100000x100000");
     }
 
     /** A PNG signature and header chunk for a greyscale image of that size, and no pixels. */
@@ -166,8 +178,14 @@ class DigitImagesTest {
         header.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         header.putInt(13);
         int crcStart = header.position();
-        header.put(new byte[] {'I', 'H', 'D', 'R'}).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
+        header.put(new byte[] {'I', 'H', 'D', 'R'})
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         CRC32 crc = new CRC32();
         crc.update(header.array(), crcStart, 17);
         header.putInt((int) crc.getValue());

@@ -1,8 +1,7 @@
 package org.mnistspark.inference;
 
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +13,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The drawing page in headless Chromium (Debian's {@code chromium}): digits are drawn on its canvas
@@ -34,18 +33,27 @@ class DrawingPageTest {
         List<String> points = new ArrayList<>();
         for (int i = 0; i <= 32; i++) {
             double a = 2 * Math.PI * i / 32;
-            points.add(String.format(Locale.ROOT, "%d,%d", Math.round(cx + rx * Math.sin(a)),
-                    Math.round(cy - ry * Math.cos(a))));
+            points.add(String.format(
+                    Locale.ROOT, "%d,%d", Math.round(cx + rx * Math.sin(a)), Math.round(cy - ry * Math.cos(a))));
         }
         return String.join(" ", points);
     }
 
     @Test
     void digitsDrawnOnThePageAreAnsweredWithTheirLabels(@TempDir Path dir) throws Exception {
-        assertThat(CHROMIUM).as("headless Chromium is needed: apt-get install -y chromium").isExecutable();
+        assertThat(CHROMIUM)
+                .as("headless Chromium is needed: apt-get install -y chromium")
+                .isExecutable();
         Row trial = TinySweep.trial();
-        SelectedModel selected = new SelectedModel(TinySweep.EXPERIMENT, trial.getString(1), trial.getString(0),
-                trial.getString(2), trial.getDouble(5), trial.getDouble(6), trial.getLong(3), trial.getLong(4));
+        SelectedModel selected = new SelectedModel(
+                TinySweep.EXPERIMENT,
+                trial.getString(1),
+                trial.getString(0),
+                trial.getString(2),
+                trial.getDouble(5),
+                trial.getDouble(6),
+                trial.getLong(3),
+                trial.getLong(4));
         try (PredictionServer server = PredictionServer.start(TinySweep.model(), selected, "127.0.0.1", 0, 2)) {
             String page = "http://127.0.0.1:" + server.address().getPort() + "/";
             List<Object[]> digits = List.of(
@@ -55,9 +63,11 @@ class DrawingPageTest {
             for (Object[] digit : digits) {
                 String url = page + "?draw=" + URLEncoder.encode((String) digit[1], StandardCharsets.UTF_8);
                 String dom = dumpDom(dir, url);
-                Matcher answer = Pattern.compile("<output id=\"label\"([^>]*)>([^<]*)</output>").matcher(dom);
+                Matcher answer = Pattern.compile("<output id=\"label\"([^>]*)>([^<]*)</output>")
+                        .matcher(dom);
                 assertThat(answer.find()).as(dom).isTrue();
-                assertThat(answer.group(1)).as("the page got its answer: " + answer.group(0))
+                assertThat(answer.group(1))
+                        .as("the page got its answer: " + answer.group(0))
                         .contains("data-state=\"done\"");
                 assertThat(answer.group(2)).as("the digit drawn as " + digit[1]).isEqualTo(String.valueOf(digit[0]));
                 assertThat(dom).contains("run " + trial.getString(0));
@@ -70,14 +80,28 @@ class DrawingPageTest {
         Path profile = Files.createTempDirectory(dir, "chromium-profile");
         Path log = dir.resolve("chromium.log");
         Path dom = dir.resolve("dom.html");
-        Process browser = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                "--virtual-time-budget=20000", "--dump-dom", url)
-                .redirectOutput(dom.toFile()).redirectError(log.toFile()).start();
+        Process browser = new ProcessBuilder(
+                        CHROMIUM.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-dev-shm-usage",
+                        "--user-data-dir=" + profile,
+                        "--virtual-time-budget=20000",
+                        "--dump-dom",
+                        url)
+                .redirectOutput(dom.toFile())
+                .redirectError(log.toFile())
+                .start();
         try {
             if (!browser.waitFor(BROWSER_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-                fail("Chromium did not finish within " + BROWSER_LIMIT_SECONDS + " s; its log:\n" + Files.readString(log));
+                fail("Chromium did not finish within " + BROWSER_LIMIT_SECONDS + " s; its log:\n"
+                        + Files.readString(log));
             }
         } finally {
             browser.destroyForcibly();

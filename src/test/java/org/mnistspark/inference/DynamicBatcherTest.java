@@ -1,6 +1,6 @@
 package org.mnistspark.inference;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Dynamic batching without a model: a forward pass that records the batches it gets, answers each image
@@ -128,7 +127,9 @@ class DynamicBatcherTest {
             CompletableFuture<float[][]> second = new CompletableFuture<>();
             assertThat(batcher.submit(images(2, 1), 1, second)).isTrue();
             finish(runner);
-            assertThat(forward.counts).as("waiting at most " + wait).isEqualTo(wait.isZero() ? List.of(1, 1) : List.of(2));
+            assertThat(forward.counts)
+                    .as("waiting at most " + wait)
+                    .isEqualTo(wait.isZero() ? List.of(1, 1) : List.of(2));
             assertThat(first.get()).isDeepEqualTo(answers(1, 1));
             assertThat(second.get()).isDeepEqualTo(answers(2, 1));
         }
@@ -156,7 +157,9 @@ class DynamicBatcherTest {
             arrived.set(0); // this thread takes the arrived request and reads it
             CompletableFuture<float[][]> second = submit(batcher, 2, 1);
             finish(runner);
-            assertThat(forward.counts).as(threads + " request threads").isEqualTo(threads == 1 ? List.of(1, 1) : List.of(2));
+            assertThat(forward.counts)
+                    .as(threads + " request threads")
+                    .isEqualTo(threads == 1 ? List.of(1, 1) : List.of(2));
             assertThat(second.get()).isDeepEqualTo(answers(2, 1));
         }
     }
@@ -189,7 +192,9 @@ class DynamicBatcherTest {
         CompletableFuture<float[][]> three = submit(batcher, 10, 3);
         CompletableFuture<float[][]> refused = new CompletableFuture<>();
         batcher.readingStarted();
-        assertThat(batcher.submit(images(20, 2), 2, refused)).as("3 + 2 images > 4").isFalse();
+        assertThat(batcher.submit(images(20, 2), 2, refused))
+                .as("3 + 2 images > 4")
+                .isFalse();
         CompletableFuture<float[][]> one = submit(batcher, 30, 1);
         forward.release.countDown();
         finish(runner);
@@ -198,13 +203,19 @@ class DynamicBatcherTest {
         assertThat(refused).isNotDone();
 
         List<Integer> calls = new ArrayList<>();
-        DynamicBatcher failing = new DynamicBatcher((pixels, count) -> {
-            calls.add(count);
-            if (calls.size() == 1) {
-                throw new IllegalStateException("out of memory, say");
-            }
-            return new float[count][1];
-        }, 256, Duration.ZERO, 2, 1000, () -> 0);
+        DynamicBatcher failing = new DynamicBatcher(
+                (pixels, count) -> {
+                    calls.add(count);
+                    if (calls.size() == 1) {
+                        throw new IllegalStateException("out of memory, say");
+                    }
+                    return new float[count][1];
+                },
+                256,
+                Duration.ZERO,
+                2,
+                1000,
+                () -> 0);
         CompletableFuture<float[][]> failed = submit(failing, 0, 2);
         assertThat(failed).isCompletedExceptionally();
         assertThat(failed.handle((answer, e) -> e.getMessage()).get()).isEqualTo("out of memory, say");
@@ -214,13 +225,19 @@ class DynamicBatcherTest {
     /** Many threads at once: every request gets exactly its own answers, however they were grouped. */
     @Test
     void underConcurrentLoadEveryRequestGetsItsOwnAnswers() throws Exception {
-        DynamicBatcher batcher = new DynamicBatcher((pixels, count) -> {
-            float[][] answers = new float[count][];
-            for (int i = 0; i < count; i++) {
-                answers[i] = new float[] {pixels[i * DigitModel.PIXELS]};
-            }
-            return answers;
-        }, 16, Duration.ofMillis(1), 8, 100_000, () -> 0);
+        DynamicBatcher batcher = new DynamicBatcher(
+                (pixels, count) -> {
+                    float[][] answers = new float[count][];
+                    for (int i = 0; i < count; i++) {
+                        answers[i] = new float[] {pixels[i * DigitModel.PIXELS]};
+                    }
+                    return answers;
+                },
+                16,
+                Duration.ofMillis(1),
+                8,
+                100_000,
+                () -> 0);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         List<Future<?>> clients = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
@@ -230,7 +247,8 @@ class DynamicBatcherTest {
                     int first = ThreadLocalRandom.current().nextInt(0, 100);
                     CompletableFuture<float[][]> answer = new CompletableFuture<>();
                     batcher.readingStarted();
-                    assertThat(batcher.submit(images(first, count), count, answer)).isTrue();
+                    assertThat(batcher.submit(images(first, count), count, answer))
+                            .isTrue();
                     assertThat(answer.get(LONG.toSeconds(), TimeUnit.SECONDS)).isDeepEqualTo(answers(first, count));
                 }
                 return null;

@@ -1,6 +1,7 @@
 package org.mnistspark.inference;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,9 +10,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The bodies {@code POST /invocations} takes, read without a server: JSON in each of its shapes, npy of
@@ -21,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RequestBodiesTest {
     /** Three images with distinct pixels: image i's pixel p is (7 i + p) % 256. */
     static final int COUNT = 3;
+
     static final byte[] PIXELS = pixels(COUNT);
 
     static byte[] pixels(int count) {
@@ -53,14 +53,18 @@ class RequestBodiesTest {
 
     static String numbers(byte[] pixels, int image) {
         return IntStream.range(image * DigitModel.PIXELS, (image + 1) * DigitModel.PIXELS)
-                .mapToObj(p -> String.valueOf(pixels[p] & 0xFF)).collect(Collectors.joining(","));
+                .mapToObj(p -> String.valueOf(pixels[p] & 0xFF))
+                .collect(Collectors.joining(","));
     }
 
     /** Image {@code image} as 28 JSON lists of 28 numbers. */
     static String rows(byte[] pixels, int image) {
-        return IntStream.range(0, 28).mapToObj(r -> "[" + IntStream.range(0, 28)
-                        .mapToObj(c -> String.valueOf(pixels[image * 784 + r * 28 + c] & 0xFF))
-                        .collect(Collectors.joining(",")) + "]")
+        return IntStream.range(0, 28)
+                .mapToObj(r -> "["
+                        + IntStream.range(0, 28)
+                                .mapToObj(c -> String.valueOf(pixels[image * 784 + r * 28 + c] & 0xFF))
+                                .collect(Collectors.joining(","))
+                        + "]")
                 .collect(Collectors.joining(",", "[", "]"));
     }
 
@@ -83,10 +87,12 @@ class RequestBodiesTest {
     void jsonTakesOneImageOrABatchInEachShape() {
         assertImages(json("{\"pixels\": [" + numbers(PIXELS, 0) + "]}"), true);
         assertImages(json("{\"pixels\": " + rows(PIXELS, 0) + ", \"id\": 5}"), true);
-        String flat = IntStream.range(0, COUNT).mapToObj(i -> "[" + numbers(PIXELS, i) + "]")
+        String flat = IntStream.range(0, COUNT)
+                .mapToObj(i -> "[" + numbers(PIXELS, i) + "]")
                 .collect(Collectors.joining(","));
         String nested = IntStream.range(0, COUNT).mapToObj(i -> rows(PIXELS, i)).collect(Collectors.joining(","));
-        String objects = IntStream.range(0, COUNT).mapToObj(i -> "{\"pixels\": [" + numbers(PIXELS, i) + "]}")
+        String objects = IntStream.range(0, COUNT)
+                .mapToObj(i -> "{\"pixels\": [" + numbers(PIXELS, i) + "]}")
                 .collect(Collectors.joining(","));
         for (String list : new String[] {flat, nested, objects}) {
             assertImages(json("{\"instances\": [" + list + "]}"), false);
@@ -117,7 +123,9 @@ class RequestBodiesTest {
             {"{\"pixels\": [" + numbers(PIXELS, 0) + "]} {}", "more than one JSON value"},
         };
         for (String[] bad : cases) {
-            assertThatThrownBy(() -> json(bad[0])).as(bad[0]).isInstanceOf(InvalidInputException.class)
+            assertThatThrownBy(() -> json(bad[0]))
+                    .as(bad[0])
+                    .isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining(bad[1]);
         }
     }
@@ -125,10 +133,13 @@ class RequestBodiesTest {
     @Test
     void jsonOfMoreThanMaxImagesIs413() {
         String image = "[" + numbers(PIXELS, 0) + "]";
-        assertThat(json("[" + String.join(",", Collections.nCopies(1024, image)) + "]").count()).isEqualTo(1024);
+        assertThat(json("[" + String.join(",", Collections.nCopies(1024, image)) + "]")
+                        .count())
+                .isEqualTo(1024);
         assertThatThrownBy(() -> json("[" + String.join(",", Collections.nCopies(1025, image)) + "]"))
                 .isInstanceOf(PayloadTooLargeException.class)
-                .hasMessage("the body holds more than 1024 images; at most 1024 are taken per request: split the batch");
+                .hasMessage(
+                        "the body holds more than 1024 images; at most 1024 are taken per request: split the batch");
     }
 
     @Test
@@ -140,7 +151,9 @@ class RequestBodiesTest {
         Invocation one = NpyImages.read(npy("|u1", "28, 28", Arrays.copyOf(PIXELS, 784)));
         assertThat(one.count()).isEqualTo(1);
         assertThat(one.pixels()).isEqualTo(Arrays.copyOf(PIXELS, 784));
-        assertThat(NpyImages.read(npy("|u1", "784,", Arrays.copyOf(PIXELS, 784))).count()).isEqualTo(1);
+        assertThat(NpyImages.read(npy("|u1", "784,", Arrays.copyOf(PIXELS, 784)))
+                        .count())
+                .isEqualTo(1);
         ByteBuffer doubles = ByteBuffer.allocate(8 * PIXELS.length).order(ByteOrder.BIG_ENDIAN);
         ByteBuffer longs = ByteBuffer.allocate(8 * PIXELS.length).order(ByteOrder.LITTLE_ENDIAN);
         for (byte pixel : PIXELS) {
@@ -157,8 +170,8 @@ class RequestBodiesTest {
         byte[] npy = npy("|u1", "2, 28, 28", new byte[2 * 784]);
         String header = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 28, 28), }";
         assertThat(npy).hasSize(128 + 2 * 784);
-        assertThat(new String(npy, 10, 118, StandardCharsets.ISO_8859_1)).isEqualTo(header + " ".repeat(117 - header.length())
-                + "\n");
+        assertThat(new String(npy, 10, 118, StandardCharsets.ISO_8859_1))
+                .isEqualTo(header + " ".repeat(117 - header.length()) + "\n");
         assertThat(Arrays.copyOf(npy, 10)).containsExactly(0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 118, 0);
     }
 
@@ -181,19 +194,28 @@ class RequestBodiesTest {
         assertRefused(version, "npy format version 9.0 is not one np.save writes");
         assertRefused(longHeader, "the npy header claims 65535 bytes; the body has only");
         assertRefused(notADict, "the npy header is not a dictionary of 'descr', 'fortran_order' and 'shape'");
-        assertRefused(new String(good, StandardCharsets.ISO_8859_1).replace("'shape'", "'shapf'")
-                .getBytes(StandardCharsets.ISO_8859_1), "is not a dictionary");
+        assertRefused(
+                new String(good, StandardCharsets.ISO_8859_1)
+                        .replace("'shape'", "'shapf'")
+                        .getBytes(StandardCharsets.ISO_8859_1),
+                "is not a dictionary");
         assertRefused(npy("<U5", "3, 28, 28", PIXELS), "the npy array's dtype '<U5' is not taken");
-        assertRefused(new String(good, StandardCharsets.ISO_8859_1).replace("False", "True ")
-                .getBytes(StandardCharsets.ISO_8859_1), "Fortran order");
-        assertRefused(npy("|u1", "3, 27, 27", Arrays.copyOf(PIXELS, 3 * 27 * 27)),
+        assertRefused(
+                new String(good, StandardCharsets.ISO_8859_1)
+                        .replace("False", "True ")
+                        .getBytes(StandardCharsets.ISO_8859_1),
+                "Fortran order");
+        assertRefused(
+                npy("|u1", "3, 27, 27", Arrays.copyOf(PIXELS, 3 * 27 * 27)),
                 "an npy array of shape (3, 27, 27) is not images: send N x 28 x 28");
         assertRefused(npy("|u1", "0, 784", new byte[0]), "holds no images");
-        assertRefused(npy("|u1", "3, 28, 28", Arrays.copyOf(PIXELS, 2000)),
+        assertRefused(
+                npy("|u1", "3, 28, 28", Arrays.copyOf(PIXELS, 2000)),
                 "the npy data is 2000 bytes; shape (3, 28, 28) of |u1 needs 2352");
         assertRefused(npy("<f4", "3, 784", outOfRange), "image 1 has 300.5 at pixel 1; pixels are numbers 0-255");
         assertThatThrownBy(() -> NpyImages.read(npy("|u1", "1025, 784", new byte[1025 * 784])))
-                .isInstanceOf(PayloadTooLargeException.class).hasMessageContaining("holds 1025 images; at most 1024");
+                .isInstanceOf(PayloadTooLargeException.class)
+                .hasMessageContaining("holds 1025 images; at most 1024");
     }
 
     /** The line's values with the fifth one replaced. */
@@ -204,7 +226,8 @@ class RequestBodiesTest {
     }
 
     static void assertRefused(byte[] npy, String message) {
-        assertThatThrownBy(() -> NpyImages.read(npy)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> NpyImages.read(npy))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(message);
     }
 
@@ -221,20 +244,23 @@ class RequestBodiesTest {
     void badCsvLinesAreRefusedByLineAndValue() {
         String[] values = numbers(PIXELS, 1).split(",");
         String[][] cases = {
-            {String.join(",", Arrays.copyOf(values, 783)),
-                "line 2 has 783 values; an image is 784 (28x28, row by row), separated by commas"},
-            {String.join(",", values) + ",0",
-                "line 2 has 785 values; an image is 784 (28x28, row by row), separated by commas"},
-            {withFifth(values, "x"),
-                "line 2, value 5 is 'x'; pixels are numbers 0-255"},
-            {withFifth(values, "256"),
-                "line 2, value 5 is '256'; pixels are numbers 0-255"},
-            {withFifth(values, " "),
-                "line 2, value 5 is ''; pixels are numbers 0-255"}};
+            {
+                String.join(",", Arrays.copyOf(values, 783)),
+                "line 2 has 783 values; an image is 784 (28x28, row by row), separated by commas"
+            },
+            {
+                String.join(",", values) + ",0",
+                "line 2 has 785 values; an image is 784 (28x28, row by row), separated by commas"
+            },
+            {withFifth(values, "x"), "line 2, value 5 is 'x'; pixels are numbers 0-255"},
+            {withFifth(values, "256"), "line 2, value 5 is '256'; pixels are numbers 0-255"},
+            {withFifth(values, " "), "line 2, value 5 is ''; pixels are numbers 0-255"}
+        };
         for (String[] bad : cases) {
             String body = numbers(PIXELS, 0) + "\n" + bad[0] + "\n";
             assertThatThrownBy(() -> CsvImages.read(body.getBytes(StandardCharsets.US_ASCII)))
-                    .isInstanceOf(InvalidInputException.class).hasMessage(bad[1]);
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessage(bad[1]);
         }
         assertThatThrownBy(() -> CsvImages.read("\n \n".getBytes(StandardCharsets.US_ASCII)))
                 .hasMessageContaining("holds no lines");
@@ -242,22 +268,29 @@ class RequestBodiesTest {
 
     @Test
     void contentTypeChoosesTheReaderAndAcceptTheAnswer() {
-        assertThat(PredictionServer.bodyType("application/json; charset=utf-8")).isEqualTo(PredictionServer.BodyType.JSON);
+        assertThat(PredictionServer.bodyType("application/json; charset=utf-8"))
+                .isEqualTo(PredictionServer.BodyType.JSON);
         assertThat(PredictionServer.bodyType("application/x-npy")).isEqualTo(PredictionServer.BodyType.NPY);
         assertThat(PredictionServer.bodyType("Text/CSV")).isEqualTo(PredictionServer.BodyType.CSV);
         assertThat(PredictionServer.bodyType("image/png")).isEqualTo(PredictionServer.BodyType.IMAGE);
         assertThat(PredictionServer.bodyType(null)).isEqualTo(PredictionServer.BodyType.SNIFF);
-        assertThat(PredictionServer.bodyType("application/x-www-form-urlencoded")).isEqualTo(PredictionServer.BodyType.SNIFF);
+        assertThat(PredictionServer.bodyType("application/x-www-form-urlencoded"))
+                .isEqualTo(PredictionServer.BodyType.SNIFF);
         assertThat(PredictionServer.bodyType("application/xml")).isNull();
-        assertThat(PredictionServer.decode(PredictionServer.BodyType.SNIFF, npy("|u1", "3, 784", PIXELS)).count())
+        assertThat(PredictionServer.decode(PredictionServer.BodyType.SNIFF, npy("|u1", "3, 784", PIXELS))
+                        .count())
                 .isEqualTo(3);
-        assertThat(PredictionServer.decode(PredictionServer.BodyType.SNIFF,
-                (" [[" + numbers(PIXELS, 0) + "]]").getBytes(StandardCharsets.US_ASCII)).single()).isFalse();
+        assertThat(PredictionServer.decode(
+                                PredictionServer.BodyType.SNIFF,
+                                (" [[" + numbers(PIXELS, 0) + "]]").getBytes(StandardCharsets.US_ASCII))
+                        .single())
+                .isFalse();
 
         assertThat(PredictionServer.answerType(null)).isEqualTo("application/json");
         assertThat(PredictionServer.answerType("*/*")).isEqualTo("application/json");
         assertThat(PredictionServer.answerType("text/csv")).isEqualTo("text/csv");
-        assertThat(PredictionServer.answerType("application/json;q=0.5, text/csv")).isEqualTo("text/csv");
+        assertThat(PredictionServer.answerType("application/json;q=0.5, text/csv"))
+                .isEqualTo("text/csv");
         assertThat(PredictionServer.answerType("text/csv;q=0.2, */*;q=0.9")).isEqualTo("application/json");
         assertThat(PredictionServer.answerType("text/html, application/xml")).isNull();
         assertThat(PredictionServer.answerType("application/json;q=0")).isNull();

@@ -1,24 +1,10 @@
 package org.mnistspark.inference;
 
-import org.mnistspark.config.Optimizer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.mnistspark.Cli;
-import org.mnistspark.TestFiles;
-import org.mnistspark.TestSpark;
-import org.mnistspark.data.MnistDataset;
-import org.mnistspark.data.MnistImages;
-import org.mnistspark.storage.Storage;
-
-import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.model.CnnSpec;
-import org.mnistspark.model.MnistCnn;
-
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,9 +37,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.Cli;
+import org.mnistspark.TestFiles;
+import org.mnistspark.TestSpark;
+import org.mnistspark.config.Optimizer;
+import org.mnistspark.data.MnistDataset;
+import org.mnistspark.data.MnistImages;
+import org.mnistspark.model.CnnSpec;
+import org.mnistspark.model.MnistCnn;
+import org.mnistspark.storage.Storage;
 
 /**
  * The HTTP server with the tiny sweep's real model, over real HTTP on 127.0.0.1: SageMaker's ping and
@@ -68,8 +66,10 @@ class ServeTest {
     static PredictionServer server;
     static MnistImages test;
     static String base;
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    static final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     static final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -78,7 +78,9 @@ class ServeTest {
         server = PredictionServer.start(model, selected(), "127.0.0.1", 0, 2);
         assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
         base = "http://127.0.0.1:" + server.address().getPort();
-        test = MnistDataset.load(TestSpark.mnistDir().toString(), Storage.hadoopConfiguration()).test().first(100);
+        test = MnistDataset.load(TestSpark.mnistDir().toString(), Storage.hadoopConfiguration())
+                .test()
+                .first(100);
     }
 
     @AfterAll
@@ -89,19 +91,30 @@ class ServeTest {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(byte[] body, String contentType) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/invocations")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + "/invocations"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static byte[] jsonBody(byte[] pixels) {
-        return ("{\"pixels\": [" + IntStream.range(0, pixels.length).mapToObj(i -> String.valueOf(pixels[i] & 0xFF))
-                .collect(Collectors.joining(",")) + "]}").getBytes();
+        return ("{\"pixels\": ["
+                        + IntStream.range(0, pixels.length)
+                                .mapToObj(i -> String.valueOf(pixels[i] & 0xFF))
+                                .collect(Collectors.joining(","))
+                        + "]}")
+                .getBytes();
     }
 
     static byte[] pixels(int index) {
@@ -122,8 +135,8 @@ class ServeTest {
         float[][] expected = model.probabilities(Arrays.copyOf(test.pixels(), 20 * 784), 20);
         int right = 0;
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> png = post(DigitImagesTest.png(pixels(i), BufferedImage.TYPE_BYTE_GRAY, false),
-                    "image/png");
+            HttpResponse<String> png =
+                    post(DigitImagesTest.png(pixels(i), BufferedImage.TYPE_BYTE_GRAY, false), "image/png");
             HttpResponse<String> fromJson = post(jsonBody(pixels(i)), "application/json");
             assertThat(png.statusCode()).as(png.body()).isEqualTo(200);
             assertThat(fromJson.statusCode()).as(fromJson.body()).isEqualTo(200);
@@ -131,13 +144,19 @@ class ServeTest {
                 assertThat(answer.get("label").asInt()).isEqualTo(DigitModel.argMax(expected[i]));
                 assertThat(answer.get("probabilities")).hasSize(10);
                 for (int c = 0; c < 10; c++) {
-                    assertThat(answer.get("probabilities").get(c).floatValue()).isCloseTo(expected[i][c], within(1e-6f));
+                    assertThat(answer.get("probabilities").get(c).floatValue())
+                            .isCloseTo(expected[i][c], within(1e-6f));
                 }
             }
             right += json.readTree(png.body()).get("label").asInt() == test.label(i) ? 1 : 0;
         }
-        assertThat(json.readTree(post(DigitImagesTest.png(pixels(0), BufferedImage.TYPE_BYTE_GRAY, false),
-                "image/png").body()).get("label").asInt()).as("test image 0 is a 7").isEqualTo(test.label(0)).isEqualTo(7);
+        assertThat(json.readTree(post(DigitImagesTest.png(pixels(0), BufferedImage.TYPE_BYTE_GRAY, false), "image/png")
+                                .body())
+                        .get("label")
+                        .asInt())
+                .as("test image 0 is a 7")
+                .isEqualTo(test.label(0))
+                .isEqualTo(7);
         assertThat(right).as("a model of 90%+ gets most of 20 right").isGreaterThanOrEqualTo(16);
         // A bigger picture of the same digit, dark on light, as a phone might send it.
         BufferedImage photo = DigitImagesTest.enlarged(pixels(0), 9, 40, 30, 320, BufferedImage.TYPE_INT_RGB, false);
@@ -172,8 +191,10 @@ class ServeTest {
             HttpResponse<String> response = post((byte[]) bad[0], (String) bad[1]);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-            assertThat(response.body()).as(new String((byte[]) bad[0]).substring(0, Math.min(20, ((byte[]) bad[0]).length)))
-                    .startsWith("{\"error\":").contains((String) bad[2]);
+            assertThat(response.body())
+                    .as(new String((byte[]) bad[0]).substring(0, Math.min(20, ((byte[]) bad[0]).length)))
+                    .startsWith("{\"error\":")
+                    .contains((String) bad[2]);
         }
         assertThat(get("/invocations").statusCode()).isEqualTo(405);
         assertThat(get("/nothing").statusCode()).isEqualTo(404);
@@ -185,7 +206,8 @@ class ServeTest {
     void theDrawingPageIsServedAtTheRoot() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.body()).contains("<canvas id=\"pad\"", "invocations");
     }
 
@@ -193,14 +215,24 @@ class ServeTest {
     void theServeCommandServesTheSelectedModelUntilStoppedAndRefusesWhatItCannotServe() throws Exception {
         int port = TestFiles.freeLoopbackPort();
         AtomicReference<Cli.Result> result = new AtomicReference<>();
-        Thread command = new Thread(() -> result.set(Cli.run("serve", "--results", TinySweep.results(), "--model",
-                "best:" + TinySweep.EXPERIMENT, "--port", String.valueOf(port), "--threads", "2")));
+        Thread command = new Thread(() -> result.set(Cli.run(
+                "serve",
+                "--results",
+                TinySweep.results(),
+                "--model",
+                "best:" + TinySweep.EXPERIMENT,
+                "--port",
+                String.valueOf(port),
+                "--threads",
+                "2")));
         command.start();
         HttpResponse<String> ping = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (ping == null && System.nanoTime() < deadline && command.isAlive()) {
             try {
-                ping = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ping")).build(),
+                ping = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ping"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
             } catch (java.net.ConnectException notYet) {
                 Thread.sleep(200);
@@ -210,20 +242,32 @@ class ServeTest {
         command.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(command.isAlive()).as("stopped when interrupted").isFalse();
         assertThat(ping).as(String.valueOf(result.get())).isNotNull();
-        assertThat(json.readTree(ping.body()).get("run_id").asText()).isEqualTo(TinySweep.trial().getString(0));
+        assertThat(json.readTree(ping.body()).get("run_id").asText())
+                .isEqualTo(TinySweep.trial().getString(0));
         assertThat(result.get().exitCode()).as(result.get().err()).isZero();
-        assertThat(result.get().out()).contains("serving run " + TinySweep.trial().getString(0),
-                "10 hidden channels", "http://127.0.0.1:" + port + "/", "2 request threads",
-                "batching: requests that arrive together share a forward pass of up to 256 images, each waiting at most "
-                        + "2 ms for others", "stopped serving");
+        assertThat(result.get().out())
+                .contains(
+                        "serving run " + TinySweep.trial().getString(0),
+                        "10 hidden channels",
+                        "http://127.0.0.1:" + port + "/",
+                        "2 request threads",
+                        "batching: requests that arrive together share a forward pass of up to 256 images, each waiting at most "
+                                + "2 ms for others",
+                        "stopped serving");
 
-        Cli.Result unknown = Cli.run("serve", "--results", TinySweep.results(), "--model", "nope", "--port",
-                String.valueOf(port));
+        Cli.Result unknown =
+                Cli.run("serve", "--results", TinySweep.results(), "--model", "nope", "--port", String.valueOf(port));
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("error: no run_id or trial_id 'nope'");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Cli.Result busy = Cli.run("serve", "--results", TinySweep.results(), "--model", "best:" + TinySweep.EXPERIMENT,
-                    "--port", String.valueOf(taken.getLocalPort()));
+            Cli.Result busy = Cli.run(
+                    "serve",
+                    "--results",
+                    TinySweep.results(),
+                    "--model",
+                    "best:" + TinySweep.EXPERIMENT,
+                    "--port",
+                    String.valueOf(taken.getLocalPort()));
             assertThat(busy.exitCode()).isEqualTo(1);
             assertThat(busy.err()).startsWith("error: cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
@@ -246,7 +290,7 @@ class ServeTest {
         Response post(byte[] body, String contentType, String... headers) throws IOException {
             ByteArrayOutputStream request = new ByteArrayOutputStream();
             request.writeBytes(("POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
-                    + "\r\nContent-Length: " + body.length + "\r\n" + String.join("", headers) + "\r\n")
+                            + "\r\nContent-Length: " + body.length + "\r\n" + String.join("", headers) + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             request.writeBytes(body);
             socket.getOutputStream().write(request.toByteArray());
@@ -261,11 +305,13 @@ class ServeTest {
             }
             Map<String, String> headers = new HashMap<>();
             for (String header = line(); header != null && !header.isEmpty(); header = line()) {
-                headers.put(header.substring(0, header.indexOf(':')).toLowerCase(Locale.ROOT),
+                headers.put(
+                        header.substring(0, header.indexOf(':')).toLowerCase(Locale.ROOT),
                         header.substring(header.indexOf(':') + 1).strip());
             }
             byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-            return new Response(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+            return new Response(
+                    Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
         }
 
         private String line() throws IOException {
@@ -294,7 +340,10 @@ class ServeTest {
         float[][] expected = model.probabilities(test.pixels(), test.count());
         try (OneConnection connection = new OneConnection(server.address().getPort())) {
             for (int i = 0; i < 10; i++) { // warm-up: JIT
-                assertThat(connection.post(jsonBody(pixels(i)), "application/json").status()).isEqualTo(200);
+                assertThat(connection
+                                .post(jsonBody(pixels(i)), "application/json")
+                                .status())
+                        .isEqualTo(200);
             }
             long started = System.nanoTime();
             for (int i = 0; i < 100; i++) {
@@ -304,7 +353,9 @@ class ServeTest {
                 assertThat(json.readTree(answer.body()).get("label").asInt()).isEqualTo(DigitModel.argMax(expected[i]));
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            System.out.printf(Locale.ROOT, "serve keep-alive test: 100 answers on one connection in %.3f s%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "serve keep-alive test: 100 answers on one connection in %.3f s%n",
                     took.toNanos() / 1e9);
             assertThat(took).isLessThan(Duration.ofSeconds(2));
         }
@@ -313,18 +364,31 @@ class ServeTest {
     /** Bodies of test digits: each batch format, and what each answer must say about them. */
     static Map<String, Object[]> batches(byte[] images, int count) {
         Map<String, Object[]> bodies = new LinkedHashMap<>();
-        bodies.put("JSON instances", new Object[] {"application/json", ("{\"instances\": [" + IntStream.range(0, count)
-                .mapToObj(i -> "[" + RequestBodiesTest.numbers(images, i) + "]").collect(Collectors.joining(","))
-                + "]}").getBytes(StandardCharsets.US_ASCII)});
-        bodies.put("JSON list of {pixels}", new Object[] {"application/json", IntStream.range(0, count)
-                .mapToObj(i -> "{\"pixels\": " + RequestBodiesTest.rows(images, i) + "}")
-                .collect(Collectors.joining(",", "[", "]")).getBytes(StandardCharsets.US_ASCII)});
-        bodies.put("npy N x 28 x 28 uint8", new Object[] {"application/x-npy",
-                RequestBodiesTest.npy("|u1", count + ", 28, 28", images)});
-        bodies.put("npy N x 784 float32", new Object[] {"application/x-npy",
-                RequestBodiesTest.npy("<f4", count + ", 784", RequestBodiesTest.floats(images))});
-        bodies.put("CSV", new Object[] {"text/csv", RequestBodiesTest.csv(images, count)
-                .getBytes(StandardCharsets.US_ASCII)});
+        bodies.put("JSON instances", new Object[] {
+            "application/json",
+            ("{\"instances\": ["
+                            + IntStream.range(0, count)
+                                    .mapToObj(i -> "[" + RequestBodiesTest.numbers(images, i) + "]")
+                                    .collect(Collectors.joining(","))
+                            + "]}")
+                    .getBytes(StandardCharsets.US_ASCII)
+        });
+        bodies.put("JSON list of {pixels}", new Object[] {
+            "application/json",
+            IntStream.range(0, count)
+                    .mapToObj(i -> "{\"pixels\": " + RequestBodiesTest.rows(images, i) + "}")
+                    .collect(Collectors.joining(",", "[", "]"))
+                    .getBytes(StandardCharsets.US_ASCII)
+        });
+        bodies.put(
+                "npy N x 28 x 28 uint8",
+                new Object[] {"application/x-npy", RequestBodiesTest.npy("|u1", count + ", 28, 28", images)});
+        bodies.put("npy N x 784 float32", new Object[] {
+            "application/x-npy", RequestBodiesTest.npy("<f4", count + ", 784", RequestBodiesTest.floats(images))
+        });
+        bodies.put(
+                "CSV",
+                new Object[] {"text/csv", RequestBodiesTest.csv(images, count).getBytes(StandardCharsets.US_ASCII)});
         return bodies;
     }
 
@@ -337,23 +401,31 @@ class ServeTest {
             String type = (String) batch.getValue()[0];
             byte[] body = (byte[]) batch.getValue()[1];
             HttpResponse<String> answer = post(body, type);
-            assertThat(answer.statusCode()).as(batch.getKey() + ": " + answer.body()).isEqualTo(200);
+            assertThat(answer.statusCode())
+                    .as(batch.getKey() + ": " + answer.body())
+                    .isEqualTo(200);
             assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
             JsonNode predictions = json.readTree(answer.body()).get("predictions");
             assertThat(predictions).as(batch.getKey()).hasSize(count);
             for (int i = 0; i < count; i++) {
-                assertThat(predictions.get(i).get("label").asInt()).as(batch.getKey() + " " + i)
+                assertThat(predictions.get(i).get("label").asInt())
+                        .as(batch.getKey() + " " + i)
                         .isEqualTo(DigitModel.argMax(expected[i]));
                 for (int c = 0; c < 10; c++) {
                     assertThat(predictions.get(i).get("probabilities").get(c).floatValue())
                             .isCloseTo(expected[i][c], within(1e-5f));
                 }
             }
-            assertThat(json.readTree(answer.body()).get("run_id").asText()).isEqualTo(TinySweep.trial().getString(0));
+            assertThat(json.readTree(answer.body()).get("run_id").asText())
+                    .isEqualTo(TinySweep.trial().getString(0));
 
-            HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(base + "/invocations"))
-                    .header("Content-Type", type).header("Accept", "text/csv")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> csv = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/invocations"))
+                            .header("Content-Type", type)
+                            .header("Accept", "text/csv")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
             assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv");
             List<String> lines = csv.body().lines().toList();
@@ -373,28 +445,68 @@ class ServeTest {
         byte[] npy = RequestBodiesTest.npy("|u1", "3, 28, 28", images);
         byte[] notADictionary = npy.clone();
         notADictionary[10] = '[';
-        List<String> csv = new ArrayList<>(RequestBodiesTest.csv(images, 3).lines().toList());
+        List<String> csv =
+                new ArrayList<>(RequestBodiesTest.csv(images, 3).lines().toList());
         csv.set(1, csv.get(1).substring(0, csv.get(1).lastIndexOf(',')));
         String oneImage = "[" + RequestBodiesTest.numbers(images, 0) + "]";
         List<Object[]> cases = List.of(
-                new Object[] {notADictionary, "application/x-npy", "*/*", 400,
-                        "the npy header is not a dictionary of 'descr', 'fortran_order' and 'shape'"},
-                new Object[] {Arrays.copyOf(npy, 1000), "application/x-npy", "*/*", 400,
-                        "the npy data is 872 bytes; shape (3, 28, 28) of |u1 needs 2352"},
-                new Object[] {String.join("\n", csv).getBytes(StandardCharsets.US_ASCII), "text/csv", "*/*", 400,
-                        "line 2 has 783 values; an image is 784"},
-                new Object[] {RequestBodiesTest.npy("|u1", "1025, 784", new byte[1025 * DigitModel.PIXELS]),
-                        "application/x-npy", "*/*", 413, "the body holds 1025 images; at most 1024 are taken per request"},
-                new Object[] {("[" + String.join(",", Collections.nCopies(1025, oneImage)) + "]").getBytes(),
-                        "application/json", "*/*", 413, "the body holds more than 1024 images"},
-                new Object[] {npy, "application/xml", "*/*", 415, "Content-Type application/xml is not taken: send "
-                        + "application/json, application/x-npy, text/csv or an image"},
-                new Object[] {npy, "application/x-npy", "application/xml", 406,
-                        "Accept: application/xml names no type answered here: application/json or text/csv"});
+                new Object[] {
+                    notADictionary,
+                    "application/x-npy",
+                    "*/*",
+                    400,
+                    "the npy header is not a dictionary of 'descr', 'fortran_order' and 'shape'"
+                },
+                new Object[] {
+                    Arrays.copyOf(npy, 1000),
+                    "application/x-npy",
+                    "*/*",
+                    400,
+                    "the npy data is 872 bytes; shape (3, 28, 28) of |u1 needs 2352"
+                },
+                new Object[] {
+                    String.join("\n", csv).getBytes(StandardCharsets.US_ASCII),
+                    "text/csv",
+                    "*/*",
+                    400,
+                    "line 2 has 783 values; an image is 784"
+                },
+                new Object[] {
+                    RequestBodiesTest.npy("|u1", "1025, 784", new byte[1025 * DigitModel.PIXELS]),
+                    "application/x-npy",
+                    "*/*",
+                    413,
+                    "the body holds 1025 images; at most 1024 are taken per request"
+                },
+                new Object[] {
+                    ("[" + String.join(",", Collections.nCopies(1025, oneImage)) + "]").getBytes(),
+                    "application/json",
+                    "*/*",
+                    413,
+                    "the body holds more than 1024 images"
+                },
+                new Object[] {
+                    npy,
+                    "application/xml",
+                    "*/*",
+                    415,
+                    "Content-Type application/xml is not taken: send "
+                            + "application/json, application/x-npy, text/csv or an image"
+                },
+                new Object[] {
+                    npy,
+                    "application/x-npy",
+                    "application/xml",
+                    406,
+                    "Accept: application/xml names no type answered here: application/json or text/csv"
+                });
         for (Object[] bad : cases) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/invocations"))
-                    .header("Content-Type", (String) bad[1]).header("Accept", (String) bad[2])
-                    .POST(HttpRequest.BodyPublishers.ofByteArray((byte[]) bad[0])).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/invocations"))
+                            .header("Content-Type", (String) bad[1])
+                            .header("Accept", (String) bad[2])
+                            .POST(HttpRequest.BodyPublishers.ofByteArray((byte[]) bad[0]))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(bad[3]);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -406,13 +518,16 @@ class ServeTest {
     /** Too many headers: the JDK server closes the connection unanswered; the next one is served. */
     @Test
     void tooManyHeadersCloseTheConnection() throws Exception {
-        String[] headers = IntStream.range(0, PredictionServer.MAX_HEADERS + 1).mapToObj(i -> "X-Header-" + i + ": 1\r\n")
+        String[] headers = IntStream.range(0, PredictionServer.MAX_HEADERS + 1)
+                .mapToObj(i -> "X-Header-" + i + ": 1\r\n")
                 .toArray(String[]::new);
         try (OneConnection connection = new OneConnection(server.address().getPort())) {
-            assertThat(connection.post(jsonBody(pixels(0)), "application/json", headers)).isNull();
+            assertThat(connection.post(jsonBody(pixels(0)), "application/json", headers))
+                    .isNull();
         }
         try (OneConnection connection = new OneConnection(server.address().getPort())) {
-            assertThat(connection.post(jsonBody(pixels(0)), "application/json").status()).isEqualTo(200);
+            assertThat(connection.post(jsonBody(pixels(0)), "application/json").status())
+                    .isEqualTo(200);
         }
     }
 
@@ -424,19 +539,31 @@ class ServeTest {
     void replacingTheModelFileWhileServingChangesNothing(@TempDir Path dir) throws Exception {
         Row trial = TinySweep.trial();
         Path file = dir.resolve("model.zip");
-        SelectedModel copy = new SelectedModel(TinySweep.EXPERIMENT, trial.getString(1), trial.getString(0),
-                file.toString(), trial.getDouble(5), trial.getDouble(6), trial.getLong(3), trial.getLong(4));
+        SelectedModel copy = new SelectedModel(
+                TinySweep.EXPERIMENT,
+                trial.getString(1),
+                trial.getString(0),
+                file.toString(),
+                trial.getDouble(5),
+                trial.getDouble(6),
+                trial.getLong(3),
+                trial.getLong(4));
         Files.write(file, ModelFile.read(selected(), Storage.hadoopConfiguration()));
         DigitModel served = ModelFile.load(copy, Storage.hadoopConfiguration());
         ByteArrayOutputStream other = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(MnistCnn.create(new CnnSpec(10, 5, 0.0, Optimizer.SGD, 0.01, 0.5, 99)), other, false);
+        ModelSerializer.writeModel(
+                MnistCnn.create(new CnnSpec(10, 5, 0.0, Optimizer.SGD, 0.01, 0.5, 99)), other, false);
         int count = 10;
         byte[] images = Arrays.copyOf(test.pixels(), count * DigitModel.PIXELS);
         float[][] expected = served.probabilities(images, count);
         float[][] replaced = ModelFile.restore(copy, other.toByteArray()).probabilities(images, count);
-        assertThat(IntStream.range(0, count).map(i -> DigitModel.argMax(replaced[i])).toArray())
-                .as("the other model answers otherwise").isNotEqualTo(
-                        IntStream.range(0, count).map(i -> DigitModel.argMax(expected[i])).toArray());
+        assertThat(IntStream.range(0, count)
+                        .map(i -> DigitModel.argMax(replaced[i]))
+                        .toArray())
+                .as("the other model answers otherwise")
+                .isNotEqualTo(IntStream.range(0, count)
+                        .map(i -> DigitModel.argMax(expected[i]))
+                        .toArray());
         byte[] body = (byte[]) batches(images, count).get("npy N x 28 x 28 uint8")[1];
 
         try (PredictionServer serving = PredictionServer.start(served, copy, "127.0.0.1", 0, 2)) {
@@ -449,15 +576,21 @@ class ServeTest {
             for (int c = 0; c < 4; c++) {
                 running.add(clients.submit(() -> {
                     while (!stop.get()) {
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                                .header("Content-Type", "application/x-npy")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse<String> response = http.send(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .header("Content-Type", "application/x-npy")
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                        .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         JsonNode predictions = json.readTree(response.body()).get("predictions");
                         for (int i = 0; i < count; i++) {
                             float[] p = new float[10];
                             for (int k = 0; k < 10; k++) {
-                                p[k] = predictions.get(i).get("probabilities").get(k).floatValue();
+                                p[k] = predictions
+                                        .get(i)
+                                        .get("probabilities")
+                                        .get(k)
+                                        .floatValue();
                             }
                             if (Math.abs(p[7] - expected[i][7]) > 1e-5f
                                     || DigitModel.argMax(p) != DigitModel.argMax(expected[i])) {
@@ -480,8 +613,10 @@ class ServeTest {
                 client.get(60, TimeUnit.SECONDS);
             }
             assertThat(wrong).isEmpty();
-            HttpResponse<String> ping = http.send(HttpRequest.newBuilder(URI.create(url.replace("invocations", "ping")))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ping = http.send(
+                    HttpRequest.newBuilder(URI.create(url.replace("invocations", "ping")))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(json.readTree(ping.body()).get("run_id").asText()).isEqualTo(trial.getString(0));
         }
     }
@@ -502,14 +637,23 @@ class ServeTest {
 
     static SelectedModel selected() {
         Row trial = TinySweep.trial();
-        return new SelectedModel(TinySweep.EXPERIMENT, trial.getString(1), trial.getString(0), trial.getString(2),
-                trial.getDouble(5), trial.getDouble(6), trial.getLong(3), trial.getLong(4));
+        return new SelectedModel(
+                TinySweep.EXPERIMENT,
+                trial.getString(1),
+                trial.getString(0),
+                trial.getString(2),
+                trial.getDouble(5),
+                trial.getDouble(6),
+                trial.getLong(3),
+                trial.getLong(4));
     }
 
     /** 2,000 requests from 8 client threads, each a JSON test digit, within a time limit; none may fail. */
     @Test
     void aBoundedLoadTestAnswersEveryRequest() throws Exception {
-        List<byte[]> bodies = IntStream.range(0, test.count()).mapToObj(i -> jsonBody(pixels(i))).toList();
+        List<byte[]> bodies = IntStream.range(0, test.count())
+                .mapToObj(i -> jsonBody(pixels(i)))
+                .toList();
         float[][] expected = model.probabilities(test.pixels(), test.count());
         for (int i = 0; i < 50; i++) { // warm-up: JIT, and the server's copies of the weights
             post(bodies.get(i), "application/json");
@@ -528,7 +672,9 @@ class ServeTest {
                     try {
                         HttpResponse<String> response = post(bodies.get(image), "application/json");
                         latencies[n] = System.nanoTime() - sent;
-                        int label = response.statusCode() == 200 ? json.readTree(response.body()).get("label").asInt() : -1;
+                        int label = response.statusCode() == 200
+                                ? json.readTree(response.body()).get("label").asInt()
+                                : -1;
                         if (label != DigitModel.argMax(expected[image])) {
                             failures.add("request " + n + ": " + response.statusCode() + " " + response.body());
                         }
@@ -550,9 +696,17 @@ class ServeTest {
         assertThat(failures).isEmpty();
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "serve load test: %d requests (JSON, 784 pixels) from %d client threads, %d server "
+        System.out.printf(
+                Locale.ROOT,
+                "serve load test: %d requests (JSON, 784 pixels) from %d client threads, %d server "
                         + "threads, in %.2f s: %.0f requests/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms, 0 failed%n",
-                LOAD_REQUESTS, LOAD_CLIENTS, 2, seconds, LOAD_REQUESTS / seconds, sorted[LOAD_REQUESTS / 2] / 1e6,
-                sorted[(int) Math.ceil(LOAD_REQUESTS * 0.99) - 1] / 1e6, sorted[LOAD_REQUESTS - 1] / 1e6);
+                LOAD_REQUESTS,
+                LOAD_CLIENTS,
+                2,
+                seconds,
+                LOAD_REQUESTS / seconds,
+                sorted[LOAD_REQUESTS / 2] / 1e6,
+                sorted[(int) Math.ceil(LOAD_REQUESTS * 0.99) - 1] / 1e6,
+                sorted[LOAD_REQUESTS - 1] / 1e6);
     }
 }

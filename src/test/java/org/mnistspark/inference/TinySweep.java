@@ -1,13 +1,5 @@
 package org.mnistspark.inference;
 
-import org.apache.spark.sql.Row;
-import org.mnistspark.TestFiles;
-import org.mnistspark.TestSpark;
-import org.mnistspark.config.SweepConfig;
-import org.mnistspark.results.ResultsTable;
-import org.mnistspark.sweep.Sweep;
-import org.mnistspark.sweep.SweepResult;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Row;
+import org.mnistspark.TestFiles;
+import org.mnistspark.TestSpark;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.sweep.Sweep;
+import org.mnistspark.sweep.SweepResult;
 
 /**
  * One real trained model for the inference tests, trained once per test JVM by a tiny sweep on the
@@ -44,22 +43,26 @@ final class TinySweep {
                     }
                 }));
                 ByteArrayOutputStream output = new ByteArrayOutputStream();
-                SweepConfig config = SweepConfig.load(null, List.of(
-                        "experiment=" + EXPERIMENT,
-                        "data.dir=\"" + TestSpark.mnistDir() + "\"",
-                        "data.train-limit=6000",
-                        "data.test-limit=" + TEST_LIMIT,
-                        "data.workers=2",
-                        "model.hidden-channels=10",
-                        "training.epochs=2",
-                        "training.learning-rate=0.05",
-                        "training.momentum=0.9",
-                        "output.results=\"" + created.resolve("results") + "\"",
-                        "output.models=\"" + created.resolve("models") + "\""));
-                SweepResult result = new Sweep(TestSpark.session(), config,
-                        new PrintStream(output, true, StandardCharsets.UTF_8)).run();
+                SweepConfig config = SweepConfig.load(
+                        null,
+                        List.of(
+                                "experiment=" + EXPERIMENT,
+                                "data.dir=\"" + TestSpark.mnistDir() + "\"",
+                                "data.train-limit=6000",
+                                "data.test-limit=" + TEST_LIMIT,
+                                "data.workers=2",
+                                "model.hidden-channels=10",
+                                "training.epochs=2",
+                                "training.learning-rate=0.05",
+                                "training.momentum=0.9",
+                                "output.results=\"" + created.resolve("results") + "\"",
+                                "output.models=\"" + created.resolve("models") + "\""));
+                SweepResult result = new Sweep(
+                                TestSpark.session(), config, new PrintStream(output, true, StandardCharsets.UTF_8))
+                        .run();
                 if (!result.succeeded()) {
-                    throw new IllegalStateException("the tiny sweep failed:\n" + output.toString(StandardCharsets.UTF_8));
+                    throw new IllegalStateException(
+                            "the tiny sweep failed:\n" + output.toString(StandardCharsets.UTF_8));
                 }
                 dir = created;
             } catch (IOException e) {
@@ -77,10 +80,18 @@ final class TinySweep {
     static synchronized Row trial() {
         if (trial == null) {
             try {
-                trial = new ResultsTable(TestSpark.session(), results()).trials()
-                        .select("run_id", "trial_id", "model_path", "test_correct_last", "test_images",
-                                "normalization_mean", "normalization_std")
-                        .collectAsList().get(0);
+                trial = new ResultsTable(TestSpark.session(), results())
+                        .trials()
+                        .select(
+                                "run_id",
+                                "trial_id",
+                                "model_path",
+                                "test_correct_last",
+                                "test_images",
+                                "normalization_mean",
+                                "normalization_std")
+                        .collectAsList()
+                        .get(0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -92,8 +103,16 @@ final class TinySweep {
     static DigitModel model() {
         Row row = trial();
         try {
-            return ModelFile.load(new SelectedModel(EXPERIMENT, row.getString(1), row.getString(0), row.getString(2),
-                    row.getDouble(5), row.getDouble(6), row.getLong(3), row.getLong(4)),
+            return ModelFile.load(
+                    new SelectedModel(
+                            EXPERIMENT,
+                            row.getString(1),
+                            row.getString(0),
+                            row.getString(2),
+                            row.getDouble(5),
+                            row.getDouble(6),
+                            row.getLong(3),
+                            row.getLong(4)),
                     TestSpark.session().sparkContext().hadoopConfiguration());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

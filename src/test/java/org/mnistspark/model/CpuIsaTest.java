@@ -1,7 +1,7 @@
 package org.mnistspark.model;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CpuIsaTest {
     static final CpuIsa.Cpu ZEN3 = new CpuIsa.Cpu("AMD EPYC 7B13", Set.of("fpu", "sse4_2", "avx", "avx2", "fma"), 2);
-    static final CpuIsa.Cpu ZEN5 = new CpuIsa.Cpu("AMD EPYC 9B45", Set.of("avx", "avx2", "fma", "avx512f", "avx512bw",
-            "avx512vl", "avx512dq", "avx512_vnni", "avx512_bf16"), 2);
+    static final CpuIsa.Cpu ZEN5 = new CpuIsa.Cpu(
+            "AMD EPYC 9B45",
+            Set.of("avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vnni", "avx512_bf16"),
+            2);
 
     /** A probe that answers from a table and counts its calls. */
     static final class TableProbe implements CpuIsa.Probe {
@@ -43,7 +44,9 @@ class CpuIsaTest {
         assertThat(ZEN3.candidates()).containsExactly("AVX", "AVX2");
         assertThat(ZEN5.candidates()).containsExactly("AVX", "AVX2", "AVX512_CORE", "ALL");
         assertThat(new CpuIsa.Cpu("x", Set.of("avx", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512dq"), 4)
-                .candidates()).as("ALL adds nothing above AVX512_CORE here").containsExactly("AVX", "AVX2", "AVX512_CORE");
+                        .candidates())
+                .as("ALL adds nothing above AVX512_CORE here")
+                .containsExactly("AVX", "AVX2", "AVX512_CORE");
         assertThat(new CpuIsa.Cpu("aarch64", Set.of(), 4).candidates()).isEmpty();
     }
 
@@ -70,18 +73,26 @@ class CpuIsaTest {
         TableProbe probe = new TableProbe(Map.of("AVX", 2600.0, "AVX2", 3100.0, "AVX512_CORE", 2900.0, "ALL", 3000.0));
         CpuIsa.Choice first = CpuIsa.choose(Map.of(), ZEN5, cache, probe);
         assertThat(first.isa()).isEqualTo("AVX2");
-        assertThat(first.origin()).startsWith("calibrated on this host ")
-                .contains("AVX 2600, AVX2 3100, AVX512_CORE 2900, ALL 3000 images/s").contains(cache.toString());
-        assertThat(probe.calls).as("two interleaved rounds over the candidates, with the machine's cores as threads")
-                .containsExactly("AVX/2", "AVX2/2", "AVX512_CORE/2", "ALL/2", "AVX/2", "AVX2/2", "AVX512_CORE/2", "ALL/2");
+        assertThat(first.origin())
+                .startsWith("calibrated on this host ")
+                .contains("AVX 2600, AVX2 3100, AVX512_CORE 2900, ALL 3000 images/s")
+                .contains(cache.toString());
+        assertThat(probe.calls)
+                .as("two interleaved rounds over the candidates, with the machine's cores as threads")
+                .containsExactly(
+                        "AVX/2", "AVX2/2", "AVX512_CORE/2", "ALL/2", "AVX/2", "AVX2/2", "AVX512_CORE/2", "ALL/2");
 
         CpuIsa.Choice again = CpuIsa.choose(Map.of(), ZEN5, cache, probe);
         assertThat(again.isa()).isEqualTo("AVX2");
         assertThat(again.origin()).contains("cached in " + cache);
-        assertThat(probe.calls).as("the second JVM on this host reads the cache").hasSize(8);
+        assertThat(probe.calls)
+                .as("the second JVM on this host reads the cache")
+                .hasSize(8);
 
         TableProbe other = new TableProbe(Map.of("AVX", 3000.0, "AVX2", 2000.0));
-        assertThat(CpuIsa.choose(Map.of(), ZEN3, cache, other).isa()).as("another CPU model calibrates anew").isEqualTo("AVX");
+        assertThat(CpuIsa.choose(Map.of(), ZEN3, cache, other).isa())
+                .as("another CPU model calibrates anew")
+                .isEqualTo("AVX");
         try (var files = Files.list(cache)) {
             assertThat(files.filter(f -> f.toString().endsWith(".properties"))).hasSize(2);
         }
@@ -90,7 +101,8 @@ class CpuIsaTest {
     /** A burst of stolen time slowed AVX's first run: its best run, not its first, is what counts. */
     @Test
     void eachCandidatesBestRunCounts(@TempDir Path cache) {
-        java.util.Iterator<Double> runs = List.of(2000.0, 3100.0, 3500.0, 3000.0).iterator(); // AVX, AVX2, AVX, AVX2
+        java.util.Iterator<Double> runs =
+                List.of(2000.0, 3100.0, 3500.0, 3000.0).iterator(); // AVX, AVX2, AVX, AVX2
         CpuIsa.Choice choice = CpuIsa.choose(Map.of(), ZEN3, cache, (isa, threads) -> runs.next());
         assertThat(choice.isa()).isEqualTo("AVX");
         assertThat(choice.origin()).contains("AVX 3500, AVX2 3100 images/s");
@@ -101,7 +113,9 @@ class CpuIsaTest {
         CpuIsa.choose(Map.of(), ZEN3, cache, new TableProbe(Map.of("AVX", 3000.0, "AVX2", 2000.0)));
         Path file;
         try (var files = Files.list(cache)) {
-            file = files.filter(f -> f.toString().endsWith(".properties")).findFirst().orElseThrow();
+            file = files.filter(f -> f.toString().endsWith(".properties"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Files.writeString(file, "at=cut short\n"); // no isa
         TableProbe probe = new TableProbe(Map.of("AVX", 2000.0, "AVX2", 3000.0));
@@ -126,8 +140,12 @@ class CpuIsaTest {
     @Test
     void aCpuWithOneChoiceOrNoneIsNotCalibrated(@TempDir Path cache) {
         TableProbe probe = new TableProbe(Map.of());
-        assertThat(CpuIsa.choose(Map.of(), new CpuIsa.Cpu("old", Set.of("avx"), 2), cache, probe).isa()).isEqualTo("default");
-        assertThat(CpuIsa.choose(Map.of(), new CpuIsa.Cpu("arm", Set.of(), 2), cache, probe).isa()).isEqualTo("default");
+        assertThat(CpuIsa.choose(Map.of(), new CpuIsa.Cpu("old", Set.of("avx"), 2), cache, probe)
+                        .isa())
+                .isEqualTo("default");
+        assertThat(CpuIsa.choose(Map.of(), new CpuIsa.Cpu("arm", Set.of(), 2), cache, probe)
+                        .isa())
+                .isEqualTo("default");
         assertThat(probe.calls).isEmpty();
     }
 
@@ -142,13 +160,22 @@ class CpuIsaTest {
         assumeTrue(cpu.flags().contains("avx2"), "needs a CPU whose oneDNN default is above AVX");
         Path cache = home.resolve(".javacpp/mnist-spark");
         Files.createDirectories(cache);
-        Files.writeString(cache.resolve("isa-" + CpuIsa.cacheKey(cpu, cpu.probeThreads()) + ".properties"),
+        Files.writeString(
+                cache.resolve("isa-" + CpuIsa.cacheKey(cpu, cpu.probeThreads()) + ".properties"),
                 "isa=AVX\nat=test\nimages-per-second=written by CpuIsaTest\n");
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "@submit/jvm.args", "-Duser.home=" + home,
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "@submit/jvm.args",
+                "-Duser.home=" + home,
                 // ND4J's libraries stay where they are: a new home would unpack them again
                 "-Dorg.bytedeco.javacpp.cachedir=" + Paths.get(System.getProperty("user.home"), ".javacpp", "cache"),
-                "-cp", System.getProperty("java.class.path"), ComputeProbe.class.getName(), "2", "8", "1", "2"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                ComputeProbe.class.getName(),
+                "2",
+                "8",
+                "1",
+                "2"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("DNNL_MAX_CPU_ISA");
         builder.environment().put("DNNL_VERBOSE", "1");
@@ -156,7 +183,9 @@ class CpuIsaTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).as("oneDNN's verbose log").containsPattern("(?m)^dnnl_verbose,info,cpu,isa:Intel AVX$")
+        assertThat(output)
+                .as("oneDNN's verbose log")
+                .containsPattern("(?m)^dnnl_verbose,info,cpu,isa:Intel AVX$")
                 .doesNotContain("isa:Intel AVX2");
         assertThat(output).containsPattern("convolution,jit:avx(_|,)");
     }

@@ -1,6 +1,9 @@
 package org.mnistspark.model;
 
-import org.mnistspark.config.Optimizer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
@@ -11,17 +14,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mnistspark.config.Optimizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 class MnistCnnTest {
     private static CnnSpec spec(int hidden) {
@@ -73,29 +72,43 @@ class MnistCnnTest {
     @Test
     void dropoutProbabilitiesAreConvertedToDl4jsRetainProbabilities() {
         MultiLayerNetwork net = MnistCnn.create(new CnnSpec(10, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 1));
-        DropoutLayer spatial = (DropoutLayer) net.getLayerWiseConfigurations().getConf(3).getLayer();
-        assertThat(spatial.getIDropout()).isInstanceOfSatisfying(SpatialDropout.class,
-                dropout -> assertThat(dropout.getP()).isCloseTo(0.8, within(1e-12))); // Dropout2d(p=0.2) keeps 80% of channels
-        OutputLayer output = (OutputLayer) net.getLayerWiseConfigurations().getConf(6).getLayer();
+        DropoutLayer spatial =
+                (DropoutLayer) net.getLayerWiseConfigurations().getConf(3).getLayer();
+        assertThat(spatial.getIDropout())
+                .isInstanceOfSatisfying(
+                        SpatialDropout.class,
+                        dropout -> assertThat(dropout.getP())
+                                .isCloseTo(0.8, within(1e-12))); // Dropout2d(p=0.2) keeps 80% of channels
+        OutputLayer output =
+                (OutputLayer) net.getLayerWiseConfigurations().getConf(6).getLayer();
         assertThat(((Dropout) output.getIDropout()).getP()).isCloseTo(0.5, within(1e-12));
         assertThat(output.getLossFn()).isInstanceOf(LossNegativeLogLikelihood.class);
     }
 
     @Test
     void optimizers() {
-        BaseLayer sgd = (BaseLayer) MnistCnn.create(spec(2)).getLayerWiseConfigurations().getConf(0).getLayer();
+        BaseLayer sgd = (BaseLayer)
+                MnistCnn.create(spec(2)).getLayerWiseConfigurations().getConf(0).getLayer();
         assertThat(sgd.getIUpdater()).isInstanceOfSatisfying(SgdMomentum.class, momentum -> {
             assertThat(momentum.getLearningRate(0, 0)).isCloseTo(0.01, within(1e-12));
             assertThat(momentum.getMomentum()).isCloseTo(0.5, within(1e-12));
         });
         BaseLayer nesterov = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, Optimizer.NESTEROV, 0.01, 0.5, 1))
-                .getLayerWiseConfigurations().getConf(0).getLayer();
-        assertThat(nesterov.getIUpdater()).isInstanceOfSatisfying(Nesterovs.class,
-                updater -> assertThat(updater.getMomentum()).isCloseTo(0.5, within(1e-12)));
+                .getLayerWiseConfigurations()
+                .getConf(0)
+                .getLayer();
+        assertThat(nesterov.getIUpdater())
+                .isInstanceOfSatisfying(
+                        Nesterovs.class,
+                        updater -> assertThat(updater.getMomentum()).isCloseTo(0.5, within(1e-12)));
         BaseLayer adam = (BaseLayer) MnistCnn.create(new CnnSpec(2, 5, 0.2, Optimizer.ADAM, 0.001, 0, 1))
-                .getLayerWiseConfigurations().getConf(0).getLayer();
-        assertThat(adam.getIUpdater()).isInstanceOfSatisfying(Adam.class,
-                updater -> assertThat(updater.getLearningRate()).isCloseTo(0.001, within(1e-12)));
+                .getLayerWiseConfigurations()
+                .getConf(0)
+                .getLayer();
+        assertThat(adam.getIUpdater())
+                .isInstanceOfSatisfying(
+                        Adam.class,
+                        updater -> assertThat(updater.getLearningRate()).isCloseTo(0.001, within(1e-12)));
     }
 
     @Test
@@ -109,10 +122,12 @@ class MnistCnnTest {
             double bound = 1 / Math.sqrt(fanIn[i]);
             for (String param : new String[] {"W", "b"}) {
                 INDArray values = net.getLayer(i).getParam(param);
-                assertThat(values.amaxNumber().doubleValue()).as("layer %d %s", i, param)
+                assertThat(values.amaxNumber().doubleValue())
+                        .as("layer %d %s", i, param)
                         .isLessThanOrEqualTo(bound + 1e-6);
                 // Spread over the range, not constant: biases are drawn too, unlike DL4J's zero default.
-                assertThat(values.amaxNumber().doubleValue()).as("layer %d %s", i, param)
+                assertThat(values.amaxNumber().doubleValue())
+                        .as("layer %d %s", i, param)
                         .isGreaterThan(bound * 0.5);
             }
         }
@@ -129,8 +144,10 @@ class MnistCnnTest {
 
     @Test
     void seedMakesInitialisationReproducible() {
-        assertThat(MnistCnn.create(spec(5)).params()).isEqualTo(MnistCnn.create(spec(5)).params());
-        assertThat(MnistCnn.create(new CnnSpec(5, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 2)).params())
+        assertThat(MnistCnn.create(spec(5)).params())
+                .isEqualTo(MnistCnn.create(spec(5)).params());
+        assertThat(MnistCnn.create(new CnnSpec(5, 5, 0.2, Optimizer.SGD, 0.01, 0.5, 2))
+                        .params())
                 .isNotEqualTo(MnistCnn.create(spec(5)).params());
     }
 }

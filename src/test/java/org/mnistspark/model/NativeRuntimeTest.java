@@ -1,21 +1,21 @@
 package org.mnistspark.model;
 
-import org.mnistspark.config.Optimizer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.reflect.Field;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-
-import java.lang.reflect.Field;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.mnistspark.config.Optimizer;
 
 /** The default build must train with oneDNN convolutions; this fails when the helpers fall back to im2col. */
 class NativeRuntimeTest {
     @Test
     void oneDnnLayerHelpersAreActiveInTheDefaultBuild() throws Exception {
-        assumeTrue("-onednn".equals(NativeRuntime.buildProperties().getProperty("javacpp.platform.extension")),
+        assumeTrue(
+                "-onednn".equals(NativeRuntime.buildProperties().getProperty("javacpp.platform.extension")),
                 "this build does not use the oneDNN CPU binary");
         NativeRuntime.configure();
         assertThat(NativeRuntime.oneDnnActive()).as(NativeRuntime.describe()).isTrue();
@@ -30,8 +30,10 @@ class NativeRuntimeTest {
     void theCompatibilityShimForwardsToNd4jsEnvironment() {
         NativeRuntime.configure();
         org.nd4j.linalg.factory.Nd4j.create(1); // loads the backend
-        boolean real = org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
-        assertThat(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN()).isEqualTo(real);
+        boolean real = org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance()
+                .isUseONEDNN();
+        assertThat(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN())
+                .isEqualTo(real);
     }
 
     /**
@@ -62,7 +64,9 @@ class NativeRuntimeTest {
         int cores = Runtime.getRuntime().availableProcessors();
         assertThat(NativeRuntime.openMpThreads("1")).isEqualTo(1);
         assertThat(NativeRuntime.openMpThreads(" 3 ")).isEqualTo(3);
-        assertThat(NativeRuntime.openMpThreads("2,1")).as("nested: the outer level").isEqualTo(2);
+        assertThat(NativeRuntime.openMpThreads("2,1"))
+                .as("nested: the outer level")
+                .isEqualTo(2);
         assertThat(NativeRuntime.openMpThreads(null)).isEqualTo(cores);
         assertThat(NativeRuntime.openMpThreads("")).isEqualTo(cores);
         assertThat(NativeRuntime.openMpThreads("0")).isEqualTo(cores);

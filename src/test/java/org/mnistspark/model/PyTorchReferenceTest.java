@@ -1,8 +1,13 @@
 package org.mnistspark.model;
 
-import org.mnistspark.config.Optimizer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -12,19 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mnistspark.TestSpark;
+import org.mnistspark.config.Optimizer;
 import org.mnistspark.data.Minibatches;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.data.MnistImages;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * The model against the seed's PyTorch network itself: fixtures written by PyTorch 1.13 with
@@ -39,7 +38,8 @@ class PyTorchReferenceTest {
     @BeforeAll
     static void readReference() throws Exception {
         NativeRuntime.configure();
-        reference = new ObjectMapper().readTree(FIXTURES.resolve("reference.json").toFile());
+        reference =
+                new ObjectMapper().readTree(FIXTURES.resolve("reference.json").toFile());
     }
 
     @Test
@@ -64,13 +64,16 @@ class PyTorchReferenceTest {
         assertThat(files.size()).isEqualTo(8);
         files.fields().forEachRemaining(entry -> {
             String[] module = entry.getKey().split("\\.");
-            INDArray expected = Nd4j.createFromNpyFile(FIXTURES.resolve(entry.getValue().asText()).toFile());
+            INDArray expected = Nd4j.createFromNpyFile(
+                    FIXTURES.resolve(entry.getValue().asText()).toFile());
             INDArray actual = net.getLayer(layerOf.get(module[0])).getParam(module[1].equals("weight") ? "W" : "b");
             if (module[0].startsWith("fc") && module[1].equals("weight")) {
                 actual = actual.transpose(); // DL4J keeps dense weights as [in, out], PyTorch as [out, in]
             }
-            assertThat(actual.dup('c').data().asFloat()).as(name + " " + entry.getKey())
-                    .containsExactly(expected.reshape(actual.shape()).dup('c').data().asFloat(), within(1e-7f));
+            assertThat(actual.dup('c').data().asFloat())
+                    .as(name + " " + entry.getKey())
+                    .containsExactly(
+                            expected.reshape(actual.shape()).dup('c').data().asFloat(), within(1e-7f));
         });
     }
 
@@ -84,8 +87,14 @@ class PyTorchReferenceTest {
     void trainingStepsAreTheOnesPyTorchTakes(String optimizer) throws Exception {
         JsonNode training = reference.get("training");
         JsonNode expected = training.at("/optimizers/" + optimizer);
-        CnnSpec spec = new CnnSpec(2, 5, 0.0, Optimizer.valueOf(optimizer.toUpperCase(java.util.Locale.ROOT)), training.at("/learning_rate/" + optimizer).asDouble(),
-                training.get("momentum").asDouble(), 1);
+        CnnSpec spec = new CnnSpec(
+                2,
+                5,
+                0.0,
+                Optimizer.valueOf(optimizer.toUpperCase(java.util.Locale.ROOT)),
+                training.at("/learning_rate/" + optimizer).asDouble(),
+                training.get("momentum").asDouble(),
+                1);
         MultiLayerConfiguration withoutDropout = MnistCnn.configuration(spec);
         for (NeuralNetConfiguration layer : withoutDropout.getConfs()) {
             layer.getLayer().setIDropout(null);
@@ -106,13 +115,16 @@ class PyTorchReferenceTest {
         for (int step = 0; step < losses.size(); step++) {
             net.fit(Minibatches.toDataSet(train, fileOrder, step * 64, step * 64 + 64, MEAN, STD));
             double pytorch = losses.get(step).asDouble();
-            assertThat(net.score()).as(optimizer + " loss of step " + (step + 1))
+            assertThat(net.score())
+                    .as(optimizer + " loss of step " + (step + 1))
                     .isCloseTo(pytorch, within(tolerance * pytorch));
         }
         int testImages = training.get("test_images").asInt();
-        DataSet test = Minibatches.toDataSet(mnist.test(), IntStream.range(0, testImages).toArray(), 0, testImages,
-                MEAN, STD);
+        DataSet test = Minibatches.toDataSet(
+                mnist.test(), IntStream.range(0, testImages).toArray(), 0, testImages, MEAN, STD);
         double testLoss = expected.get("test_loss").asDouble();
-        assertThat(net.score(test, false)).as(optimizer + " test loss").isCloseTo(testLoss, within(tolerance * testLoss));
+        assertThat(net.score(test, false))
+                .as(optimizer + " test loss")
+                .isCloseTo(testLoss, within(tolerance * testLoss));
     }
 }

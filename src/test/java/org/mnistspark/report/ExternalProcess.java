@@ -39,13 +39,16 @@ public final class ExternalProcess {
     }
 
     /** @param environment added to this JVM's; an empty value removes the variable */
-    public static Result run(List<String> command, Path workDir, Map<String, String> environment, Duration limit, Path logs)
+    public static Result run(
+            List<String> command, Path workDir, Map<String, String> environment, Duration limit, Path logs)
             throws IOException, InterruptedException {
         Files.createDirectories(logs);
         Path out = Files.createTempFile(logs, "stdout", ".log");
         Path err = Files.createTempFile(logs, "stderr", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         setEnvironment(builder, environment);
         Process process = builder.start();
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
@@ -55,7 +58,10 @@ public final class ExternalProcess {
             throw new AssertionError(String.join(" ", command) + " did not end within " + limit + "\n--- stderr:\n"
                     + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8), String.join(" ", command));
+        return new Result(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8),
+                String.join(" ", command));
     }
 }

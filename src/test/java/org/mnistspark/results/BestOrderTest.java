@@ -1,5 +1,11 @@
 package org.mnistspark.results;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -9,13 +15,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.mnistspark.TestSpark;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * The one order of "best" is the same in its three forms (SQL, Spark columns, Java comparator), down to
  * exact ties, NaN, null and -0.0; the views' SQL uses it and names statuses by {@link Status}.
@@ -24,8 +23,10 @@ class BestOrderTest {
     private final SparkSession spark = TestSpark.session();
 
     private static final StructType SCHEMA = new StructType()
-            .add("trial_id", DataTypes.StringType).add("run_id", DataTypes.StringType)
-            .add("test_accuracy_last", DataTypes.DoubleType, true).add("test_loss_last", DataTypes.DoubleType, true);
+            .add("trial_id", DataTypes.StringType)
+            .add("run_id", DataTypes.StringType)
+            .add("test_accuracy_last", DataTypes.DoubleType, true)
+            .add("test_loss_last", DataTypes.DoubleType, true);
 
     /** Best first. */
     private static final List<Row> ORDERED = List.of(
@@ -52,20 +53,31 @@ class BestOrderTest {
         rows.createOrReplaceTempView("best_order_rows");
         List<String> expected = ids(ORDERED);
 
-        assertThat(ids(spark.sql("SELECT * FROM best_order_rows ORDER BY " + BestOrder.SQL).collectAsList()))
-                .as("SQL").isEqualTo(expected);
-        assertThat(ids(rows.orderBy(BestOrder.columns()).collectAsList())).as("columns").isEqualTo(expected);
+        assertThat(ids(spark.sql("SELECT * FROM best_order_rows ORDER BY " + BestOrder.SQL)
+                        .collectAsList()))
+                .as("SQL")
+                .isEqualTo(expected);
+        assertThat(ids(rows.orderBy(BestOrder.columns()).collectAsList()))
+                .as("columns")
+                .isEqualTo(expected);
         List<Row> sorted = new ArrayList<>(rows.collectAsList()); // rows with their schema, in the reversed order
         sorted.sort(BestOrder.ROWS);
         assertThat(ids(sorted)).as("comparator").isEqualTo(expected);
         assertThat(ids(spark.sql("SELECT * FROM (SELECT *, row_number() OVER (ORDER BY " + BestOrder.SQL
-                + ") AS rank FROM best_order_rows) ORDER BY rank").collectAsList())).as("window").isEqualTo(expected);
+                                + ") AS rank FROM best_order_rows) ORDER BY rank")
+                        .collectAsList()))
+                .as("window")
+                .isEqualTo(expected);
     }
 
     @Test
     void theViewsSqlUsesTheOneOrderAndStatusLiterals() {
-        for (String sql : List.of(Views.BEST_PER_EXPERIMENT, Views.BEST_TRIAL, Views.TUNING,
-                Views.ACCURACY_BY_HIDDEN_CHANNELS, Views.EXPERIMENT_TRIALS)) {
+        for (String sql : List.of(
+                Views.BEST_PER_EXPERIMENT,
+                Views.BEST_TRIAL,
+                Views.TUNING,
+                Views.ACCURACY_BY_HIDDEN_CHANNELS,
+                Views.EXPERIMENT_TRIALS)) {
             assertThat(sql).contains(BestOrder.SQL).doesNotContain("${");
         }
         assertThat(Views.TUNING).contains("status IN ('succeeded', 'stopped')");
@@ -75,7 +87,8 @@ class BestOrderTest {
 
     @Test
     void theStatusValuesAreTheTablesStrings() {
-        assertThat(List.of(Status.values())).extracting(Status::value)
+        assertThat(List.of(Status.values()))
+                .extracting(Status::value)
                 .containsExactly("succeeded", "diverged", "stopped", "failed");
         assertThat(Status.SUCCEEDED.is("succeeded")).isTrue();
         assertThat(Status.isFinished("stopped")).isTrue();

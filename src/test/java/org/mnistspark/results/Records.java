@@ -1,9 +1,5 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.SparkSession;
-import org.mnistspark.config.Hyperparameters;
-import org.mnistspark.config.TrialSpec;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,59 +8,132 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.Hyperparameters;
+import org.mnistspark.config.TrialSpec;
 
 /** Hand-made rows for table tests. */
 public final class Records {
     private Records() {}
 
-    public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy) {
+    public static TrialRecord trial(
+            String experiment, String trialId, String runId, int hidden, List<Double> accuracy) {
         return trial(experiment, trialId, runId, hidden, accuracy, "file:/models/x.zip");
     }
 
-    public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy,
-                                    String modelPath) {
+    public static TrialRecord trial(
+            String experiment, String trialId, String runId, int hidden, List<Double> accuracy, String modelPath) {
         return trial(experiment, trialId, runId, hidden, accuracy, modelPath, Status.SUCCEEDED);
     }
 
     /** A spec of the default grid with {@code hidden} channels trained {@code epochs}, averaging every 5 minibatches. */
     public static TrialSpec spec(int hidden, int epochs) {
-        return TrialSpec.defaults().with(Hyperparameters.HIDDEN_CHANNELS, hidden).with(Hyperparameters.EPOCHS, epochs)
+        return TrialSpec.defaults()
+                .with(Hyperparameters.HIDDEN_CHANNELS, hidden)
+                .with(Hyperparameters.EPOCHS, epochs)
                 .with(Hyperparameters.AVERAGING_FREQUENCY, 5);
     }
 
     public static final TrialRecord.Setup SETUP = new TrialRecord.Setup(2, 10_000L, 0.1307, 0.3081);
-    public static final TrialRecord.Provenance PROVENANCE = new TrialRecord.Provenance("file:/data/mnist",
-            Map.of("train-images-idx3-ubyte", "ba89"), "local[2]", "0.1.0");
+    public static final TrialRecord.Provenance PROVENANCE = new TrialRecord.Provenance(
+            "file:/data/mnist", Map.of("train-images-idx3-ubyte", "ba89"), "local[2]", "0.1.0");
 
-    public static TrialRecord trial(String experiment, String trialId, String runId, int hidden, List<Double> accuracy,
-                                    String modelPath, Status status) {
-        TrialRecord.Outcome outcome = new TrialRecord.Outcome(21_840L, 60_000L, accuracy,
-                Math.round(accuracy.get(accuracy.size() - 1) * 10_000), 0.1, 0.3, 42.5, 2800.0,
-                Instant.parse("2026-11-21T08:00:00Z"), Instant.parse("2026-11-21T08:01:00Z"), modelPath, null);
-        return new TrialRecord(experiment, trialId, runId, status, spec(hidden, accuracy.size()), 32, SETUP, PROVENANCE,
-                outcome, null);
+    public static TrialRecord trial(
+            String experiment,
+            String trialId,
+            String runId,
+            int hidden,
+            List<Double> accuracy,
+            String modelPath,
+            Status status) {
+        TrialRecord.Outcome outcome = new TrialRecord.Outcome(
+                21_840L,
+                60_000L,
+                accuracy,
+                Math.round(accuracy.get(accuracy.size() - 1) * 10_000),
+                0.1,
+                0.3,
+                42.5,
+                2800.0,
+                Instant.parse("2026-11-21T08:00:00Z"),
+                Instant.parse("2026-11-21T08:01:00Z"),
+                modelPath,
+                null);
+        return new TrialRecord(
+                experiment,
+                trialId,
+                runId,
+                status,
+                spec(hidden, accuracy.size()),
+                32,
+                SETUP,
+                PROVENANCE,
+                outcome,
+                null);
     }
 
     /** Rung {@code rung} of tuning job {@code job}'s {@code configuration}, trained to {@code accuracy.size()} epochs. */
-    public static TrialRecord rung(String job, int configuration, int rung, Status status, List<Double> accuracy,
-                                   int epochsTrained, String resumedFrom) {
+    public static TrialRecord rung(
+            String job,
+            int configuration,
+            int rung,
+            Status status,
+            List<Double> accuracy,
+            int epochsTrained,
+            String resumedFrom) {
         String name = "c" + configuration + "r" + rung;
         Instant started = Instant.parse("2026-11-21T08:00:00Z").plusSeconds(60L * (configuration + 10 * rung));
-        TrialRecord.Outcome outcome = new TrialRecord.Outcome(21_840L, 60_000L, accuracy,
-                Math.round(accuracy.get(accuracy.size() - 1) * 10_000), 1 - accuracy.get(accuracy.size() - 1), 0.2,
-                10.0 * epochsTrained, 3000, started, started.plusSeconds(30), "file:/models/" + name + ".zip", null);
-        return new TrialRecord(job, name, "run-" + name, status, spec(8 * configuration, accuracy.size()), 32,
+        TrialRecord.Outcome outcome = new TrialRecord.Outcome(
+                21_840L,
+                60_000L,
+                accuracy,
+                Math.round(accuracy.get(accuracy.size() - 1) * 10_000),
+                1 - accuracy.get(accuracy.size() - 1),
+                0.2,
+                10.0 * epochsTrained,
+                3000,
+                started,
+                started.plusSeconds(30),
+                "file:/models/" + name + ".zip",
+                null);
+        return new TrialRecord(
+                job,
+                name,
+                "run-" + name,
+                status,
+                spec(8 * configuration, accuracy.size()),
+                32,
                 new TrialRecord.Setup(0, 10_000L, 0.1307, 0.3081),
-                new TrialRecord.Provenance("file:/data/mnist", PROVENANCE.datasetSha256(), "local[2]", "test"), outcome,
+                new TrialRecord.Provenance("file:/data/mnist", PROVENANCE.datasetSha256(), "local[2]", "test"),
+                outcome,
                 new TrialRecord.Tuning(job, configuration, rung, epochsTrained, resumedFrom));
     }
 
     public static TrialRecord rerun(TrialRecord row, Instant finishedAt) {
         TrialRecord.Outcome o = row.outcome();
-        return new TrialRecord(row.experiment(), row.trialId(), row.runId(), row.status(), row.spec(),
-                row.batchSizePerWorker(), row.setup(), row.provenance(), new TrialRecord.Outcome(o.parameters(),
-                o.trainImages(), o.testAccuracy(), o.testCorrectLast(), o.testLossLast(), o.trainLossLast(),
-                o.trainSeconds(), o.imagesPerSecond(), o.startedAt(), finishedAt, o.modelPath(), o.isa()), row.tuning());
+        return new TrialRecord(
+                row.experiment(),
+                row.trialId(),
+                row.runId(),
+                row.status(),
+                row.spec(),
+                row.batchSizePerWorker(),
+                row.setup(),
+                row.provenance(),
+                new TrialRecord.Outcome(
+                        o.parameters(),
+                        o.trainImages(),
+                        o.testAccuracy(),
+                        o.testCorrectLast(),
+                        o.testLossLast(),
+                        o.trainLossLast(),
+                        o.trainSeconds(),
+                        o.imagesPerSecond(),
+                        o.startedAt(),
+                        finishedAt,
+                        o.modelPath(),
+                        o.isa()),
+                row.tuning());
     }
 
     /**
@@ -80,8 +149,8 @@ public final class Records {
                 writers.add(pool.submit(() -> {
                     ResultsTable table = new ResultsTable(spark, location);
                     for (int i = 0; i < trialsEach; i++) {
-                        TrialRecord trial = trial(prefix + writer, writer + i, writer + "-run-" + i, i + 1,
-                                List.of(0.9, 0.95));
+                        TrialRecord trial =
+                                trial(prefix + writer, writer + i, writer + "-run-" + i, i + 1, List.of(0.9, 0.95));
                         table.commit(trial, epochs(trial));
                     }
                     return null;
@@ -112,9 +181,23 @@ public final class Records {
     public static List<EpochRecord> epochs(TrialRecord trial) {
         List<Double> accuracy = trial.outcome().testAccuracy();
         return IntStream.range(0, accuracy.size())
-                .mapToObj(i -> new EpochRecord(trial.experiment(), trial.trialId(), trial.runId(), i + 1, 0.5 - i * 0.1,
-                        0.2 - i * 0.05, accuracy.get(i), Math.round(accuracy.get(i) * 10_000),
-                        10_000, 60_000, 20.0, 3000.0, 15.0, 0.2, 0.1, confusion(accuracy.get(i))))
+                .mapToObj(i -> new EpochRecord(
+                        trial.experiment(),
+                        trial.trialId(),
+                        trial.runId(),
+                        i + 1,
+                        0.5 - i * 0.1,
+                        0.2 - i * 0.05,
+                        accuracy.get(i),
+                        Math.round(accuracy.get(i) * 10_000),
+                        10_000,
+                        60_000,
+                        20.0,
+                        3000.0,
+                        15.0,
+                        0.2,
+                        0.1,
+                        confusion(accuracy.get(i))))
                 .toList();
     }
 }

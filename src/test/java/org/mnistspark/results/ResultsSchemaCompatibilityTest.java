@@ -1,12 +1,6 @@
 package org.mnistspark.results;
 
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.TestSpark;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.TestSpark;
 
 /**
  * {@code src/test/resources/results-v1/} is a results table written by version 0.1.0 (regenerate it
@@ -32,15 +31,20 @@ class ResultsSchemaCompatibilityTest {
 
     @Test
     void everyColumnOfVersionOneIsStillThereWithTheSameType() {
-        assertStillPresent(spark.read().parquet(FIXTURE.resolve("trials").toString()).schema(), TrialRecord.SCHEMA);
-        assertStillPresent(spark.read().parquet(FIXTURE.resolve("epochs").toString()).schema(), EpochRecord.SCHEMA);
+        assertStillPresent(
+                spark.read().parquet(FIXTURE.resolve("trials").toString()).schema(), TrialRecord.SCHEMA);
+        assertStillPresent(
+                spark.read().parquet(FIXTURE.resolve("epochs").toString()).schema(), EpochRecord.SCHEMA);
     }
 
     private static void assertStillPresent(StructType old, StructType current) {
         for (StructField field : old.fields()) {
-            assertThat(current.fieldNames()).as("column " + field.name() + " was removed").contains(field.name());
+            assertThat(current.fieldNames())
+                    .as("column " + field.name() + " was removed")
+                    .contains(field.name());
             // simpleString ignores nullability, which Parquet does not keep for array elements and map values.
-            assertThat(current.apply(field.name()).dataType().simpleString()).as("column " + field.name() + " changed type")
+            assertThat(current.apply(field.name()).dataType().simpleString())
+                    .as("column " + field.name() + " changed type")
                     .isEqualTo(field.dataType().simpleString());
         }
     }
@@ -54,8 +58,9 @@ class ResultsSchemaCompatibilityTest {
         table.registerViews();
 
         Row old = spark.sql("SELECT trial_id, hidden_channels, test_accuracy_last, test_correct_last, "
-                + "dataset_sha256['train-images-idx3-ubyte'] FROM trials WHERE experiment = 'fixture-v1'")
-                .collectAsList().get(0);
+                        + "dataset_sha256['train-images-idx3-ubyte'] FROM trials WHERE experiment = 'fixture-v1'")
+                .collectAsList()
+                .get(0);
         assertThat(old.getString(0)).isEqualTo("v1-trial");
         assertThat(old.getInt(1)).isEqualTo(10);
         assertThat(old.getDouble(2)).isEqualTo(0.9691);

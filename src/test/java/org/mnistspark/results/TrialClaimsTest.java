@@ -1,10 +1,7 @@
 package org.mnistspark.results;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +12,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Claims on a real file system: who trains a trial when sweeps start at the same moment, or one died. */
 class TrialClaimsTest {
@@ -26,7 +25,10 @@ class TrialClaimsTest {
 
     private TrialClaims claims() throws Exception {
         FileSystem fs = FileSystem.getLocal(new Configuration()).getRaw(); // no .crc: the test edits claim files
-        return new TrialClaims(fs, fs.makeQualified(new org.apache.hadoop.fs.Path(dir.resolve("_claims").toString())));
+        return new TrialClaims(
+                fs,
+                fs.makeQualified(
+                        new org.apache.hadoop.fs.Path(dir.resolve("_claims").toString())));
     }
 
     /** Four claimants at once (the settle wait overlaps for all): exactly one wins. */
@@ -44,9 +46,13 @@ class TrialClaimsTest {
                 attempt.get().ifPresent(won::add);
             }
             assertThat(won).hasSize(1);
-            assertThat(claims().claim("t1", "late")).as("a later claimant sees the held claim").isEmpty();
+            assertThat(claims().claim("t1", "late"))
+                    .as("a later claimant sees the held claim")
+                    .isEmpty();
             won.get(0).close();
-            assertThat(claims().claim("t1", "after")).as("released: claimable again").isPresent();
+            assertThat(claims().claim("t1", "after"))
+                    .as("released: claimable again")
+                    .isPresent();
         } finally {
             pool.shutdownNow();
         }
@@ -57,7 +63,9 @@ class TrialClaimsTest {
         TrialClaims.Claim dead = claims().claim("t1", "died").orElseThrow();
         Path file;
         try (var files = Files.list(dir.resolve("_claims/t1"))) {
-            file = files.filter(f -> f.getFileName().toString().endsWith(".claim")).findFirst().orElseThrow();
+            file = files.filter(f -> f.getFileName().toString().endsWith(".claim"))
+                    .findFirst()
+                    .orElseThrow();
         }
         // Its owner stopped renewing long ago: the lease in the file has run out.
         String[] fields = Files.readString(file).trim().split(" ", 4);

@@ -1,8 +1,7 @@
 package org.mnistspark.results;
 
-import org.mnistspark.TestSpark;
-
 import java.util.List;
+import org.mnistspark.TestSpark;
 
 /**
  * Writes the results-table fixture of the current format version. Run it once per new format version

@@ -1,5 +1,15 @@
 package org.mnistspark.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,17 +22,6 @@ import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
 import org.mnistspark.results.Vacuum;
-
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The results table's commit protocol driven through a failure at every one of its steps, with a file
@@ -41,8 +40,9 @@ class CommitFaultTest {
     @BeforeAll
     static void registerFaultyScheme() {
         spark = TestSpark.session();
-        FaultyFileSystem.settings().forEach((key, value) ->
-                spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value));
+        FaultyFileSystem.settings()
+                .forEach((key, value) ->
+                        spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value));
     }
 
     @AfterEach
@@ -66,7 +66,8 @@ class CommitFaultTest {
             table.commit(before, Records.epochs(before));
             TrialRecord trial = Records.trial("exp", "t-new", "run-new", 10, List.of(0.91, 0.96));
 
-            FaultyFileSystem.arm(op, nth, FaultyFileSystem.Mode.THROW, dir.resolve("results").toString());
+            FaultyFileSystem.arm(
+                    op, nth, FaultyFileSystem.Mode.THROW, dir.resolve("results").toString());
             Throwable failure = catchThrowable(() -> table.commit(trial, Records.epochs(trial)));
             boolean fired = FaultyFileSystem.fired();
             List<String> ops = FaultyFileSystem.log();
@@ -77,27 +78,40 @@ class CommitFaultTest {
                 break;
             }
             boolean afterCommitPoint = afterCommitPoint(ops);
-            String step = op + " #" + nth + " (" + ops.stream().filter(o -> o.startsWith("FAILS")).findFirst()
-                    .orElseThrow() + ")";
+            String step = op + " #" + nth + " ("
+                    + ops.stream()
+                            .filter(o -> o.startsWith("FAILS"))
+                            .findFirst()
+                            .orElseThrow() + ")";
             outcomes.add(step + ": " + (afterCommitPoint ? "committed" : "absent"));
-            assertThat(failure == null).as(step + ": the commit returns normally exactly when the failure came "
-                    + "after its commit point\n" + String.join("\n", ops)).isEqualTo(afterCommitPoint);
+            assertThat(failure == null)
+                    .as(step + ": the commit returns normally exactly when the failure came "
+                            + "after its commit point\n" + String.join("\n", ops))
+                    .isEqualTo(afterCommitPoint);
 
             long shown = table.trials().where("trial_id = 't-new'").count();
-            long plain = spark.read().parquet(results.resolve("trials").toString()).where("trial_id = 't-new'").count();
+            long plain = spark.read()
+                    .parquet(results.resolve("trials").toString())
+                    .where("trial_id = 't-new'")
+                    .count();
             long epochsShown = table.epochs().where("trial_id = 't-new'").count();
             long epochsPlain = table.allEpochRows().where("trial_id = 't-new'").count();
             long expected = afterCommitPoint ? 1 : 0;
             assertThat(shown).as(step + " views").isEqualTo(expected);
             assertThat(plain).as(step + " plain read of trials/").isEqualTo(expected);
             assertThat(epochsShown).as(step + " epochs view").isEqualTo(2 * expected);
-            assertThat(epochsPlain).as(step + " plain read of epochs/ (an in-process failure rolls back)")
+            assertThat(epochsPlain)
+                    .as(step + " plain read of epochs/ (an in-process failure rolls back)")
                     .isEqualTo(2 * expected);
-            assertThat(table.trials().where("trial_id = 't-before'").count()).as(step + " earlier rows").isEqualTo(1);
+            assertThat(table.trials().where("trial_id = 't-before'").count())
+                    .as(step + " earlier rows")
+                    .isEqualTo(1);
             assertThat(table.epochs().where("trial_id = 't-before'").count()).isEqualTo(2);
         }
         System.out.println("[commit faults, " + op + "] " + String.join("; ", outcomes));
-        assertThat(outcomes).as("every " + op + " of the commit was failed once").isNotEmpty();
+        assertThat(outcomes)
+                .as("every " + op + " of the commit was failed once")
+                .isNotEmpty();
     }
 
     /** Whether the failing operation came after the successful rename of the run's trials file. */
@@ -128,16 +142,27 @@ class CommitFaultTest {
 
         int exit = commitInChildJvm(location(), "rename:1:halt:/results/trials/trial-");
         assertThat(exit).as("the child JVM halted at the commit rename").isEqualTo(99);
-        assertThat(table.trials().where("trial_id = 't-child'").count()).as("views").isZero();
-        assertThat(table.epochs().where("trial_id = 't-child'").count()).as("epochs view").isZero();
-        assertThat(spark.read().parquet(results.resolve("trials").toString()).where("trial_id = 't-child'").count())
-                .as("plain read of trials/").isZero();
-        assertThat(table.allEpochRows().where("trial_id = 't-child'").count()).as("plain read of epochs/")
+        assertThat(table.trials().where("trial_id = 't-child'").count())
+                .as("views")
+                .isZero();
+        assertThat(table.epochs().where("trial_id = 't-child'").count())
+                .as("epochs view")
+                .isZero();
+        assertThat(spark.read()
+                        .parquet(results.resolve("trials").toString())
+                        .where("trial_id = 't-child'")
+                        .count())
+                .as("plain read of trials/")
+                .isZero();
+        assertThat(table.allEpochRows().where("trial_id = 't-child'").count())
+                .as("plain read of epochs/")
                 .isEqualTo(1);
-        assertThat(results.resolve("_staging")).as("the halted commit's staging copy").isNotEmptyDirectory();
+        assertThat(results.resolve("_staging"))
+                .as("the halted commit's staging copy")
+                .isNotEmptyDirectory();
 
-        Vacuum.Result vacuumed = new Vacuum(table, spark.sparkContext().hadoopConfiguration())
-                .run("", Duration.ZERO, false);
+        Vacuum.Result vacuumed =
+                new Vacuum(table, spark.sparkContext().hadoopConfiguration()).run("", Duration.ZERO, false);
         assertThat(vacuumed.orphanEpochFiles()).hasSize(1);
         assertThat(vacuumed.staging()).hasSize(1);
         assertThat(table.allEpochRows().where("trial_id = 't-child'").count()).isZero();
@@ -148,10 +173,20 @@ class CommitFaultTest {
     /** Runs {@link CommitInChildJvm} with a fault armed from the start; returns its exit code. */
     static int commitInChildJvm(String location, String fault) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "@submit/jvm.args", "-Xmx1g", "-Dfaulty.fail=" + fault,
-                "-cp", System.getProperty("java.class.path"), CommitInChildJvm.class.getName(), location));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "@submit/jvm.args",
+                "-Xmx1g",
+                "-Dfaulty.fail=" + fault,
+                "-cp",
+                System.getProperty("java.class.path"),
+                CommitInChildJvm.class.getName(),
+                location));
         File log = Files.createTempFile("commit-child", ".log").toFile();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         if (!process.waitFor(3, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("the child JVM did not end:\n" + Files.readString(log.toPath()));

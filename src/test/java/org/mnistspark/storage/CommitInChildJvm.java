@@ -1,12 +1,11 @@
 package org.mnistspark.storage;
 
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.TestSpark;
 import org.mnistspark.results.Records;
 import org.mnistspark.results.ResultsTable;
 import org.mnistspark.results.TrialRecord;
-
-import java.util.List;
 
 /** A separate JVM that commits one trial run to the table at args[0], for faults that end the JVM. */
 public final class CommitInChildJvm {

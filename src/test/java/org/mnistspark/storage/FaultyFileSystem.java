@@ -1,17 +1,16 @@
 package org.mnistspark.storage;
 
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
-
-import java.io.IOException;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * The local file system under the scheme {@code faulty://}, which fails one chosen operation: the Nth
@@ -25,9 +24,17 @@ import java.util.List;
  * OutOfMemoryError, as a JVM short of memory throws), {@code halt} the JVM (a killed driver).
  */
 public final class FaultyFileSystem extends RawLocalFileSystem {
-    public enum Op { CREATE, RENAME, DELETE }
+    public enum Op {
+        CREATE,
+        RENAME,
+        DELETE
+    }
 
-    public enum Mode { THROW, ERROR, HALT }
+    public enum Mode {
+        THROW,
+        ERROR,
+        HALT
+    }
 
     private record Fault(Op op, int nth, Mode mode, String pathPart) {}
 
@@ -37,8 +44,11 @@ public final class FaultyFileSystem extends RawLocalFileSystem {
 
     /** Spark settings that register the scheme (fs.faulty.impl) and keep Hadoop from caching one per URI. */
     public static java.util.Map<String, String> settings() {
-        return java.util.Map.of("spark.hadoop.fs.faulty.impl", FaultyFileSystem.class.getName(),
-                "spark.hadoop.fs.faulty.impl.disable.cache", "true");
+        return java.util.Map.of(
+                "spark.hadoop.fs.faulty.impl",
+                FaultyFileSystem.class.getName(),
+                "spark.hadoop.fs.faulty.impl.disable.cache",
+                "true");
     }
 
     /** Fails the {@code nth} (from 1) operation {@code op} on a path containing {@code pathPart}. */
@@ -69,8 +79,11 @@ public final class FaultyFileSystem extends RawLocalFileSystem {
             return null;
         }
         String[] parts = spec.split(":", 4);
-        return new Fault(Op.valueOf(parts[0].toUpperCase()), Integer.parseInt(parts[1]),
-                Mode.valueOf(parts[2].toUpperCase()), parts.length > 3 ? parts[3] : "");
+        return new Fault(
+                Op.valueOf(parts[0].toUpperCase()),
+                Integer.parseInt(parts[1]),
+                Mode.valueOf(parts[2].toUpperCase()),
+                parts.length > 3 ? parts[3] : "");
     }
 
     private static synchronized void maybeFail(Op op, Path path) throws IOException {
@@ -110,22 +123,36 @@ public final class FaultyFileSystem extends RawLocalFileSystem {
     }
 
     @Override
-    public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
-                                     short replication, long blockSize, Progressable progress) throws IOException {
+    public FSDataOutputStream create(
+            Path f,
+            FsPermission permission,
+            boolean overwrite,
+            int bufferSize,
+            short replication,
+            long blockSize,
+            Progressable progress)
+            throws IOException {
         maybeFail(Op.CREATE, f);
         return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
     }
 
     @Override
-    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
-                                     Progressable progress) throws IOException {
+    public FSDataOutputStream create(
+            Path f, boolean overwrite, int bufferSize, short replication, long blockSize, Progressable progress)
+            throws IOException {
         maybeFail(Op.CREATE, f);
         return super.create(f, overwrite, bufferSize, replication, blockSize, progress);
     }
 
     @Override
-    public FSDataOutputStream createNonRecursive(Path f, FsPermission permission, boolean overwrite, int bufferSize,
-                                                 short replication, long blockSize, Progressable progress)
+    public FSDataOutputStream createNonRecursive(
+            Path f,
+            FsPermission permission,
+            boolean overwrite,
+            int bufferSize,
+            short replication,
+            long blockSize,
+            Progressable progress)
             throws IOException {
         maybeFail(Op.CREATE, f);
         return super.createNonRecursive(f, permission, overwrite, bufferSize, replication, blockSize, progress);

@@ -5,14 +5,13 @@ import com.amazonaws.auth.BasicAWSCredentials;
 import com.amazonaws.client.builder.AwsClientBuilder;
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.AmazonS3ClientBuilder;
-import org.mnistspark.TestFiles;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.mnistspark.TestFiles;
 
 /**
  * S3Proxy 4.1.0 (copied to target/it-tools by the build) as a separate process on 127.0.0.1, with a
@@ -39,19 +38,30 @@ final class S3ProxyServer implements AutoCloseable {
     void start() throws Exception {
         Files.createDirectories(dir.resolve("blobs"));
         Path properties = dir.resolve("s3proxy.properties");
-        Files.writeString(properties, String.join("\n",
-                "s3proxy.endpoint=" + endpoint(),
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + IDENTITY,
-                "s3proxy.credential=" + CREDENTIAL,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + dir.resolve("blobs").toAbsolutePath(),
-                "jclouds.identity=" + IDENTITY,
-                "jclouds.credential=" + CREDENTIAL, ""));
+        Files.writeString(
+                properties,
+                String.join(
+                        "\n",
+                        "s3proxy.endpoint=" + endpoint(),
+                        "s3proxy.authorization=aws-v2-or-v4",
+                        "s3proxy.identity=" + IDENTITY,
+                        "s3proxy.credential=" + CREDENTIAL,
+                        "jclouds.provider=filesystem",
+                        "jclouds.filesystem.basedir=" + dir.resolve("blobs").toAbsolutePath(),
+                        "jclouds.identity=" + IDENTITY,
+                        "jclouds.credential=" + CREDENTIAL,
+                        ""));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(); // this JVM's, not PATH's
-        Process started = new ProcessBuilder(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(),
-                "--properties", properties.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+        Process started = new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "--properties",
+                        properties.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("s3proxy.log").toFile())
+                .start();
         process = started;
         // A test JVM killed before stop() (failsafe's fork timeout) must not leave the server running.
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
@@ -99,7 +109,9 @@ final class S3ProxyServer implements AutoCloseable {
         settings.put("spark.hadoop.fs.s3a.endpoint.region", "us-east-1");
         settings.put("spark.hadoop.fs.s3a.path.style.access", "true");
         settings.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
-        settings.put("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        settings.put(
+                "spark.hadoop.fs.s3a.aws.credentials.provider",
+                "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
         settings.put("spark.hadoop.fs.s3a.access.key", IDENTITY);
         settings.put("spark.hadoop.fs.s3a.secret.key", CREDENTIAL);
         settings.put("spark.hadoop.fs.s3a.attempts.maximum", "2");

@@ -1,15 +1,7 @@
 package org.mnistspark.sweep;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.mnistspark.TestFiles;
-import org.mnistspark.TestSpark;
-import org.mnistspark.results.ResultsTable;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.mnistspark.TestFiles;
+import org.mnistspark.TestSpark;
+import org.mnistspark.results.ResultsTable;
 
 /**
  * Two sweeps as two separate applications (two JVMs started by submit/local.sh, as two people or a
@@ -42,11 +40,26 @@ class ConcurrentSweepsIT {
 
     /** submit/local.sh with a small sweep into this test's table and models, on local[1]. */
     static Process start(String name, String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of("submit/local.sh", "--experiment", "concurrent",
-                "--train-limit", "1280", "--test-limit", "500", "--epochs", "1", "--workers", "1",
-                "--results", WORK.resolve("results").toString(), "--models", WORK.resolve("models").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "submit/local.sh",
+                "--experiment",
+                "concurrent",
+                "--train-limit",
+                "1280",
+                "--test-limit",
+                "500",
+                "--epochs",
+                "1",
+                "--workers",
+                "1",
+                "--results",
+                WORK.resolve("results").toString(),
+                "--models",
+                WORK.resolve("models").toString()));
         command.addAll(List.of(options));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(WORK.resolve(name + ".log").toFile());
         builder.environment().put("SPARK_MASTER", "local[1]");
         builder.environment().remove("SPARK_HOME");
@@ -89,9 +102,12 @@ class ConcurrentSweepsIT {
         String outA = finish(a, "a");
         String outB = finish(b, "b");
         int trained = count(outA, "epoch 1/1 done") + count(outB, "epoch 1/1 done");
-        assertThat(trained).as("4 trials, each trained by one of the two sweeps\n" + outA + "\n" + outB).isEqualTo(4);
+        assertThat(trained)
+                .as("4 trials, each trained by one of the two sweeps\n" + outA + "\n" + outB)
+                .isEqualTo(4);
 
-        ResultsTable table = new ResultsTable(TestSpark.session(), WORK.resolve("results").toString());
+        ResultsTable table =
+                new ResultsTable(TestSpark.session(), WORK.resolve("results").toString());
         assertThat(table.allRuns().count()).as("every run committed on storage").isEqualTo(4);
         assertThat(table.trials().select("trial_id").distinct().count()).isEqualTo(4);
         assertThat(table.allEpochRows().count()).isEqualTo(4);
@@ -106,19 +122,35 @@ class ConcurrentSweepsIT {
         String outA = finish(a, "rerun-a");
         String outB = finish(b, "rerun-b");
         assertThat(count(outA, "epoch 1/1 done") + count(outB, "epoch 1/1 done"))
-                .as("one rerun trains; the other finds the trial claimed\n" + outA + "\n" + outB).isEqualTo(1);
+                .as("one rerun trains; the other finds the trial claimed\n" + outA + "\n" + outB)
+                .isEqualTo(1);
         assertThat(outA + outB).contains("another sweep is training it now");
 
-        ResultsTable table = new ResultsTable(TestSpark.session(), WORK.resolve("results").toString());
-        assertThat(table.allRuns().count()).as("the first run and the rerun, both on storage").isEqualTo(5);
+        ResultsTable table =
+                new ResultsTable(TestSpark.session(), WORK.resolve("results").toString());
+        assertThat(table.allRuns().count())
+                .as("the first run and the rerun, both on storage")
+                .isEqualTo(5);
         assertThat(table.allEpochRows().count()).isEqualTo(5);
-        assertThat(table.trials().count()).as("the views show the latest run of each trial").isEqualTo(4);
+        assertThat(table.trials().count())
+                .as("the views show the latest run of each trial")
+                .isEqualTo(4);
         assertThat(table.epochs().count()).isEqualTo(4);
         assertThat(models()).as("no model deleted by a sweep").hasSize(5);
 
-        Process vacuum = new ProcessBuilder("submit/local.sh", "vacuum", "--results", WORK.resolve("results").toString(),
-                "--models", WORK.resolve("models").toString(), "--older-than", "0s").directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(WORK.resolve("vacuum.log").toFile()).start();
+        Process vacuum = new ProcessBuilder(
+                        "submit/local.sh",
+                        "vacuum",
+                        "--results",
+                        WORK.resolve("results").toString(),
+                        "--models",
+                        WORK.resolve("models").toString(),
+                        "--older-than",
+                        "0s")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(WORK.resolve("vacuum.log").toFile())
+                .start();
         String vacuumed = finish(vacuum, "vacuum");
         assertThat(vacuumed).contains("removed superseded runs: 1");
         assertThat(table.allRuns().count()).isEqualTo(4);
@@ -127,7 +159,8 @@ class ConcurrentSweepsIT {
         for (Path model : models()) {
             String name = model.getFileName().toString();
             assertThat(table.trials().where("model_path LIKE '%" + name + "'").count())
-                    .as("every remaining model is named by a row: " + name).isEqualTo(1);
+                    .as("every remaining model is named by a row: " + name)
+                    .isEqualTo(1);
         }
     }
 }

@@ -1,25 +1,9 @@
 package org.mnistspark.sweep;
 
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.results.Status;
-import org.mnistspark.TestSpark;
-import org.mnistspark.config.SweepConfig;
-import org.mnistspark.data.InvalidDataException;
-import org.mnistspark.data.Minibatches;
-import org.mnistspark.data.MnistDataset;
-import org.mnistspark.data.MnistImages;
-import org.mnistspark.results.ResultsTable;
-import org.mnistspark.results.TrialRecord;
-import org.mnistspark.storage.FaultyFileSystem;
-import org.nd4j.linalg.dataset.DataSet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.mnistspark.TestFiles.listing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -34,11 +18,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-import static org.mnistspark.TestFiles.listing;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.TestSpark;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.data.InvalidDataException;
+import org.mnistspark.data.Minibatches;
+import org.mnistspark.data.MnistDataset;
+import org.mnistspark.data.MnistImages;
+import org.mnistspark.results.ResultsTable;
+import org.mnistspark.results.Status;
+import org.mnistspark.results.TrialRecord;
+import org.mnistspark.storage.FaultyFileSystem;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The whole job on an embedded local[2] Spark with a real MNIST subset: 6,000 training and 1,000 test
@@ -98,7 +97,8 @@ class SweepEndToEndTest {
         assertThat(printed).as("progress lines and per-epoch test results").contains("epoch 1/2 [", "test accuracy");
         for (TrialSummary trial : result.trials()) {
             TrialRecord record = trial.record();
-            assertThat(record.outcome().testAccuracyLast()).as("trial " + trial.spec().canonical())
+            assertThat(record.outcome().testAccuracyLast())
+                    .as("trial " + trial.spec().canonical())
                     .isGreaterThanOrEqualTo(ACCURACY_BAR);
             assertThat(record.outcome().trainImages()).isEqualTo(6000);
             assertThat(record.setup().testImages()).isEqualTo(1000);
@@ -107,9 +107,10 @@ class SweepEndToEndTest {
 
         ResultsTable table = table();
         table.registerViews();
-        List<Row> rows = spark.sql("SELECT trial_id, hidden_channels, test_accuracy, test_accuracy_last, "
-                + "test_correct_last, test_images, test_accuracy_min, test_accuracy_max, test_accuracy_avg, workers, "
-                + "batch_size_per_worker, model_path, isa FROM trials WHERE experiment = 'e2e' ORDER BY hidden_channels")
+        List<Row> rows = spark.sql(
+                        "SELECT trial_id, hidden_channels, test_accuracy, test_accuracy_last, "
+                                + "test_correct_last, test_images, test_accuracy_min, test_accuracy_max, test_accuracy_avg, workers, "
+                                + "batch_size_per_worker, model_path, isa FROM trials WHERE experiment = 'e2e' ORDER BY hidden_channels")
                 .collectAsList();
         assertThat(rows).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -120,49 +121,69 @@ class SweepEndToEndTest {
             List<Double> accuracy = row.getList(2);
             assertThat(accuracy).isEqualTo(record.outcome().testAccuracy());
             assertThat(row.getDouble(3)).isEqualTo(accuracy.get(1));
-            assertThat(row.getDouble(3)).as("exact accuracy").isCloseTo(row.getLong(4) / (double) row.getLong(5), within(1e-15));
+            assertThat(row.getDouble(3))
+                    .as("exact accuracy")
+                    .isCloseTo(row.getLong(4) / (double) row.getLong(5), within(1e-15));
             assertThat(row.getDouble(6)).isEqualTo(Math.min(accuracy.get(0), accuracy.get(1)));
             assertThat(row.getDouble(7)).isEqualTo(Math.max(accuracy.get(0), accuracy.get(1)));
             assertThat(row.getDouble(8)).isCloseTo((accuracy.get(0) + accuracy.get(1)) / 2, within(1e-15));
             assertThat(row.getInt(9)).isEqualTo(2);
             assertThat(row.getInt(10)).as("64 per update over 2 workers").isEqualTo(32);
             assertThat(Paths.get(URI.create(row.getString(11)))).isRegularFile();
-            assertThat(row.getString(12)).as("the instruction set local[2]'s executor, this JVM, chose")
+            assertThat(row.getString(12))
+                    .as("the instruction set local[2]'s executor, this JVM, chose")
                     .isEqualTo(org.mnistspark.model.CpuIsa.apply().isa());
         }
         List<Row> epochs = spark.sql("SELECT trial_id, epoch, test_accuracy FROM epochs WHERE experiment = 'e2e' "
-                + "ORDER BY trial_id, epoch").collectAsList();
+                        + "ORDER BY trial_id, epoch")
+                .collectAsList();
         assertThat(epochs).hasSize(4);
         // Each epoch's confusion matrix counts the test images: its diagonal is the correct count.
         List<Row> counted = spark.sql("SELECT e.trial_id, e.epoch, e.test_correct, e.test_images, "
-                + "sum(CASE WHEN c.true_label = c.predicted_label THEN c.count END), sum(c.count) "
-                + "FROM epochs e JOIN confusions c ON e.run_id = c.run_id AND e.epoch = c.epoch "
-                + "WHERE e.experiment = 'e2e' GROUP BY e.trial_id, e.epoch, e.test_correct, e.test_images").collectAsList();
+                        + "sum(CASE WHEN c.true_label = c.predicted_label THEN c.count END), sum(c.count) "
+                        + "FROM epochs e JOIN confusions c ON e.run_id = c.run_id AND e.epoch = c.epoch "
+                        + "WHERE e.experiment = 'e2e' GROUP BY e.trial_id, e.epoch, e.test_correct, e.test_images")
+                .collectAsList();
         assertThat(counted).hasSize(4).allSatisfy(row -> {
             assertThat(row.getLong(4)).isEqualTo(row.getLong(2));
             assertThat(row.getLong(5)).isEqualTo(row.getLong(3)).isEqualTo(1000);
         });
-        assertThat(spark.sql("SELECT count(*) FROM classes WHERE experiment = 'e2e'").first().getLong(0))
-                .as("10 labels x 2 epochs x 2 trials").isEqualTo(40);
+        assertThat(spark.sql("SELECT count(*) FROM classes WHERE experiment = 'e2e'")
+                        .first()
+                        .getLong(0))
+                .as("10 labels x 2 epochs x 2 trials")
+                .isEqualTo(40);
         for (Row epoch : epochs) {
-            TrialRecord record = result.trials().stream().filter(t -> t.trialId().equals(epoch.getString(0)))
-                    .findFirst().orElseThrow().record();
-            assertThat(epoch.getDouble(2)).isEqualTo(record.outcome().testAccuracy().get(epoch.getInt(1) - 1));
+            TrialRecord record = result.trials().stream()
+                    .filter(t -> t.trialId().equals(epoch.getString(0)))
+                    .findFirst()
+                    .orElseThrow()
+                    .record();
+            assertThat(epoch.getDouble(2))
+                    .isEqualTo(record.outcome().testAccuracy().get(epoch.getInt(1) - 1));
         }
     }
 
     @Test
     @Order(2)
     void recordedAccuracyIsTheSavedModelsAccuracyOnTheTestImages() throws Exception {
-        Row row = table().trials().where("experiment = 'e2e' AND hidden_channels = 10")
-                .select("model_path", "test_correct_last").collectAsList().get(0);
-        MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(new File(URI.create(row.getString(0))), false);
-        MnistImages test = MnistDataset.load(TestSpark.mnistDir().toString(), spark.sparkContext().hadoopConfiguration())
-                .test().first(1000);
+        Row row = table().trials()
+                .where("experiment = 'e2e' AND hidden_channels = 10")
+                .select("model_path", "test_correct_last")
+                .collectAsList()
+                .get(0);
+        MultiLayerNetwork model =
+                ModelSerializer.restoreMultiLayerNetwork(new File(URI.create(row.getString(0))), false);
+        MnistImages test = MnistDataset.load(
+                        TestSpark.mnistDir().toString(), spark.sparkContext().hadoopConfiguration())
+                .test()
+                .first(1000);
         int[] order = java.util.stream.IntStream.range(0, 1000).toArray();
         DataSet images = Minibatches.toDataSet(test, order, 0, 1000, 0.1307, 0.3081);
         int[] predicted = model.predict(images.getFeatures());
-        long correct = java.util.stream.IntStream.range(0, 1000).filter(i -> predicted[i] == test.label(i)).count();
+        long correct = java.util.stream.IntStream.range(0, 1000)
+                .filter(i -> predicted[i] == test.label(i))
+                .count();
         assertThat(correct).isEqualTo(row.getLong(1));
     }
 
@@ -172,7 +193,9 @@ class SweepEndToEndTest {
         List<String> before = listing(work.resolve("results/trials"));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         SweepResult result = sweep(output);
-        assertThat(result.count(TrialSummary.Outcome.SKIPPED)).as(output.toString(StandardCharsets.UTF_8)).isEqualTo(2);
+        assertThat(result.count(TrialSummary.Outcome.SKIPPED))
+                .as(output.toString(StandardCharsets.UTF_8))
+                .isEqualTo(2);
         assertThat(result.count(TrialSummary.Outcome.TRAINED)).isZero();
         assertThat(listing(work.resolve("results/trials"))).isEqualTo(before);
         assertThat(table().trials().count()).isEqualTo(2);
@@ -191,9 +214,11 @@ class SweepEndToEndTest {
         Files.write(badData.resolve(MnistDataset.TEST_LABELS), labels);
         List<String> before = listing(work.resolve("results/trials"));
 
-        assertThatThrownBy(() -> sweep(new ByteArrayOutputStream(), "data.dir=\"" + badData + "\"", "output.rerun=true"))
+        assertThatThrownBy(
+                        () -> sweep(new ByteArrayOutputStream(), "data.dir=\"" + badData + "\"", "output.rerun=true"))
                 .isInstanceOf(InvalidDataException.class)
-                .hasMessageContaining(MnistDataset.TEST_LABELS).hasMessageContaining("label 12");
+                .hasMessageContaining(MnistDataset.TEST_LABELS)
+                .hasMessageContaining("label 12");
         assertThat(listing(work.resolve("results/trials"))).isEqualTo(before);
         assertThat(table().trials().count()).isEqualTo(2);
     }
@@ -203,12 +228,18 @@ class SweepEndToEndTest {
     void unwritableModelsFolderIsReportedBeforeTrainingAndChangesNothing() throws Exception {
         Path notAFolder = work.resolve("models-file");
         Files.writeString(notAFolder, "the models folder cannot be created under a file");
-        assertThatThrownBy(() -> sweep(new ByteArrayOutputStream(), "model.hidden-channels=[3]", "training.epochs=1",
-                "output.models=\"" + notAFolder.resolve("sub") + "\""))
+        assertThatThrownBy(() -> sweep(
+                        new ByteArrayOutputStream(),
+                        "model.hidden-channels=[3]",
+                        "training.epochs=1",
+                        "output.models=\"" + notAFolder.resolve("sub") + "\""))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("models-file").hasMessageContaining("not writable");
+                .hasMessageContaining("models-file")
+                .hasMessageContaining("not writable");
         assertThat(table().trials().count()).isEqualTo(2);
-        assertThat(table().allEpochRows().count()).as("no epoch rows of the failed trial on storage").isEqualTo(4);
+        assertThat(table().allEpochRows().count())
+                .as("no epoch rows of the failed trial on storage")
+                .isEqualTo(4);
     }
 
     @Test
@@ -221,21 +252,33 @@ class SweepEndToEndTest {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         SweepResult result;
         try {
-            result = sweep(output, "model.hidden-channels=[3]", "training.epochs=1", "data.train-limit=640",
+            result = sweep(
+                    output,
+                    "model.hidden-channels=[3]",
+                    "training.epochs=1",
+                    "data.train-limit=640",
                     "output.results=\"faulty://" + work.resolve("results") + "\"");
         } finally {
             FaultyFileSystem.disarm();
         }
         assertThat(result.succeeded()).isFalse();
-        assertThat(result.count(TrialSummary.Outcome.FAILED)).as(output.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+        assertThat(result.count(TrialSummary.Outcome.FAILED))
+                .as(output.toString(StandardCharsets.UTF_8))
+                .isEqualTo(1);
         assertThat(result.trials().get(0).error()).contains("injected fault");
         assertThat(table().trials().count()).isEqualTo(2);
-        assertThat(table().allEpochRows().count()).as("no epoch rows of the failed trial on storage").isEqualTo(4);
+        assertThat(table().allEpochRows().count())
+                .as("no epoch rows of the failed trial on storage")
+                .isEqualTo(4);
         assertThat(listing(work.resolve("results/_staging"))).isEmpty();
-        String failedId = result.trials().stream().filter(t -> t.outcome() == TrialSummary.Outcome.FAILED)
-                .findFirst().orElseThrow().trialId();
+        String failedId = result.trials().stream()
+                .filter(t -> t.outcome() == TrialSummary.Outcome.FAILED)
+                .findFirst()
+                .orElseThrow()
+                .trialId();
         try (Stream<Path> models = Files.walk(work.resolve("models"))) {
-            assertThat(models.map(p -> p.getFileName().toString())).as("the failed trial's model is removed too")
+            assertThat(models.map(p -> p.getFileName().toString()))
+                    .as("the failed trial's model is removed too")
                     .noneMatch(name -> name.contains(failedId));
         }
     }
@@ -250,11 +293,16 @@ class SweepEndToEndTest {
     @Order(7)
     void anErrorInOneTrialFailsItAndTheTrialBesideItGoesOn() throws Exception {
         registerFaultyScheme();
-        String[] settings = {"model.hidden-channels=[3,4]", "training.epochs=1", "data.train-limit=640",
-            "sweep.parallel-trials=2", "output.models=\"faulty://" + work.resolve("models-faulty") + "\""};
+        String[] settings = {
+            "model.hidden-channels=[3,4]",
+            "training.epochs=1",
+            "data.train-limit=640",
+            "sweep.parallel-trials=2",
+            "output.models=\"faulty://" + work.resolve("models-faulty") + "\""
+        };
         String failing = trialIds(settings).get(0);
-        FaultyFileSystem.arm(FaultyFileSystem.Op.CREATE, 1, FaultyFileSystem.Mode.ERROR,
-                "/models-faulty/e2e/." + failing + "-");
+        FaultyFileSystem.arm(
+                FaultyFileSystem.Op.CREATE, 1, FaultyFileSystem.Mode.ERROR, "/models-faulty/e2e/." + failing + "-");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         SweepResult result;
         try {
@@ -264,7 +312,8 @@ class SweepEndToEndTest {
         }
         String printed = output.toString(StandardCharsets.UTF_8);
         assertThat(result.parallelTrials()).isEqualTo(2);
-        assertThat(result.trials()).extracting(TrialSummary::outcome)
+        assertThat(result.trials())
+                .extracting(TrialSummary::outcome)
                 .containsExactly(TrialSummary.Outcome.FAILED, TrialSummary.Outcome.TRAINED);
         assertThat(result.trials().get(0).trialId()).isEqualTo(failing);
         assertThat(result.trials().get(0).error()).startsWith("OutOfMemoryError: injected fault");
@@ -281,28 +330,35 @@ class SweepEndToEndTest {
     @Test
     @Order(8)
     void trialsSideBySideTrainExactlyAsOneAtATime() throws Exception {
-        List<String> common = List.of("model.hidden-channels=[3,4,6]", "data.train-limit=1280",
-                "data.test-limit=500", "output.rerun=true");
+        List<String> common = List.of(
+                "model.hidden-channels=[3,4,6]", "data.train-limit=1280", "data.test-limit=500", "output.rerun=true");
         List<List<String>> runs = new ArrayList<>();
         List<List<float[]>> parameters = new ArrayList<>();
         for (int trialsAtOnce : List.of(1, 2)) {
             Path results = work.resolve("results-p" + trialsAtOnce);
             List<String> settings = new ArrayList<>(common);
-            settings.addAll(List.of("sweep.parallel-trials=" + trialsAtOnce, "output.results=\"" + results + "\"",
+            settings.addAll(List.of(
+                    "sweep.parallel-trials=" + trialsAtOnce,
+                    "output.results=\"" + results + "\"",
                     "output.models=\"" + work.resolve("models-p" + trialsAtOnce) + "\""));
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             SweepResult result = sweep(output, settings.toArray(String[]::new));
-            assertThat(result.count(TrialSummary.Outcome.TRAINED)).as(output.toString(StandardCharsets.UTF_8))
+            assertThat(result.count(TrialSummary.Outcome.TRAINED))
+                    .as(output.toString(StandardCharsets.UTF_8))
                     .isEqualTo(3);
             assertThat(result.parallelTrials()).isEqualTo(trialsAtOnce);
             ResultsTable table = new ResultsTable(spark, results.toString());
-            runs.add(table.epochs().orderBy("trial_id", "epoch")
+            runs.add(table.epochs()
+                    .orderBy("trial_id", "epoch")
                     .selectExpr("concat_ws(' ', trial_id, epoch, train_loss, test_loss, test_correct)")
-                    .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+                    .as(org.apache.spark.sql.Encoders.STRING())
+                    .collectAsList());
             List<float[]> models = new ArrayList<>();
-            for (Row row : table.trials().orderBy("trial_id").select("model_path").collectAsList()) {
+            for (Row row :
+                    table.trials().orderBy("trial_id").select("model_path").collectAsList()) {
                 models.add(ModelSerializer.restoreMultiLayerNetwork(new File(URI.create(row.getString(0))), false)
-                        .params().toFloatVector());
+                        .params()
+                        .toFloatVector());
             }
             parameters.add(models);
         }
@@ -310,7 +366,9 @@ class SweepEndToEndTest {
         assertThat(runs.get(1)).as("two trials at once against one").isEqualTo(runs.get(0));
         assertThat(parameters.get(1)).hasSize(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(parameters.get(1).get(i)).as("parameters of trial " + i).isEqualTo(parameters.get(0).get(i));
+            assertThat(parameters.get(1).get(i))
+                    .as("parameters of trial " + i)
+                    .isEqualTo(parameters.get(0).get(i));
         }
     }
 
@@ -318,12 +376,15 @@ class SweepEndToEndTest {
     private List<String> trialIds(String... extra) throws IOException {
         SweepConfig config = SweepConfig.load(null, settings(extra));
         try (TrialSteps steps = TrialSteps.prepare(spark, config, new PrintStream(new ByteArrayOutputStream()))) {
-            return config.trials().stream().map(spec -> steps.trialId(config.experiment(), spec)).toList();
+            return config.trials().stream()
+                    .map(spec -> steps.trialId(config.experiment(), spec))
+                    .toList();
         }
     }
 
     private void registerFaultyScheme() {
-        FaultyFileSystem.settings().forEach((key, value) ->
-                spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value));
+        FaultyFileSystem.settings()
+                .forEach((key, value) ->
+                        spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value));
     }
 }

@@ -1,13 +1,12 @@
 package org.mnistspark.sweep;
 
-import org.junit.jupiter.api.Test;
-import org.mnistspark.config.SweepConfig;
-import org.mnistspark.config.TrialSpec;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.mnistspark.config.SweepConfig;
+import org.mnistspark.config.TrialSpec;
 
 /**
  * Resuming a sweep finds finished trials by id, so ids must be the same in every JVM and every version.
@@ -32,7 +31,8 @@ class TrialIdTest {
     @Test
     void version1DefaultSweepsFirstTrialKeepsItsId() {
         TrialSpec first = SweepConfig.load(null, List.of("training.engine=dl4j", "training.averaging-frequency=5"))
-                .trials().get(0);
+                .trials()
+                .get(0);
         assertThat(first.canonical()).doesNotContain("engine");
         assertThat(TrialIdentity.trialId("mnist-cnn", first, TrialIdentity.setup(mnistDataKey(), 2, 32)))
                 .isEqualTo(PINNED);
@@ -49,12 +49,19 @@ class TrialIdTest {
     @Test
     void theIdDependsOnEverythingThatChangesTheResult() {
         TrialSpec spec = SweepConfig.load(null, List.of()).trials().get(0);
-        TrialSpec otherLr = SweepConfig.load(null, List.of("training.learning-rate=0.02")).trials().get(0);
+        TrialSpec otherLr = SweepConfig.load(null, List.of("training.learning-rate=0.02"))
+                .trials()
+                .get(0);
         String setup = TrialIdentity.setup(mnistDataKey(), 2, 32);
         String id = TrialIdentity.trialId("e", spec, setup);
-        assertThat(TrialIdentity.trialId("e", SweepConfig.load(null, List.of()).trials().get(0), setup)).isEqualTo(id);
-        assertThat(List.of(TrialIdentity.trialId("f", spec, setup),
-                TrialIdentity.trialId("e", spec, TrialIdentity.setup(mnistDataKey(), 4, 16)),
-                TrialIdentity.trialId("e", otherLr, setup))).doesNotContain(id).doesNotHaveDuplicates();
+        assertThat(TrialIdentity.trialId(
+                        "e", SweepConfig.load(null, List.of()).trials().get(0), setup))
+                .isEqualTo(id);
+        assertThat(List.of(
+                        TrialIdentity.trialId("f", spec, setup),
+                        TrialIdentity.trialId("e", spec, TrialIdentity.setup(mnistDataKey(), 4, 16)),
+                        TrialIdentity.trialId("e", otherLr, setup)))
+                .doesNotContain(id)
+                .doesNotHaveDuplicates();
     }
 }

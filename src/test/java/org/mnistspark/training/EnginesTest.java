@@ -1,5 +1,7 @@
 package org.mnistspark.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,11 +10,6 @@ import org.mnistspark.TestSpark;
 import org.mnistspark.config.TrainingEngine;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.model.MnistCnn;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The engine factory: every engine the configuration offers is made by its name, each reports what it
@@ -46,7 +43,9 @@ class EnginesTest {
     void everyEngineTheConfigurationOffersIsMade() {
         for (TrainingEngine engine : TrainingEngine.values()) {
             try (Engine made = Engines.create(trial(engine))) {
-                assertThat(made.networksBuilt()).as(engine + " before its first round").isZero();
+                assertThat(made.networksBuilt())
+                        .as(engine + " before its first round")
+                        .isZero();
             }
         }
     }
@@ -57,7 +56,8 @@ class EnginesTest {
             assertThat(dl4j.networksBuilt()).isZero();
             dl4j.round(1, TrialTrainer.slices(0, 2, 2));
             dl4j.round(1, TrialTrainer.slices(2, 3, 2));
-            assertThat(dl4j.networksBuilt()).as("one per worker and round: 2, then 1 for a 1-minibatch round")
+            assertThat(dl4j.networksBuilt())
+                    .as("one per worker and round: 2, then 1 for a 1-minibatch round")
                     .isEqualTo(3);
             assertThat(dl4j.executors()).as("DL4J's workers live for one round").isEmpty();
         }
@@ -66,9 +66,13 @@ class EnginesTest {
             assertThat(persistent.executors()).isEmpty();
             persistent.round(1, TrialTrainer.slices(0, 2, 2));
             persistent.round(1, TrialTrainer.slices(2, 4, 2));
-            assertThat(persistent.networksBuilt()).as("one per worker, kept for the second round").isEqualTo(2);
+            assertThat(persistent.networksBuilt())
+                    .as("one per worker, kept for the second round")
+                    .isEqualTo(2);
             assertThat(persistent.executors()).containsOnlyKeys("executor_127.0.0.1_driver");
         }
-        assertThat(WorkerCache.size()).as("closing the engine frees its workers").isZero();
+        assertThat(WorkerCache.size())
+                .as("closing the engine frees its workers")
+                .isZero();
     }
 }

@@ -1,21 +1,19 @@
 package org.mnistspark.training;
 
-import org.mnistspark.config.Optimizer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mnistspark.TestSpark;
+import org.mnistspark.config.Optimizer;
 import org.mnistspark.config.TrainingEngine;
 import org.mnistspark.data.MnistDataset;
 import org.mnistspark.model.CnnSpec;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.List;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Both engines on local[2] with real MNIST images: 1,280 training images in minibatches of 32 per
@@ -63,19 +61,33 @@ class TrialTrainerTest {
         TrialTrainer.Outcome dl4j = train(TrainingEngine.DL4J, QUIET);
         TrialTrainer.Outcome persistent = train(TrainingEngine.PERSISTENT, QUIET);
         assertClose(persistent.network().params(), dl4j.network().params());
-        assertThat(persistent.epochs()).extracting(EpochResult::testCorrect)
+        assertThat(persistent.epochs())
+                .extracting(EpochResult::testCorrect)
                 .isEqualTo(dl4j.epochs().stream().map(EpochResult::testCorrect).toList());
-        assertThat(persistent.networksBuilt()).as("one network per worker, kept for all 8 rounds").isEqualTo(2);
-        assertThat(dl4j.networksBuilt()).as("DL4J builds every worker's network every round").isEqualTo(16);
+        assertThat(persistent.networksBuilt())
+                .as("one network per worker, kept for all 8 rounds")
+                .isEqualTo(2);
+        assertThat(dl4j.networksBuilt())
+                .as("DL4J builds every worker's network every round")
+                .isEqualTo(16);
         // local[2]: one executor, the driver's JVM; OMP_NUM_THREADS=1 is the test JVM's (pom.xml), and no
         // YARN container: JavaCPP's cache is where it always is here.
-        String cache = "JavaCPP cache " + org.bytedeco.javacpp.Loader.getCacheDir().toPath().toAbsolutePath() + " (";
-        assertThat(persistent.executors()).hasSize(1).hasEntrySatisfying("executor_127.0.0.1_driver",
-                environment -> assertThat(environment).startsWith("OMP_NUM_THREADS=1, DNNL_MAX_CPU_ISA=")
-                        .contains(cache).matches(".* \\([1-9][0-9]* MB\\)"));
-        assertThat(dl4j.executors()).as("the dl4j engine keeps no workers to ask").isEmpty();
-        assertThat(dl4j.network().params()).as("it trained").isNotEqualTo(
-                org.mnistspark.model.MnistCnn.create(SPEC).params());
+        String cache = "JavaCPP cache "
+                + org.bytedeco.javacpp.Loader.getCacheDir().toPath().toAbsolutePath() + " (";
+        assertThat(persistent.executors())
+                .hasSize(1)
+                .hasEntrySatisfying(
+                        "executor_127.0.0.1_driver",
+                        environment -> assertThat(environment)
+                                .startsWith("OMP_NUM_THREADS=1, DNNL_MAX_CPU_ISA=")
+                                .contains(cache)
+                                .matches(".* \\([1-9][0-9]* MB\\)"));
+        assertThat(dl4j.executors())
+                .as("the dl4j engine keeps no workers to ask")
+                .isEmpty();
+        assertThat(dl4j.network().params())
+                .as("it trained")
+                .isNotEqualTo(org.mnistspark.model.MnistCnn.create(SPEC).params());
     }
 
     /** The same trial on the same engine and workers gives the same parameters, run after run. */
@@ -83,7 +95,9 @@ class TrialTrainerTest {
     void aTrialTrainsTheSameWayEveryRun() throws Exception {
         INDArray first = train(TrainingEngine.PERSISTENT, QUIET).network().params();
         assertThat(train(TrainingEngine.PERSISTENT, QUIET).network().params()).isEqualTo(first);
-        assertThat(WorkerCache.size()).as("the trial's workers are evicted when it ends").isZero();
+        assertThat(WorkerCache.size())
+                .as("the trial's workers are evicted when it ends")
+                .isZero();
     }
 
     /**
@@ -101,7 +115,9 @@ class TrialTrainerTest {
             public void epochDone(EpochResult result) {}
         };
         TrialTrainer.Outcome rebuilt = train(TrainingEngine.PERSISTENT, forgetful);
-        assertThat(rebuilt.networksBuilt()).as("2 workers x 8 rounds, all rebuilt").isEqualTo(16);
+        assertThat(rebuilt.networksBuilt())
+                .as("2 workers x 8 rounds, all rebuilt")
+                .isEqualTo(16);
         assertThat(rebuilt.network().params()).isEqualTo(undisturbed);
     }
 
@@ -116,24 +132,38 @@ class TrialTrainerTest {
     void bothTrainersShareTheEpochLoop() throws Exception {
         TrainingRun run = new TrainingRun(TrainingEngine.PERSISTENT, 2, 0.25, 1, 1, 32, 1, 0.1307, 0.3081);
         List<Object[]> spark = new java.util.ArrayList<>();
-        List<EpochResult> sparkEpochs = new TrialTrainer(sc, images, 0).train(SPEC, run, 3, recording(spark)).epochs();
+        List<EpochResult> sparkEpochs = new TrialTrainer(sc, images, 0)
+                .train(SPEC, run, 3, recording(spark))
+                .epochs();
         List<Object[]> oneJvm = new java.util.ArrayList<>();
-        List<EpochResult> oneJvmEpochs = OneJvmTrainer.train(SPEC, run, images.train(), images.test(), 3,
-                recording(oneJvm));
-        assertThat(oneJvm).extracting(report -> report[0]).as("10 minibatches an epoch: at 3, 6, 9 and 10")
-                .containsExactly("epoch 1: 96/323", "epoch 1: 192/323", "epoch 1: 288/323", "epoch 1: 323/323",
-                        "epoch 1 done: 323", "epoch 2: 96/323", "epoch 2: 192/323", "epoch 2: 288/323",
-                        "epoch 2: 323/323", "epoch 2 done: 323")
+        List<EpochResult> oneJvmEpochs =
+                OneJvmTrainer.train(SPEC, run, images.train(), images.test(), 3, recording(oneJvm));
+        assertThat(oneJvm)
+                .extracting(report -> report[0])
+                .as("10 minibatches an epoch: at 3, 6, 9 and 10")
+                .containsExactly(
+                        "epoch 1: 96/323",
+                        "epoch 1: 192/323",
+                        "epoch 1: 288/323",
+                        "epoch 1: 323/323",
+                        "epoch 1 done: 323",
+                        "epoch 2: 96/323",
+                        "epoch 2: 192/323",
+                        "epoch 2: 288/323",
+                        "epoch 2: 323/323",
+                        "epoch 2 done: 323")
                 .isEqualTo(spark.stream().map(report -> report[0]).toList());
         for (int i = 0; i < oneJvm.size(); i++) {
             double expected = (double) spark.get(i)[1];
-            assertThat((double) oneJvm.get(i)[1]).as(oneJvm.get(i)[0] + " loss")
+            assertThat((double) oneJvm.get(i)[1])
+                    .as(oneJvm.get(i)[0] + " loss")
                     .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-5 * expected));
         }
         for (int i = 0; i < 2; i++) {
             EpochResult a = oneJvmEpochs.get(i);
             EpochResult b = sparkEpochs.get(i);
-            assertThat(a.testCorrect()).as("to a borderline image")
+            assertThat(a.testCorrect())
+                    .as("to a borderline image")
                     .isCloseTo(b.testCorrect(), org.assertj.core.api.Assertions.within(1L));
             assertThat(a.testLoss()).isCloseTo(b.testLoss(), org.assertj.core.api.Assertions.within(1e-5));
             assertThat(a.time().setupSeconds()).as("no workers to set up").isZero();
@@ -150,8 +180,9 @@ class TrialTrainerTest {
             }
 
             public void epochDone(EpochResult result) {
-                reports.add(new Object[] {"epoch " + result.epoch() + " done: " + result.trainImages(),
-                        result.trainLoss()});
+                reports.add(
+                        new Object[] {"epoch " + result.epoch() + " done: " + result.trainImages(), result.trainLoss()
+                        });
             }
         };
     }
@@ -159,11 +190,15 @@ class TrialTrainerTest {
     @Test
     void roundsAreCutIntoWorkerSlicesTheWaySparksParallelizeCutsThem() {
         for (int[] fromToWorkers : new int[][] {{0, 10, 2}, {10, 13, 2}, {0, 1, 2}, {7, 30, 3}, {0, 5, 8}}) {
-            List<Integer> minibatches = IntStream.range(fromToWorkers[0], fromToWorkers[1]).boxed().toList();
+            List<Integer> minibatches =
+                    IntStream.range(fromToWorkers[0], fromToWorkers[1]).boxed().toList();
             List<List<Integer>> spark = sc.parallelize(minibatches, Math.min(fromToWorkers[2], minibatches.size()))
-                    .glom().collect();
-            List<List<Integer>> ours = TrialTrainer.slices(fromToWorkers[0], fromToWorkers[1], fromToWorkers[2])
-                    .stream().map(s -> IntStream.range(s.from, s.to).boxed().toList()).toList();
+                    .glom()
+                    .collect();
+            List<List<Integer>> ours =
+                    TrialTrainer.slices(fromToWorkers[0], fromToWorkers[1], fromToWorkers[2]).stream()
+                            .map(s -> IntStream.range(s.from, s.to).boxed().toList())
+                            .toList();
             assertThat(ours).isEqualTo(spark);
         }
     }
@@ -173,8 +208,9 @@ class TrialTrainerTest {
         float[] e = expected.toFloatVector();
         assertThat(a).hasSameSizeAs(e);
         for (int i = 0; i < a.length; i++) {
-            assertThat(a[i]).as("parameter " + i).isCloseTo(e[i], org.assertj.core.api.Assertions.within(1e-5f
-                    + 1e-4f * Math.abs(e[i])));
+            assertThat(a[i])
+                    .as("parameter " + i)
+                    .isCloseTo(e[i], org.assertj.core.api.Assertions.within(1e-5f + 1e-4f * Math.abs(e[i])));
         }
     }
 }

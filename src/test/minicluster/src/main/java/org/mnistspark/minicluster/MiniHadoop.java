@@ -1,11 +1,5 @@
 package org.mnistspark.minicluster;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
-import org.apache.hadoop.yarn.server.MiniYARNCluster;
-import org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
+import org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler;
 
 /**
  * HDFS (a NameNode and one DataNode) and YARN (a ResourceManager and NodeManagers, each a set of
@@ -48,16 +47,22 @@ public final class MiniHadoop {
         Configuration dfsConf = new Configuration();
         dfsConf.set("dfs.replication", "1");
         MiniDFSCluster dfs = new MiniDFSCluster.Builder(dfsConf, new File("dfs").getAbsoluteFile())
-                .numDataNodes(1).format(true).build(); // NameNode and DataNode bind to 127.0.0.1
+                .numDataNodes(1)
+                .format(true)
+                .build(); // NameNode and DataNode bind to 127.0.0.1
         dfs.waitActive();
         String hdfs = dfs.getURI().toString();
 
         YarnConfiguration yarnConf = new YarnConfiguration();
         yarnConf.set("fs.defaultFS", hdfs);
         yarnConf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
-        for (String key : new String[] {YarnConfiguration.RM_ADDRESS, YarnConfiguration.RM_SCHEDULER_ADDRESS,
-                YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS, YarnConfiguration.RM_ADMIN_ADDRESS,
-                YarnConfiguration.RM_WEBAPP_ADDRESS}) {
+        for (String key : new String[] {
+            YarnConfiguration.RM_ADDRESS,
+            YarnConfiguration.RM_SCHEDULER_ADDRESS,
+            YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS,
+            YarnConfiguration.RM_ADMIN_ADDRESS,
+            YarnConfiguration.RM_WEBAPP_ADDRESS
+        }) {
             yarnConf.set(key, "127.0.0.1:" + freeLoopbackPort());
         }
         yarnConf.set(YarnConfiguration.RM_BIND_HOST, "127.0.0.1");
