@@ -60,4 +60,12 @@ public enum Status {
     public String toString() {
         return value;
     }
+
+    /** The status of a {@code status} column's value. */
+    public static Status of(String value) {
+        return Arrays.stream(values())
+                .filter(s -> s.is(value))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown trial status '" + value + "'"));
+    }
 }

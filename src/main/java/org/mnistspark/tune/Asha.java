@@ -38,17 +38,17 @@ final class Asha {
      * How a rung ended: its status (as the trials table has it), test accuracy and test loss, and the rung's
      * trial id ({@link BestOrder}'s tie-break; null where unknown, as for a rung that failed in this run).
      */
-    record Outcome(String status, double accuracy, double loss, String trialId) {
-        Outcome(String status, double accuracy, double loss) {
+    record Outcome(Status status, double accuracy, double loss, String trialId) {
+        Outcome(Status status, double accuracy, double loss) {
             this(status, accuracy, loss, null);
         }
 
         boolean failed() {
-            return Status.FAILED.is(status);
+            return status == Status.FAILED;
         }
 
         boolean diverged() {
-            return Status.DIVERGED.is(status);
+            return status == Status.DIVERGED;
         }
     }
 

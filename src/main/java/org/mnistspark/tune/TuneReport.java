@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.Distribution;
+import org.mnistspark.config.Hyperparameter;
 import org.mnistspark.config.Hyperparameters;
 import org.mnistspark.config.TrialSpec;
 import org.mnistspark.config.TuneConfig;
@@ -151,6 +152,14 @@ final class TuneReport {
                 + ": " + message);
     }
 
+    /** The columns of the hyperparameters the search does not draw: the same in every configuration. */
+    private static String[] fixedHyperparameters(TuneConfig config) {
+        return Hyperparameters.SHOWN.stream()
+                .filter(h -> !config.search().drawnKeys().contains(h.key()))
+                .map(Hyperparameter::column)
+                .toArray(String[]::new);
+    }
+
     void summary(TuneResult result, ResultsTable table, TuneConfig config, SparkSession spark) throws IOException {
         table.registerViews();
         out.printf(
@@ -160,7 +169,8 @@ final class TuneReport {
         out.print(TablePrinter.format(
                 spark.table(org.mnistspark.results.Views.TUNING_CONFIGURATIONS_VIEW)
                         .where(col("tuning_job").equalTo(config.job()))
-                        .drop("tuning_job", "kernel_size", "momentum", "seed"),
+                        .drop("tuning_job")
+                        .drop(fixedHyperparameters(config)),
                 10_000));
         out.println("Rungs:");
         out.print(TablePrinter.format(
@@ -177,8 +187,8 @@ final class TuneReport {
         out.println("Compute spent per experiment (epochs_trained counts each epoch once):");
         out.print(TablePrinter.format(spark.table(org.mnistspark.results.Views.COMPUTE_VIEW), 10_000));
         out.printf(
-                "Results table: %s%nQuery it: submit/results.sh --results %s \"SELECT * FROM tuning_configurations\" "
-                        + "(views: rungs, tuning, tuning_configurations, tuning_rungs, compute; see README.md)%n",
+                "Results table: %s%nQuery it: submit/local.sh query --results %s \"SELECT * FROM tuning_configurations\" "
+                        + "(views: rungs, tuning, tuning_configurations, tuning_rungs, compute; see docs/tuning.md)%n",
                 table.location(), config.sweep().output().results());
     }
 

@@ -82,7 +82,7 @@ public final class Tuner {
             List<Double> testAccuracy,
             String trialId) {
         Asha.Outcome outcome() {
-            return new Asha.Outcome(status, accuracy, loss, trialId);
+            return new Asha.Outcome(Status.of(status), accuracy, loss, trialId);
         }
     }
 
@@ -140,7 +140,7 @@ public final class Tuner {
                     if (finishedRung(inFlight.remove(finished))) {
                         trainedNow.add(finished);
                     } else {
-                        failedNow.put(finished, new Asha.Outcome(Status.FAILED.value(), Double.NaN, Double.NaN));
+                        failedNow.put(finished, new Asha.Outcome(Status.FAILED, Double.NaN, Double.NaN));
                     }
                     rows = read(steps.table(), ids);
                 }

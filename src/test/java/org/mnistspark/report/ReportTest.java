@@ -56,19 +56,10 @@ class ReportTest {
     /** A trial of hidden channels {@code hidden} (learning rate 0.02 for ids ending in -lr) that finished then. */
     static TrialRecord trial(String experiment, String id, int hidden, List<Double> accuracy, String finished) {
         double lr = id.endsWith("-lr") ? 0.02 : 0.01;
-        TrialRecord.Outcome outcome = new TrialRecord.Outcome(
-                21_840L,
-                60_000L,
+        TrialRecord.Outcome outcome = Records.outcome(
                 accuracy,
-                Math.round(accuracy.get(accuracy.size() - 1) * 10_000),
-                0.1,
-                0.3,
-                42.5,
-                2800.0,
-                Instant.parse(finished).minusSeconds(60),
                 Instant.parse(finished),
-                dir.resolve("models/" + id + ".zip").toUri().toString(),
-                null); // the model is never written
+                dir.resolve("models/" + id + ".zip").toUri().toString()); // the model is never written
         return new TrialRecord(
                 experiment,
                 id,

@@ -46,19 +46,7 @@ public final class Records {
             List<Double> accuracy,
             String modelPath,
             Status status) {
-        TrialRecord.Outcome outcome = new TrialRecord.Outcome(
-                21_840L,
-                60_000L,
-                accuracy,
-                Math.round(accuracy.get(accuracy.size() - 1) * 10_000),
-                0.1,
-                0.3,
-                42.5,
-                2800.0,
-                Instant.parse("2026-11-21T08:00:00Z"),
-                Instant.parse("2026-11-21T08:01:00Z"),
-                modelPath,
-                null);
+        TrialRecord.Outcome outcome = outcome(accuracy, Instant.parse("2026-11-21T08:01:00Z"), modelPath);
         return new TrialRecord(
                 experiment,
                 trialId,
@@ -69,6 +57,23 @@ public final class Records {
                 SETUP,
                 PROVENANCE,
                 outcome,
+                null);
+    }
+
+    /** A run of a minute that ended at {@code finishedAt} with {@code accuracy} after each epoch. */
+    public static TrialRecord.Outcome outcome(List<Double> accuracy, Instant finishedAt, String modelPath) {
+        return new TrialRecord.Outcome(
+                21_840L,
+                60_000L,
+                accuracy,
+                Math.round(accuracy.get(accuracy.size() - 1) * 10_000),
+                0.1,
+                0.3,
+                42.5,
+                2800.0,
+                finishedAt.minusSeconds(60),
+                finishedAt,
+                modelPath,
                 null);
     }
 

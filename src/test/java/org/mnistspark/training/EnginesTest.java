@@ -12,9 +12,8 @@ import org.mnistspark.data.MnistDataset;
 import org.mnistspark.model.MnistCnn;
 
 /**
- * The engine factory: every engine the configuration offers is made by its name, each reports what it
- * built through {@link Engine}, and a name no engine has is refused before anything is made. Two short
- * rounds per engine, on local[2] with 256 real MNIST images.
+ * The engine factory: every engine the configuration offers is made, and each reports what it built through
+ * {@link Engine}. Two short rounds per engine, on local[2] with 256 real MNIST images.
  */
 class EnginesTest {
     static JavaSparkContext sc;

@@ -25,9 +25,7 @@ class AshaTest {
         while (asha.next(outcomes, Set.of(), Set.of()) instanceof Asha.Train train) {
             Asha.Key key = new Asha.Key(train.configuration(), train.rung());
             double a = accuracy.applyAsDouble(key);
-            outcomes.put(
-                    key,
-                    new Asha.Outcome(Double.isNaN(a) ? Status.DIVERGED.value() : Status.STOPPED.value(), a, 1 - a));
+            outcomes.put(key, new Asha.Outcome(Double.isNaN(a) ? Status.DIVERGED : Status.STOPPED, a, 1 - a));
             trained.add(train);
         }
         return trained;
@@ -104,7 +102,7 @@ class AshaTest {
     }
 
     private static Asha.Outcome stopped(double accuracy) {
-        return new Asha.Outcome(Status.STOPPED.value(), accuracy, 1 - accuracy);
+        return new Asha.Outcome(Status.STOPPED, accuracy, 1 - accuracy);
     }
 
     @Test
@@ -200,9 +198,9 @@ class AshaTest {
     void divergedRunsNeverGoOnAndFailedOnesAreRetriedFirst() {
         Asha asha = new Asha(3, 2, 3);
         Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
-        outcomes.put(new Asha.Key(1, 0), new Asha.Outcome(Status.DIVERGED.value(), 0.99, Double.NaN));
-        outcomes.put(new Asha.Key(2, 0), new Asha.Outcome(Status.STOPPED.value(), 0.95, 0.2));
-        outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(Status.FAILED.value(), Double.NaN, Double.NaN));
+        outcomes.put(new Asha.Key(1, 0), new Asha.Outcome(Status.DIVERGED, 0.99, Double.NaN));
+        outcomes.put(new Asha.Key(2, 0), new Asha.Outcome(Status.STOPPED, 0.95, 0.2));
+        outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(Status.FAILED, Double.NaN, Double.NaN));
         assertThat(Asha.ranked(outcomes, 0))
                 .as("failed runs have no place; diverged ones come last")
                 .containsExactly(2, 1);
@@ -210,13 +208,13 @@ class AshaTest {
                 .isEqualTo(new Asha.Train(3, 0, 0, 0, 0, true));
         // Two finished (one diverged): ⌊2/3⌋ = 0 go on; a failed rung that is not retried counts as started.
         assertThat(asha.next(outcomes, Set.of(), Set.of())).isInstanceOf(Asha.Done.class);
-        outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(Status.STOPPED.value(), 0.90, 0.3));
+        outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(Status.STOPPED, 0.90, 0.3));
         assertThat(asha.next(outcomes, Set.of(), Set.of()))
                 .as("of 1 (diverged), 2 and 3, the best finite goes on")
                 .isEqualTo(new Asha.Train(2, 1, 1, 3, 1, false));
         Map<Asha.Key, Asha.Outcome> diverged = new HashMap<>();
-        diverged.put(new Asha.Key(1, 0), new Asha.Outcome(Status.DIVERGED.value(), Double.NaN, Double.NaN));
-        diverged.put(new Asha.Key(2, 0), new Asha.Outcome(Status.DIVERGED.value(), 0.5, Double.NaN));
+        diverged.put(new Asha.Key(1, 0), new Asha.Outcome(Status.DIVERGED, Double.NaN, Double.NaN));
+        diverged.put(new Asha.Key(2, 0), new Asha.Outcome(Status.DIVERGED, 0.5, Double.NaN));
         assertThat(new Asha(3, 2, 2).next(diverged, Set.of(), Set.of()))
                 .as("the top half of rung 0 has diverged: nothing goes on, the next configuration starts")
                 .isEqualTo(new Asha.Train(3, 0, 0, 0, 0, false));
@@ -229,9 +227,9 @@ class AshaTest {
     @Test
     void anExactTieIsBrokenByTrialIdAsEverywhereElse() {
         Map<Asha.Key, Asha.Outcome> outcomes = new HashMap<>();
-        outcomes.put(new Asha.Key(1, 0), new Asha.Outcome(Status.STOPPED.value(), 0.95, 0.1, "t-b"));
-        outcomes.put(new Asha.Key(2, 0), new Asha.Outcome(Status.STOPPED.value(), 0.95, 0.1, "t-a"));
-        outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(Status.STOPPED.value(), 0.95, 0.2, "t-0"));
+        outcomes.put(new Asha.Key(1, 0), new Asha.Outcome(Status.STOPPED, 0.95, 0.1, "t-b"));
+        outcomes.put(new Asha.Key(2, 0), new Asha.Outcome(Status.STOPPED, 0.95, 0.1, "t-a"));
+        outcomes.put(new Asha.Key(3, 0), new Asha.Outcome(Status.STOPPED, 0.95, 0.2, "t-0"));
         assertThat(Asha.ranked(outcomes, 0)).containsExactly(2, 1, 3);
         assertThat(new Asha(3, 2, 3).next(outcomes, Set.of(), Set.of()))
                 .isEqualTo(new Asha.Train(2, 1, 1, 3, 1, false));
