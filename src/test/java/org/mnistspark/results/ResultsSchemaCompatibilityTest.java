@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,28 @@ class ResultsSchemaCompatibilityTest {
                 spark.read().parquet(FIXTURE.resolve("trials").toString()).schema(), TrialRecord.SCHEMA);
         assertStillPresent(
                 spark.read().parquet(FIXTURE.resolve("epochs").toString()).schema(), EpochRecord.SCHEMA);
+    }
+
+    /**
+     * {@code src/test/resources/results-schema-2026-12/} holds the schemas the code wrote on 2026-12-07, before
+     * the hyperparameters were declared in one place (Spark's JSON of {@code TrialRecord.SCHEMA} and
+     * {@code EpochRecord.SCHEMA}, printed by that version). Every column there must still come first, in the
+     * same order, with the same type and nullability: a new column (a new hyperparameter's) only goes after.
+     */
+    @Test
+    void theSchemaOfDecember2026IsStillTheStartOfTodaysInOrder() throws IOException {
+        Path pinned = Paths.get("src/test/resources/results-schema-2026-12");
+        assertStartsWith(
+                (StructType) DataType.fromJson(Files.readString(pinned.resolve("trials.json"))), TrialRecord.SCHEMA);
+        assertStartsWith(
+                (StructType) DataType.fromJson(Files.readString(pinned.resolve("epochs.json"))), EpochRecord.SCHEMA);
+    }
+
+    private static void assertStartsWith(StructType pinned, StructType current) {
+        assertThat(current.fields().length).isGreaterThanOrEqualTo(pinned.fields().length);
+        for (int i = 0; i < pinned.fields().length; i++) {
+            assertThat(current.fields()[i]).as("column " + i).isEqualTo(pinned.fields()[i]);
+        }
     }
 
     private static void assertStillPresent(StructType old, StructType current) {
