@@ -9,7 +9,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -36,22 +35,15 @@ final class Dl4jAveraging implements Engine {
     private final Broadcast<TrialPlan> plan;
     private int networksBuilt;
 
-    Dl4jAveraging(
-            JavaSparkContext sc,
-            MultiLayerNetwork master,
-            TrialPlan plan,
-            SharedImages images,
-            int workers,
-            int averagingFrequency,
-            int workerPrefetch,
-            WorkerTimes times) {
-        this.sc = sc;
-        this.plan = sc.broadcast(plan);
+    Dl4jAveraging(Engines.Trial trial) {
+        this.sc = trial.sc();
+        this.plan = sc.broadcast(trial.plan());
+        TrialPlan plan = trial.plan();
         ParameterAveragingTrainingMaster trainingMaster = new ParameterAveragingTrainingMaster.Builder(
-                        workers, plan.minibatchSize)
+                        trial.run().workers(), plan.minibatchSize)
                 .batchSizePerWorker(plan.minibatchSize)
-                .averagingFrequency(averagingFrequency)
-                .workerPrefetchNumBatches(workerPrefetch)
+                .averagingFrequency(trial.run().averagingFrequency())
+                .workerPrefetchNumBatches(trial.workerPrefetch())
                 .saveUpdater(true) // average momentum too, so averaging every step equals synchronous SGD
                 .repartionData(Repartition.Never) // our partitions are already balanced
                 .collectTrainingStats(false)
@@ -60,9 +52,9 @@ final class Dl4jAveraging implements Engine {
                 .storageLevelStreams(null)
                 .rngSeed(plan.seed)
                 .build();
-        trainingMaster.addHook(new FitTimer(times));
-        this.sparkNetwork = new SparkDl4jMultiLayer(sc, master, trainingMaster);
-        this.loader = new MemoryMinibatchLoader(this.plan, images.trainBroadcast, times);
+        trainingMaster.addHook(new FitTimer(trial.times()));
+        this.sparkNetwork = new SparkDl4jMultiLayer(sc, trial.master(), trainingMaster);
+        this.loader = new MemoryMinibatchLoader(this.plan, trial.images().trainBroadcast, trial.times());
     }
 
     @Override

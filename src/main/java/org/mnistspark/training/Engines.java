@@ -32,25 +32,8 @@ final class Engines {
     /** The engine {@code trial.run().engine()} names, ready for the trial's first round. */
     static Engine create(Trial trial) {
         return switch (trial.run().engine()) {
-            case DL4J ->
-                new Dl4jAveraging(
-                        trial.sc(),
-                        trial.master(),
-                        trial.plan(),
-                        trial.images(),
-                        trial.run().workers(),
-                        trial.run().averagingFrequency(),
-                        trial.workerPrefetch(),
-                        trial.times());
-            case PERSISTENT ->
-                new PersistentWorkers(
-                        trial.sc(),
-                        trial.master(),
-                        trial.plan(),
-                        trial.images(),
-                        trial.run().workers(),
-                        trial.run().averagingFrequency(),
-                        trial.times());
+            case DL4J -> new Dl4jAveraging(trial);
+            case PERSISTENT -> new PersistentWorkers(trial);
         };
     }
 }

@@ -46,21 +46,14 @@ final class PersistentWorkers implements Engine {
 
     private int rebuilt;
 
-    PersistentWorkers(
-            JavaSparkContext sc,
-            MultiLayerNetwork master,
-            TrialPlan plan,
-            SharedImages images,
-            int workers,
-            int averagingFrequency,
-            WorkerTimes times) {
-        this.sc = sc;
-        this.master = master;
-        this.plan = sc.broadcast(plan);
-        this.train = images.trainBroadcast;
-        this.times = times;
-        this.averagingFrequency = averagingFrequency;
-        this.locations = new String[workers];
+    PersistentWorkers(Engines.Trial trial) {
+        this.sc = trial.sc();
+        this.master = trial.master();
+        this.plan = sc.broadcast(trial.plan());
+        this.train = trial.images().trainBroadcast;
+        this.times = trial.times();
+        this.averagingFrequency = trial.run().averagingFrequency();
+        this.locations = new String[trial.run().workers()];
     }
 
     @Override
