@@ -41,7 +41,7 @@ final class BaselineCommand extends ConfiguredCommand {
             OneJvmTrainer.train(
                     CnnSpec.of(spec),
                     new TrainingRun(
-                            null,
+                            null, // no Spark engine: the whole trial runs in this JVM
                             spec.epochs(),
                             spec.trainFraction(),
                             spec.seed(),
